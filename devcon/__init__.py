@@ -1,0 +1,3 @@
+"""devcon: keep VS Code dev containers reproducible."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,84 @@
+"""The typer application and the in-process entry point `main(argv) -> int`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+import typer
+
+from devcon import __version__
+from devcon.errors import EXIT_INTERNAL, EXIT_USAGE, DevconError
+
+app = typer.Typer(
+    name="devcon",
+    help="Keep VS Code dev containers reproducible: validate, pin, parity, compat.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"devcon {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Keep VS Code dev containers reproducible."""
+
+
+def _register() -> None:
+    from devcon.cli import rules_cmd, validate_cmd
+
+    validate_cmd.register(app)
+    rules_cmd.register(app)
+
+
+_register()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run devcon in-process with `argv` (without the program name); return the exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        result = app(args=args, prog_name="devcon", standalone_mode=False)
+    except DevconError as exc:
+        print(f"devcon: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        print("devcon: aborted", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("devcon: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # click's usage errors: show them as click would
+        show = getattr(exc, "show", None)
+        code = getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show(file=sys.stderr)
+            return code
+        if os.environ.get("DEVCON_DEBUG"):
+            raise
+        print(
+            f"devcon: internal error: {type(exc).__name__}: {exc} "
+            "(a bug: set DEVCON_DEBUG=1 for the traceback and report it)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+    return result if isinstance(result, int) else 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

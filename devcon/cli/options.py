@@ -1,0 +1,63 @@
+"""Options shared by several commands, and turning them into plain values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from devcon.config import Settings, find_config, load_settings
+from devcon.errors import UsageError
+from devcon.findings import Severity
+from devcon.report import OutputFormat
+
+
+def parse_format(value: str) -> OutputFormat:
+    try:
+        return OutputFormat(value)
+    except ValueError:
+        choices = ", ".join(f.value for f in OutputFormat)
+        raise UsageError(f"--format: unknown format {value!r} (choose from {choices})") from None
+
+
+def parse_severity(option: str, value: str | None) -> Severity | None:
+    if value is None:
+        return None
+    try:
+        return Severity.parse(value)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def split_names(values: list[str] | None) -> list[str] | None:
+    """`--select a,b --select c` -> [a, b, c]."""
+    if values is None:
+        return None
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
+def settings_from(
+    config: Path | None,
+    no_config: bool,
+    select: list[str] | None,
+    ignore: list[str] | None,
+    fail_on: str | None,
+) -> Settings:
+    if config is not None and not config.is_file():
+        raise UsageError(f"--config: no such file: {config}")
+    path = None if no_config else (config or find_config(Path.cwd()))
+    return load_settings(path).with_overrides(
+        select=split_names(select),
+        ignore=split_names(ignore),
+        fail_on=parse_severity("--fail-on", fail_on),
+    )
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Print, or write atomically to a file."""
+    if output is None:
+        import sys
+
+        sys.stdout.write(text)
+        return
+    from devcon.fileio import atomic_write_text
+
+    atomic_write_text(output, text)

@@ -1,0 +1,35 @@
+"""`devcon rules [NAME]`."""
+
+from __future__ import annotations
+
+import difflib
+
+import typer
+
+from devcon.errors import UsageError
+
+
+def rules(
+    name: str | None = typer.Argument(None, help="Show this rule's full documentation."),
+    fmt: str = typer.Option("text", "--format", help="text or markdown."),
+) -> None:
+    """List every rule with its severity and summary, or document one rule."""
+    from devcon.rules.catalog import all_rules, rules_by_name
+    from devcon.rules.docs import rule_list, rule_text, rules_markdown
+
+    if fmt not in ("text", "markdown"):
+        raise UsageError(f"--format: unknown format {fmt!r} (choose from text, markdown)")
+    catalog = all_rules()
+    if name is None:
+        typer.echo(rules_markdown(catalog) if fmt == "markdown" else rule_list(catalog), nl=False)
+        return
+    rule = rules_by_name().get(name)
+    if rule is None:
+        close = difflib.get_close_matches(name, list(rules_by_name()), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise UsageError(f"unknown rule '{name}'{hint}; `devcon rules` lists them")
+    typer.echo(rules_markdown([rule]) if fmt == "markdown" else rule_text(rule), nl=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="rules")(rules)

@@ -1,0 +1,51 @@
+"""`devcon validate [PATH ...]`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from devcon.errors import EXIT_FINDINGS, EXIT_OK
+
+
+def validate(
+    paths: list[Path] = typer.Argument(
+        None, help="Files or folders (default: the current folder).", show_default=False
+    ),
+    fmt: str = typer.Option("text", "--format", "-f", help="text, json, sarif or github."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report here."),
+    config: Path | None = typer.Option(None, "--config", help="Use this devcon config file."),
+    no_config: bool = typer.Option(False, "--no-config", help="Ignore config files."),
+    select: list[str] | None = typer.Option(
+        None, "--select", help="Run only these rules (comma-separated, repeatable)."
+    ),
+    ignore: list[str] | None = typer.Option(
+        None, "--ignore", help="Do not run these rules (comma-separated, repeatable)."
+    ),
+    fail_on: str | None = typer.Option(
+        None, "--fail-on", help="Exit 1 on findings at or above: error, warning, info."
+    ),
+) -> None:
+    """Check dev container configs against the spec's schema and devcon's rules."""
+    from devcon.cli.options import parse_format, settings_from, write_output
+    from devcon.report import Report, render
+    from devcon.rules.catalog import all_rules
+    from devcon.validate import ValidateRequest, validate as run_validate
+
+    output_format = parse_format(fmt)
+    settings = settings_from(config, no_config, select, ignore, fail_on)
+    result = run_validate(ValidateRequest(paths=tuple(paths or ()), settings=settings))
+    enabled = [rule for rule in all_rules() if settings.is_enabled(rule)]
+    report = Report(
+        findings=result.findings,
+        files=len(result.files),
+        rules=enabled,
+        suppressed=result.suppressed,
+    )
+    write_output(render(output_format, report), output)
+    raise typer.Exit(EXIT_FINDINGS if result.failed else EXIT_OK)
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="validate")(validate)

@@ -1,0 +1,184 @@
+"""devcon's own configuration: `.devcon.toml`, or `[tool.devcon]` in pyproject.toml.
+
+The file nearest to the starting folder (walking up) wins; `.devcon.toml` before
+pyproject.toml in the same folder. The table is checked against
+`schemas/devcon-config.schema.json`, with rule names taken from the rule catalog, so an
+unknown rule name is an error (exit 2) and never silently ignored.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from devcon.errors import ConfigError
+from devcon.findings import Severity
+from devcon.rules.base import Rule
+
+DEFAULT_FAIL_ON = Severity.WARNING
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Which rules run, at which severity, and what fails the run."""
+
+    select: frozenset[str] | None = None
+    ignore: frozenset[str] = frozenset()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    fail_on: Severity = DEFAULT_FAIL_ON
+    source: Path | None = None
+
+    def is_enabled(self, rule: Rule) -> bool:
+        if rule.name in self.ignore:
+            return False
+        if self.select is not None:
+            return rule.name in self.select
+        return rule.enabled_by_default
+
+    def severity_of(self, rule: Rule) -> Severity:
+        return self.severity.get(rule.name, rule.severity)
+
+    def with_overrides(
+        self,
+        select: Iterable[str] | None = None,
+        ignore: Iterable[str] | None = None,
+        fail_on: Severity | None = None,
+    ) -> Settings:
+        """Command-line options on top: --select replaces, --ignore adds."""
+        known = _rule_names()
+        for origin, names in (("--select", select), ("--ignore", ignore)):
+            for name in names or ():
+                if name not in known:
+                    raise ConfigError(f"{origin}: {_unknown_rule(name, known)}")
+        return replace(
+            self,
+            select=frozenset(select) if select is not None else self.select,
+            ignore=self.ignore | frozenset(ignore or ()),
+            fail_on=fail_on or self.fail_on,
+        )
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest .devcon.toml, or pyproject.toml with a [tool.devcon] table."""
+    folder = start.resolve()
+    for candidate_dir in (folder, *folder.parents):
+        dotfile = candidate_dir / ".devcon.toml"
+        if dotfile.is_file():
+            return dotfile
+        pyproject = candidate_dir / "pyproject.toml"
+        if pyproject.is_file() and re.search(
+            r"^\s*\[\s*tool\s*\.\s*devcon\b", _read(pyproject), re.MULTILINE
+        ):
+            return pyproject
+    return None
+
+
+def load_settings(path: Path | None) -> Settings:
+    """Settings from a config file (None: the defaults)."""
+    if path is None:
+        return Settings()
+    text = _read(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        where = f"{path}:{match.group(1)}:{match.group(2)}" if match else str(path)
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise ConfigError(f"invalid TOML: {message}", where) from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("devcon", {})
+        prefix = "tool.devcon."
+    else:
+        table = data
+        prefix = ""
+    _check(table, text, path, prefix)
+    return Settings(
+        select=frozenset(table["select"]) if "select" in table else None,
+        ignore=frozenset(table.get("ignore", ())),
+        severity={k: Severity(v) for k, v in table.get("severity", {}).items()},
+        fail_on=Severity(table.get("fail-on", DEFAULT_FAIL_ON.value)),
+        source=path,
+    )
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read: {exc}", str(path)) from None
+
+
+def _rule_names() -> list[str]:
+    from devcon.rules.catalog import all_rules
+
+    return [rule.name for rule in all_rules()]
+
+
+def _unknown_rule(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"unknown rule '{name}'{hint}; `devcon rules` lists them"
+
+
+def config_schema() -> dict[str, Any]:
+    """The config schema, with rule names from the catalog."""
+    text = (resources.files("devcon.schemas") / "devcon-config.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    schema["$defs"]["ruleName"] = {"enum": _rule_names()}
+    return schema
+
+
+def _check(table: Any, text: str, path: Path, prefix: str) -> None:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(config_schema())
+    errors = sorted(validator.iter_errors(table), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return
+    error = errors[0]
+    keys = [str(p) for p in error.absolute_path]
+    known = _rule_names()
+    if error.validator == "enum" and isinstance(error.instance, str) and error.instance not in (
+        "error",
+        "warning",
+        "info",
+    ) and error.schema.get("enum") == known:
+        message = _unknown_rule(error.instance, known)
+        needle = error.instance
+    elif error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        name = extra[0] if extra else "?"
+        allowed = list(error.schema.get("properties", {}))
+        close = difflib.get_close_matches(name, allowed, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        message = f"unknown setting '{prefix}{name}'{hint}"
+        needle = name
+    else:
+        setting = prefix + ".".join(keys) if keys else prefix.rstrip(".") or "(top level)"
+        message = f"{setting}: {error.message}"
+        needle = keys[-1] if keys else ""
+    raise ConfigError(message, _locate(text, needle, path))
+
+
+def _locate(text: str, needle: str, path: Path) -> str:
+    """Best-effort path:line:column of a key or string in a TOML text."""
+    if needle:
+        for pattern in (
+            rf"[\"']{re.escape(needle)}[\"']",
+            rf"^\s*{re.escape(needle)}\s*=",
+            re.escape(needle),
+        ):
+            match = re.search(pattern, text, re.MULTILINE)
+            if match:
+                start = match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
+                line = text.count("\n", 0, start) + 1
+                column = start - (text.rfind("\n", 0, start) + 1) + 1
+                return f"{path}:{line}:{column}"
+    return str(path)

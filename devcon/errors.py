@@ -1,0 +1,56 @@
+"""Exception families, each mapped to a documented exit code.
+
+Exit codes: 0 clean; 1 findings at or above the failure threshold; 2 usage error or
+unreadable input; 3 environment error (registry, engine, network);
+70 internal error (a bug).
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_ENVIRONMENT = 3
+EXIT_INTERNAL = 70  # a bug in devcon (EX_SOFTWARE); never expected
+
+
+class DevconError(Exception):
+    """Base of every error devcon reports to the user as one clean message."""
+
+    exit_code: int = EXIT_USAGE
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(DevconError):
+    """Bad options or arguments (exit 2)."""
+
+    exit_code = EXIT_USAGE
+
+
+class InputError(DevconError):
+    """A file that cannot be read or understood (exit 2).
+
+    `location` is `path`, `path:line` or `path:line:column` when known.
+    """
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, location: str | None = None) -> None:
+        super().__init__(f"{location}: {message}" if location else message)
+        self.location = location
+
+
+class ConfigError(InputError):
+    """Invalid devcon configuration (.devcon.toml or [tool.devcon]) (exit 2)."""
+
+
+class EnvironmentProblem(DevconError):
+    """Registry, engine or network trouble (exit 3)."""
+
+    exit_code = EXIT_ENVIRONMENT

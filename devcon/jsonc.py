@@ -1,0 +1,288 @@
+"""JSON with comments, as VS Code reads devcontainer.json.
+
+One tokenizer serves three needs:
+
+* parsing: `//` and `/* */` comments and trailing commas become whitespace (newlines kept),
+  so the standard library's `json` parses the result and its errors keep exact line/column;
+* positions: the same tokens give the source span of every key and value, addressed by a
+  JSON pointer (a tuple of keys and indexes), so findings point at the offending value;
+* edits: a value can be replaced in the original text without touching anything else.
+
+It rejects what VS Code rejects: single quotes, unquoted keys, `#` comments, `[1,,2]`, `{,}`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+Pointer = tuple[str | int, ...]
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>[ \t\r\n]+)
+  | (?P<line_comment>//[^\n]*)
+  | (?P<block_comment>/\*.*?\*/)
+  | (?P<string>"(?:[^"\\\n]|\\.)*")
+  | (?P<punct>[{}\[\]:,])
+  | (?P<scalar>[^\s{}\[\]:,"/]+)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+_VALUE_END = frozenset({"string", "scalar", "}", "]"})
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "string", "scalar", "{", "}", "[", "]", ":", ",", "comment", "other"
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A comment with the line it is on and whether code precedes it on that line."""
+
+    line: int
+    column: int
+    text: str
+    own_line: bool
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a value sits in the source: [start, end) offsets; key_start for object members."""
+
+    start: int
+    end: int
+    key_start: int | None = None
+
+
+class JsoncSyntaxError(ValueError):
+    """The text is not JSONC that VS Code would accept. line/column are 1-based."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(f"{line}:{column}: {message}")
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+class _LineIndex:
+    def __init__(self, text: str) -> None:
+        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
+
+
+@dataclass
+class JsoncDocument:
+    """A parsed JSONC text: its value, comments, trailing commas and value positions."""
+
+    text: str
+    value: Any
+    tokens: list[Token] = field(repr=False)
+    comments: list[Comment] = field(default_factory=list, repr=False)
+    trailing_commas: list[tuple[int, int]] = field(default_factory=list)
+    _lines: _LineIndex | None = field(default=None, repr=False)
+    _spans: dict[Pointer, Span] | None = field(default=None, repr=False)
+
+    # -- positions ---------------------------------------------------------------------
+    def position(self, offset: int) -> tuple[int, int]:
+        if self._lines is None:
+            self._lines = _LineIndex(self.text)
+        return self._lines.position(offset)
+
+    @property
+    def spans(self) -> dict[Pointer, Span]:
+        if self._spans is None:
+            self._spans = _index_spans(self.text, self.tokens)
+        return self._spans
+
+    def span(self, pointer: Sequence[str | int]) -> Span | None:
+        return self.spans.get(tuple(pointer))
+
+    def _nearest(self, pointer: Sequence[str | int]) -> Span:
+        parts = tuple(pointer)
+        while parts not in self.spans and parts:
+            parts = parts[:-1]
+        return self.spans.get(parts) or Span(0, len(self.text))
+
+    def value_position(self, pointer: Sequence[str | int]) -> tuple[int, int]:
+        """(line, column) of the value at `pointer`, or of its nearest existing ancestor."""
+        return self.position(self._nearest(pointer).start)
+
+    def key_position(self, pointer: Sequence[str | int]) -> tuple[int, int]:
+        """(line, column) of an object member's key; falls back to `value_position`."""
+        span = self.spans.get(tuple(pointer))
+        if span is not None and span.key_start is not None:
+            return self.position(span.key_start)
+        return self.value_position(pointer)
+
+    # -- edits -------------------------------------------------------------------------
+    def replace_value(self, pointer: Sequence[str | int], new_value: Any) -> str:
+        """The original text with the value at `pointer` replaced by `new_value` (as JSON).
+
+        Everything else (comments, indentation, key order, trailing commas, line endings)
+        is kept byte for byte.
+        """
+        span = self.spans.get(tuple(pointer))
+        if span is None:
+            raise KeyError(format_pointer(pointer))
+        literal = json.dumps(new_value, ensure_ascii=False)
+        return self.text[: span.start] + literal + self.text[span.end :]
+
+
+def format_pointer(pointer: Sequence[str | int]) -> str:
+    """RFC 6901 JSON pointer text for a tuple pointer ("/" for the root)."""
+    if not pointer:
+        return "/"
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in pointer)
+
+
+def tokenize(text: str) -> list[Token]:
+    """All tokens but whitespace, comments included (kind "comment")."""
+    tokens: list[Token] = []
+    append = tokens.append
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "ws":
+            continue
+        start, end = match.span()
+        if kind == "punct":
+            append(Token(text[start], start, end))
+        elif kind in ("line_comment", "block_comment"):
+            append(Token("comment", start, end))
+        else:
+            append(Token(kind or "other", start, end))
+    return tokens
+
+
+def parse(text: str) -> JsoncDocument:
+    """Parse JSONC text; raise JsoncSyntaxError with an exact line/column on bad input."""
+    if text.startswith("\ufeff"):
+        text = " " + text[1:]  # a BOM is allowed; keep offsets stable
+    tokens = tokenize(text)
+    chars = list(text) if tokens else []
+    significant: list[Token] = []
+    comments: list[tuple[int, int]] = []
+    for tok in tokens:
+        if tok.kind == "comment":
+            comments.append((tok.start, tok.end))
+        else:
+            significant.append(tok)
+    lines = _LineIndex(text)
+
+    for start, end in comments:
+        for i in range(start, end):
+            if chars[i] != "\n":
+                chars[i] = " "
+    # An unterminated block comment is matched as "other" "/" followed by "*"; report it.
+    trailing: list[tuple[int, int]] = []
+    for i, tok in enumerate(significant):
+        if tok.kind == "other" and text.startswith("/*", tok.start):
+            line, col = lines.position(tok.start)
+            raise JsoncSyntaxError("unterminated /* comment", line, col)
+        if tok.kind == ",":
+            nxt = significant[i + 1].kind if i + 1 < len(significant) else None
+            prev = significant[i - 1].kind if i > 0 else None
+            if nxt in ("}", "]") and prev in _VALUE_END:
+                chars[tok.start] = " "
+                trailing.append(lines.position(tok.start))
+    cleaned = "".join(chars) if comments or trailing else text
+    try:
+        value = json.loads(cleaned)
+    except json.JSONDecodeError as exc:
+        raise _explain(exc, text) from None
+    except RecursionError:
+        raise JsoncSyntaxError("nesting too deep", 1, 1) from None
+
+    comment_objs = []
+    for start, end in comments:
+        line, col = lines.position(start)
+        line_start = start - col + 1
+        own_line = text[line_start:start].strip() == ""
+        comment_objs.append(Comment(line, col, text[start:end], own_line))
+    return JsoncDocument(
+        text=text,
+        value=value,
+        tokens=significant,
+        comments=comment_objs,
+        trailing_commas=trailing,
+        _lines=lines,
+    )
+
+
+def _explain(exc: json.JSONDecodeError, text: str) -> JsoncSyntaxError:
+    """Turn a json error into a message that says what VS Code users typically did."""
+    pos = exc.pos
+    char = text[pos] if pos < len(text) else ""
+    msg = exc.msg
+    if not text.strip():
+        msg = "empty file (expected a JSON object)"
+    elif char == "'":
+        msg = "single-quoted strings are not allowed; use double quotes"
+    elif char == "#":
+        msg = "'#' comments are not allowed; use // or /* */"
+    elif msg.startswith("Expecting property name") and (char.isalpha() or char in "_$"):
+        msg = "object keys must be double-quoted strings"
+    elif msg.startswith("Expecting property name") and char == ",":
+        msg = "unexpected ','"
+    elif msg.startswith("Expecting value") and char == ",":
+        msg = "unexpected ',' (missing value)"
+    elif msg.startswith("Expecting value") and pos >= len(text.rstrip()):
+        msg = "unexpected end of file"
+    elif msg.startswith("Extra data"):
+        msg = "unexpected content after the top-level value"
+    elif msg.startswith("Expecting ',' delimiter"):
+        msg = "expected ',' or a closing bracket (missing comma?)"
+    elif msg.startswith("Unterminated string"):
+        msg = "unterminated string"
+    elif msg.startswith("Invalid control character"):
+        msg = "control character in string (escape newlines and tabs)"
+    return JsoncSyntaxError(msg, exc.lineno, exc.colno)
+
+
+def _index_spans(text: str, tokens: list[Token]) -> dict[Pointer, Span]:
+    """Span of every value, keyed by pointer. The tokens are known to form valid JSON."""
+    spans: dict[Pointer, Span] = {}
+    n = len(tokens)
+    pos = 0
+
+    def value(pointer: Pointer, key_start: int | None) -> None:
+        nonlocal pos
+        tok = tokens[pos]
+        kind = tok.kind
+        if kind == "{" or kind == "[":
+            close = "}" if kind == "{" else "]"
+            pos += 1
+            index = 0
+            while pos < n and tokens[pos].kind != close:
+                if tokens[pos].kind == ",":
+                    pos += 1
+                    continue
+                if kind == "{":
+                    key_tok = tokens[pos]
+                    key = json.loads(text[key_tok.start : key_tok.end])
+                    pos += 2  # the key and ':'
+                    value((*pointer, key), key_tok.start)
+                else:
+                    value((*pointer, index), None)
+                    index += 1
+            end = tokens[pos].end
+        else:
+            end = tok.end
+        pos += 1
+        spans[pointer] = Span(tok.start, end, key_start)
+
+    if tokens:
+        value((), None)
+    return spans

@@ -1,0 +1,1 @@
+"""Rules, one module each; see base.py and catalog.py."""

@@ -1,0 +1,66 @@
+"""Inline suppression comments.
+
+`// devcon-ignore: rule-a, rule-b` (or `# devcon-ignore: ...` in Dockerfiles) on the line of
+a finding, or on its own line before it, silences those rules there;
+`devcon-ignore-file: rule-a` anywhere silences them in the whole file. `all` matches every rule.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from devcon.findings import Finding
+from devcon.jsonc import JsoncDocument
+
+DIRECTIVE = re.compile(r"devcon-ignore(?P<file>-file)?\s*:\s*(?P<rules>[A-Za-z0-9_,\- \t]+)")
+
+
+@dataclass(frozen=True)
+class Suppressions:
+    by_line: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    whole_file: frozenset[str] = frozenset()
+
+    def covers(self, finding: Finding) -> bool:
+        names = self.whole_file | self.by_line.get(finding.line, frozenset())
+        return finding.rule in names or "all" in names
+
+
+def parse_directive(comment: str) -> tuple[bool, frozenset[str]] | None:
+    """(whole_file, rule names) for a suppression comment, None for any other comment."""
+    match = DIRECTIVE.search(comment)
+    if not match:
+        return None
+    names = frozenset(n.strip() for n in match.group("rules").split(",") if n.strip())
+    return bool(match.group("file")), names
+
+
+def build(
+    directives: Iterable[tuple[int, bool, str]], code_lines: list[int]
+) -> Suppressions:
+    """From (line, own_line, comment text) and the sorted lines that hold code."""
+    by_line: dict[int, set[str]] = {}
+    whole: set[str] = set()
+    for line, own_line, text in directives:
+        parsed = parse_directive(text)
+        if parsed is None:
+            continue
+        whole_file, names = parsed
+        if whole_file:
+            whole |= names
+            continue
+        target = line
+        if own_line:
+            index = bisect.bisect_right(code_lines, line)
+            target = code_lines[index] if index < len(code_lines) else line + 1
+        by_line.setdefault(target, set()).update(names)
+    return Suppressions({k: frozenset(v) for k, v in by_line.items()}, frozenset(whole))
+
+
+def for_jsonc(doc: JsoncDocument) -> Suppressions:
+    if not any("devcon-ignore" in c.text for c in doc.comments):
+        return Suppressions()
+    code_lines = sorted({doc.position(tok.start)[0] for tok in doc.tokens})
+    return build(((c.line, c.own_line, c.text) for c in doc.comments), code_lines)

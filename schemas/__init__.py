@@ -1,0 +1,1 @@
+"""JSON schemas devcon writes and ships (data only; see devcon.resources)."""

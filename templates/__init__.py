@@ -1,0 +1,1 @@
+"""`devcon init` templates, one folder each (data only; see devcon.resources)."""
