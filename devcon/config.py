@@ -89,8 +89,12 @@ def load_settings(path: Path | None) -> Settings:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        where = f"{path}:{match.group(1)}:{match.group(2)}" if match else str(path)
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        if match:
+            where = f"{path}:{match.group(1)}:{match.group(2)}"
+        else:  # "(at end of document)"
+            lines = text.split("\n")
+            where = f"{path}:{len(lines)}:{len(lines[-1]) + 1}"
+        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
         raise ConfigError(f"invalid TOML: {message}", where) from None
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("devcon", {})

@@ -1,0 +1,224 @@
+"""`devcon validate` in-process through main(argv): exit codes, formats, config, suppression."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from devcon import __version__
+from devcon.cli.app import main
+
+BAD = """{
+  "image": "python:3.12",
+  "extensions": ["ms-python.python"],
+  "forwardPorts": [8000,],
+}
+"""
+
+
+def _project(tmp_path: Path, text: str = BAD, name: str = ".devcontainer/devcontainer.json") -> Path:
+    config = tmp_path / name
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"devcon {__version__}"
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "validate" in out and "rules" in out
+
+
+def test_clean_config_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _project(tmp_path, '{"name": "ok", "image": "python:3.12"}')
+    assert main(["validate"]) == 0
+    assert "1 file checked: no findings" in capsys.readouterr().out
+
+
+def test_findings_text_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _project(tmp_path)
+    assert main(["validate", "."]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (
+        ".devcontainer/devcontainer.json:3:3: deprecated-property: `/extensions` is deprecated: "
+        "use `customizations.vscode.extensions` [warning]"
+    )
+    assert out[1].startswith(".devcontainer/devcontainer.json:4:24: trailing-comma:")
+    assert out[2].startswith(".devcontainer/devcontainer.json:4:26: trailing-comma:")
+    assert out[-1] == "0 errors, 3 warnings, 0 info in 1 file"
+
+
+def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _project(tmp_path)
+    assert main(["validate", "--format", "json"]) == 1
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["version"] == 1 and payload["files"] == 1
+    first = payload["findings"][0]
+    assert set(first) == {"path", "line", "column", "rule", "severity", "message"}
+    assert first["rule"] == "deprecated-property" and first["severity"] == "warning"
+    assert (first["line"], first["column"]) == (3, 3)
+
+
+def test_github_format_escapes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _project(tmp_path, '{"image": "x", "zz,y": 1}')
+    assert main(["validate", "--format", "github"]) == 1
+    line = capsys.readouterr().out.strip()
+    assert line.startswith(
+        "::error file=.devcontainer/devcontainer.json,line=1,col=16,title=devcon schema::"
+    )
+    assert "zz,y" in line  # data part: commas are not escaped there
+
+
+def test_missing_path_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "nope/"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == "devcon: nope: no such file or directory"
+
+
+def test_unknown_format_and_option_are_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--format", "xml"]) == 2
+    assert main(["validate", "--no-such-option"]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_not_utf8_is_exit_2_with_position(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "devcontainer.json"
+    config.write_bytes(b'{\n  "name": "caf\xe9"\n}')
+    assert main(["validate", str(config)]) == 2
+    assert f"{config}:2:15: not UTF-8 text" in capsys.readouterr().err
+
+
+def test_syntax_error_is_a_finding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _project(tmp_path, "{\n  'name': 1\n}")
+    assert main(["validate"]) == 1
+    out = capsys.readouterr().out
+    assert ".devcontainer/devcontainer.json:2:3: json-syntax: single-quoted" in out
+
+
+def test_select_ignore_and_fail_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _project(tmp_path)
+    assert main(["validate", "--select", "deprecated-property", "--format", "json"]) == 1
+    rules = {f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]}
+    assert rules == {"deprecated-property"}
+    assert main(["validate", "--ignore", "trailing-comma,deprecated-property"]) == 0
+    assert main(["validate", "--fail-on", "error"]) == 0  # only warnings
+    assert main(["validate", "--select", "no-such-rule"]) == 2
+    assert "unknown rule 'no-such-rule'" in capsys.readouterr().err
+
+
+def test_config_file_severity_and_threshold(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _project(tmp_path)
+    (tmp_path / ".devcon.toml").write_text(
+        'ignore = ["deprecated-property"]\nfail-on = "error"\n\n'
+        '[severity]\n"trailing-comma" = "info"\n'
+    )
+    assert main(["validate", "--format", "json"]) == 0
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert {(f["rule"], f["severity"]) for f in findings} == {("trailing-comma", "info")}
+
+
+def test_pyproject_config_found_from_subfolder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _project(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.devcon]\nselect = ["trailing-comma"]\n'
+    )
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    monkeypatch.chdir(sub)
+    assert main(["validate", "..", "--format", "json"]) == 1
+    assert {f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]} == {"trailing-comma"}
+    assert main(["validate", "..", "--no-config", "--format", "json"]) == 1
+    rules = {f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]}
+    assert rules == {"trailing-comma", "deprecated-property"}
+
+
+@pytest.mark.parametrize(
+    ("content", "where", "fragment"),
+    [
+        ('select = ["trailing-coma"]\n', ":1:11", "unknown rule 'trailing-coma' (did you mean 'trailing-comma'?)"),
+        ('[severity]\nschemaa = "info"\n', ":2:1", "unknown rule 'schemaa' (did you mean 'schema'?)"),
+        ('fail-on = "fatal"\n', ":1:1", "fail-on"),
+        ('selects = ["schema"]\n', ":1:1", "unknown setting 'selects' (did you mean 'select'?)"),
+        ('select = ["schema"\n', ":2:1", "invalid TOML: Unclosed array"),
+        ('select = 3 3\n', ":1:12", "invalid TOML"),
+    ],
+)
+def test_bad_config_is_exit_2_with_location(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, where: str, fragment: str
+) -> None:
+    _project(tmp_path)
+    (tmp_path / ".devcon.toml").write_text(content)
+    assert main(["validate"]) == 2
+    err = capsys.readouterr().err
+    assert f".devcon.toml{where}: " in err, err
+    assert fragment in err
+    assert "Traceback" not in err
+
+
+def test_inline_suppression(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _project(
+        tmp_path,
+        """{
+  "image": "python:3.12",
+  // devcon-ignore: deprecated-property
+  // (an explanation may follow on further comment lines)
+  "extensions": ["ms-python.python"],
+  "settings": {}, // devcon-ignore: deprecated-property, trailing-comma
+  "devPort": 1, // devcon-ignore: schema
+  "forwardPorts": [1,], // devcon-ignore: deprecated-property
+}
+""",
+    )
+    assert main(["validate", "--format", "json"]) == 1
+    payload = json.loads(capsys.readouterr().out)
+    got = {(f["rule"], f["line"]) for f in payload["findings"]}
+    assert got == {("deprecated-property", 7), ("trailing-comma", 8)}
+    assert payload["suppressed"] == 2
+
+
+def test_file_level_suppression(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _project(tmp_path, "// devcon-ignore-file: trailing-comma, deprecated-property\n" + BAD)
+    assert main(["validate"]) == 0
+    assert "(3 suppressed)" in capsys.readouterr().out
+
+
+def test_output_file_is_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _project(tmp_path)
+    assert main(["validate", "--format", "sarif", "--output", "report.sarif"]) == 1
+    assert capsys.readouterr().out == ""
+    assert json.loads((tmp_path / "report.sarif").read_text())["version"] == "2.1.0"
+
+
+def test_discovery_finds_all_spec_locations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ok = '{"image": "python:3.12"}'
+    _project(tmp_path, ok)
+    _project(tmp_path, ok, ".devcontainer.json")
+    _project(tmp_path, ok, ".devcontainer/gpu/devcontainer.json")
+    _project(tmp_path, ok, "services/api/.devcontainer/devcontainer.json")
+    _project(tmp_path, ok, "node_modules/pkg/.devcontainer/devcontainer.json")
+    _project(tmp_path, ok, "elsewhere/devcontainer.json")
+    assert main(["validate", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["files"] == 4
+
+
+def test_rules_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules"]) == 0
+    listing = capsys.readouterr().out
+    for name in ("json-syntax", "trailing-comma", "schema", "deprecated-property", "missing-file"):
+        assert name in listing
+    assert main(["rules", "trailing-comma"]) == 0
+    doc = capsys.readouterr().out
+    for heading in ("What it does", "Why", "Example", "Fix"):
+        assert heading in doc
+    assert main(["rules", "nope"]) == 2
