@@ -1,0 +1,82 @@
+"""The shared corpus of real dev container files (read-only): verdicts and chosen findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from devcon.config import Settings
+from devcon.discovery import discover
+from devcon.findings import Finding
+from devcon.validate import ValidateRequest, validate
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+CLI_CONFIGS = CORPUS / "devcontainers__cli" / "src" / "test"
+
+
+def _configs(folder: Path) -> list[Path]:
+    found = sorted(folder.rglob("devcontainer.json")) + sorted(folder.rglob(".devcontainer.json"))
+    assert found, f"no configs under {folder}: is ../shared/corpus there?"
+    return found
+
+
+def _findings(path: Path) -> list[Finding]:
+    result = validate(ValidateRequest(paths=(path,), settings=Settings()))
+    return list(result.findings)
+
+
+@pytest.mark.parametrize("folder", ["devcontainers__templates", "devcontainers__images"])
+def test_official_templates_and_images_are_valid(folder: str) -> None:
+    configs = _configs(CORPUS / folder)
+    bad = [
+        f
+        for config in configs
+        for f in _findings(config)
+        if f.rule in ("schema", "json-syntax")
+    ]
+    assert bad == []
+    assert len(configs) >= 19
+
+
+def test_every_cli_fixture_gets_a_verdict() -> None:
+    configs = _configs(CLI_CONFIGS)
+    assert len(configs) >= 90
+    for config in configs:
+        _findings(config)  # no exception: a verdict for every file
+
+
+def test_discovery_finds_every_config_at_a_spec_location() -> None:
+    found = {p.resolve() for p in discover([CORPUS])}
+    every = {p.resolve() for p in _configs(CORPUS)}
+    # set-up-with-config/devcontainer.json sits outside the spec's locations (the CLI test
+    # passes it with --config); everything else is found by walking the corpus.
+    assert every - found == {(CLI_CONFIGS / "configs/set-up-with-config/devcontainer.json").resolve()}
+
+
+@pytest.mark.parametrize(
+    ("relative", "expected"),
+    [
+        (
+            "configs/compose-Dockerfile-alpine/.devcontainer/devcontainer.json",
+            {("deprecated-property", 12), ("deprecated-property", 15), ("deprecated-property", 19)},
+        ),
+        (
+            "configs/compose-image-without-features/.devcontainer/devcontainer.json",
+            {("deprecated-property", 7), ("deprecated-property", 9), ("trailing-comma", 18)},
+        ),
+        ("configs/image-with-mounts/.devcontainer/devcontainer.json", {("trailing-comma", 6)}),
+        ("configs/dockerfile-with-parallel-commands/.devcontainer.json", {("trailing-comma", 19)}),
+        ("configs/image/.devcontainer.json", set()),
+        ("configs/set-up-with-config/devcontainer.json", set()),
+    ],
+)
+def test_chosen_cli_fixtures(relative: str, expected: set[tuple[str, int]]) -> None:
+    found = {(f.rule, f.line) for f in _findings(CLI_CONFIGS / relative)}
+    assert found == expected
+
+
+def test_corpus_is_not_modified() -> None:
+    # validation must never write: no temporary or backup files appear beside the corpus files
+    stray = [p for p in CORPUS.rglob("*") if p.name.endswith((".tmp", ".bak"))]
+    assert stray == []
