@@ -14,12 +14,12 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from devcon.errors import ConfigError
 from devcon.findings import Severity
+from devcon.resources import schema_text
 from devcon.rules.base import Rule
 
 DEFAULT_FAIL_ON = Severity.WARNING
@@ -133,8 +133,7 @@ def _unknown_rule(name: str, known: list[str]) -> str:
 
 def config_schema() -> dict[str, Any]:
     """The config schema, with rule names from the catalog."""
-    text = (resources.files("devcon.schemas") / "devcon-config.schema.json").read_text("utf-8")
-    schema: dict[str, Any] = json.loads(text)
+    schema: dict[str, Any] = json.loads(schema_text("devcon-config.schema.json"))
     schema["$defs"]["ruleName"] = {"enum": _rule_names()}
     return schema
 
@@ -149,11 +148,17 @@ def _check(table: Any, text: str, path: Path, prefix: str) -> None:
     error = errors[0]
     keys = [str(p) for p in error.absolute_path]
     known = _rule_names()
-    if error.validator == "enum" and isinstance(error.instance, str) and error.instance not in (
-        "error",
-        "warning",
-        "info",
-    ) and error.schema.get("enum") == known:
+    if (
+        error.validator == "enum"
+        and isinstance(error.instance, str)
+        and error.instance
+        not in (
+            "error",
+            "warning",
+            "info",
+        )
+        and error.schema.get("enum") == known
+    ):
         message = _unknown_rule(error.instance, known)
         needle = error.instance
     elif error.validator == "additionalProperties":

@@ -21,10 +21,10 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from devcon.findings import Finding, Severity
+from devcon.jsonc import format_pointer
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from devcon.jsonc import JsoncDocument
 
 RULE = "schema"
-SCHEMA_PACKAGE = "devcon.schemas"
 SCHEMA_FILE = "devcontainer.schema.json"
 
 Pointer = tuple[str | int, ...]
@@ -54,15 +53,9 @@ _TYPE_ORDER = ("boolean", "integer", "number", "string", "array", "object", "nul
 
 
 def _read_schema_text() -> str:
-    from importlib import resources
+    from devcon.resources import schema_text
 
-    try:
-        return (resources.files(SCHEMA_PACKAGE) / SCHEMA_FILE).read_text(encoding="utf-8")
-    except ModuleNotFoundError:
-        # Running from a source tree that was never installed: `devcon.schemas` is only
-        # mapped to the top-level schemas/ folder by the build configuration.
-        source = Path(__file__).resolve().parent.parent / "schemas" / SCHEMA_FILE
-        return source.read_text(encoding="utf-8")
+    return schema_text(SCHEMA_FILE)
 
 
 @functools.cache
@@ -113,13 +106,6 @@ def schema_findings(doc: JsoncDocument, path: str) -> list[Finding]:
         findings.append(Finding(path, line, column, RULE, Severity.ERROR, message))
     findings.sort(key=lambda f: (f.line, f.column, f.message))
     return findings
-
-
-def format_pointer(pointer: Sequence[str | int]) -> str:
-    """RFC 6901 pointer text; "/" for the root."""
-    if not pointer:
-        return "/"
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in pointer)
 
 
 # -- explaining errors -----------------------------------------------------------------

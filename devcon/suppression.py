@@ -37,9 +37,7 @@ def parse_directive(comment: str) -> tuple[bool, frozenset[str]] | None:
     return bool(match.group("file")), names
 
 
-def build(
-    directives: Iterable[tuple[int, bool, str]], code_lines: list[int]
-) -> Suppressions:
+def build(directives: Iterable[tuple[int, bool, str]], code_lines: list[int]) -> Suppressions:
     """From (line, own_line, comment text) and the sorted lines that hold code."""
     by_line: dict[int, set[str]] = {}
     whole: set[str] = set()

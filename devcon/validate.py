@@ -50,9 +50,9 @@ def read_text(path: Path) -> str:
         raise InputError("not UTF-8 text", f"{path}:{line}:{column}") from None
 
 
-def check_config(path: Path, text: str, settings: Settings, rules: Sequence[Rule]) -> tuple[
-    list[Finding], int
-]:
+def check_config(
+    path: Path, text: str, settings: Settings, rules: Sequence[Rule]
+) -> tuple[list[Finding], int]:
     """Findings for one devcontainer.json, and how many were suppressed inline."""
     try:
         doc: jsonc.JsoncDocument | None = jsonc.parse(text)

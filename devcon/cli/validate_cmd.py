@@ -31,7 +31,8 @@ def validate(
     from devcon.cli.options import parse_format, settings_from, write_output
     from devcon.report import Report, render
     from devcon.rules.catalog import all_rules
-    from devcon.validate import ValidateRequest, validate as run_validate
+    from devcon.validate import ValidateRequest
+    from devcon.validate import validate as run_validate
 
     output_format = parse_format(fmt)
     settings = settings_from(config, no_config, select, ignore, fail_on)

@@ -29,7 +29,10 @@ RULE = Rule(
             "VS Code and the dev container CLI refuse to open a container whose configuration "
             "they cannot parse; nothing else about the file can be checked either."
         ),
-        example='{\n  \'name\': "demo",   // single quotes\n  image: "python:3.12" // unquoted key\n}',
+        example=(
+            '{\n  \'name\': "demo",   // single quotes\n'
+            '  image: "python:3.12" // unquoted key\n}'
+        ),
         fix=(
             'Use double-quoted strings and keys: `{"name": "demo", "image": "python:3.12"}`. '
             "Comments must be `//` or `/* */`, never `#`."

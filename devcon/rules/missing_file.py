@@ -88,7 +88,10 @@ RULE = Rule(
             "variables are not checked."
         ),
         why="The container cannot be built; VS Code reports it only when the user opens it.",
-        example='{\n  "build": {"dockerfile": "Dockerfile.dev"}\n}\n// but only .devcontainer/Dockerfile exists',
+        example=(
+            '{\n  "build": {"dockerfile": "Dockerfile.dev"}\n}\n'
+            "// but only .devcontainer/Dockerfile exists"
+        ),
         fix=(
             "Point at the file as seen from the folder holding devcontainer.json, "
             'e.g. `"dockerfile": "Dockerfile"` or `"dockerfile": "../docker/Dockerfile"`.'

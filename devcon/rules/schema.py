@@ -35,7 +35,10 @@ RULE = Rule(
             "Misspelled or mistyped properties are silently ignored or fail late, when the "
             "container is built or opened; in CI they should fail at once."
         ),
-        example='{\n  "image": "python:3.12",\n  "forwardPort": [8888],\n  "shutdownAction": "halt"\n}',
+        example=(
+            '{\n  "image": "python:3.12",\n  "forwardPort": [8888],\n'
+            '  "shutdownAction": "halt"\n}'
+        ),
         fix=(
             'Use the property and value the spec defines: `"forwardPorts": [8888]`, '
             '`"shutdownAction": "stopContainer"`.'

@@ -25,11 +25,11 @@ RULE = Rule(
         what="Reports a comma directly before a closing `}` or `]`.",
         why=(
             "VS Code and the official dev container CLI accept trailing commas, but the dev "
-            "container specification defines devcontainer.json as JSON with comments only; other "
-            "supporting tools and JSON tooling (jq, schema validators, editors in JSON mode) reject "
-            "the file."
+            "container specification defines devcontainer.json as JSON with comments only; "
+            "other supporting tools and JSON tooling (jq, schema validators, editors in JSON "
+            "mode) reject the file."
         ),
         example='{\n  "image": "python:3.12",\n  "forwardPorts": [8888,],\n}',
-        fix="Remove the comma after the last element: `\"forwardPorts\": [8888]`.",
+        fix='Remove the comma after the last element: `"forwardPorts": [8888]`.',
     ),
 )

@@ -30,10 +30,7 @@ def _findings(path: Path) -> list[Finding]:
 def test_official_templates_and_images_are_valid(folder: str) -> None:
     configs = _configs(CORPUS / folder)
     bad = [
-        f
-        for config in configs
-        for f in _findings(config)
-        if f.rule in ("schema", "json-syntax")
+        f for config in configs for f in _findings(config) if f.rule in ("schema", "json-syntax")
     ]
     assert bad == []
     assert len(configs) >= 19
@@ -51,7 +48,9 @@ def test_discovery_finds_every_config_at_a_spec_location() -> None:
     every = {p.resolve() for p in _configs(CORPUS)}
     # set-up-with-config/devcontainer.json sits outside the spec's locations (the CLI test
     # passes it with --config); everything else is found by walking the corpus.
-    assert every - found == {(CLI_CONFIGS / "configs/set-up-with-config/devcontainer.json").resolve()}
+    assert every - found == {
+        (CLI_CONFIGS / "configs/set-up-with-config/devcontainer.json").resolve()
+    }
 
 
 @pytest.mark.parametrize(

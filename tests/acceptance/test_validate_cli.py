@@ -18,7 +18,9 @@ BAD = """{
 """
 
 
-def _project(tmp_path: Path, text: str = BAD, name: str = ".devcontainer/devcontainer.json") -> Path:
+def _project(
+    tmp_path: Path, text: str = BAD, name: str = ".devcontainer/devcontainer.json"
+) -> Path:
     config = tmp_path / name
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(text, encoding="utf-8")
@@ -90,7 +92,9 @@ def test_unknown_format_and_option_are_exit_2(capsys: pytest.CaptureFixture[str]
     assert "Traceback" not in capsys.readouterr().err
 
 
-def test_not_utf8_is_exit_2_with_position(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_not_utf8_is_exit_2_with_position(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = tmp_path / "devcontainer.json"
     config.write_bytes(b'{\n  "name": "caf\xe9"\n}')
     assert main(["validate", str(config)]) == 2
@@ -115,7 +119,9 @@ def test_select_ignore_and_fail_on(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "unknown rule 'no-such-rule'" in capsys.readouterr().err
 
 
-def test_config_file_severity_and_threshold(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_config_file_severity_and_threshold(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _project(tmp_path)
     (tmp_path / ".devcon.toml").write_text(
         'ignore = ["deprecated-property"]\nfail-on = "error"\n\n'
@@ -137,7 +143,9 @@ def test_pyproject_config_found_from_subfolder(
     sub.mkdir()
     monkeypatch.chdir(sub)
     assert main(["validate", "..", "--format", "json"]) == 1
-    assert {f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]} == {"trailing-comma"}
+    assert {f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]} == {
+        "trailing-comma"
+    }
     assert main(["validate", "..", "--no-config", "--format", "json"]) == 1
     rules = {f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]}
     assert rules == {"trailing-comma", "deprecated-property"}
@@ -146,12 +154,20 @@ def test_pyproject_config_found_from_subfolder(
 @pytest.mark.parametrize(
     ("content", "where", "fragment"),
     [
-        ('select = ["trailing-coma"]\n', ":1:11", "unknown rule 'trailing-coma' (did you mean 'trailing-comma'?)"),
-        ('[severity]\nschemaa = "info"\n', ":2:1", "unknown rule 'schemaa' (did you mean 'schema'?)"),
+        (
+            'select = ["trailing-coma"]\n',
+            ":1:11",
+            "unknown rule 'trailing-coma' (did you mean 'trailing-comma'?)",
+        ),
+        (
+            '[severity]\nschemaa = "info"\n',
+            ":2:1",
+            "unknown rule 'schemaa' (did you mean 'schema'?)",
+        ),
         ('fail-on = "fatal"\n', ":1:1", "fail-on"),
         ('selects = ["schema"]\n', ":1:1", "unknown setting 'selects' (did you mean 'select'?)"),
         ('select = ["schema"\n', ":2:1", "invalid TOML: Unclosed array"),
-        ('select = 3 3\n', ":1:12", "invalid TOML"),
+        ("select = 3 3\n", ":1:12", "invalid TOML"),
     ],
 )
 def test_bad_config_is_exit_2_with_location(
@@ -200,7 +216,9 @@ def test_output_file_is_written(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert json.loads((tmp_path / "report.sarif").read_text())["version"] == "2.1.0"
 
 
-def test_discovery_finds_all_spec_locations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_discovery_finds_all_spec_locations(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     ok = '{"image": "python:3.12"}'
     _project(tmp_path, ok)
     _project(tmp_path, ok, ".devcontainer.json")

@@ -29,7 +29,7 @@ def test_comment_markers_inside_strings_are_text() -> None:
     ("text", "line", "column", "fragment"),
     [
         ("{'a': 1}", 1, 2, "single-quoted"),
-        ('{"a": \'x\'}', 1, 7, "single-quoted"),
+        ("{\"a\": 'x'}", 1, 7, "single-quoted"),
         ("{a: 1}", 1, 2, "double-quoted"),
         ("# comment\n{}", 1, 1, "'#' comments"),
         ("[1,,2]", 1, 4, "unexpected ','"),
@@ -53,7 +53,7 @@ def test_rejects_what_vscode_rejects(text: str, line: int, column: int, fragment
 
 
 def test_error_positions_survive_comments_before_them() -> None:
-    text = "/* one\n two */ // three\n{\n  \"a\": 1 /* x */,\n  b: 2\n}"
+    text = '/* one\n two */ // three\n{\n  "a": 1 /* x */,\n  b: 2\n}'
     with pytest.raises(jsonc.JsoncSyntaxError) as info:
         jsonc.parse(text)
     assert (info.value.line, info.value.column) == (5, 3)
