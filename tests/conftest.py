@@ -1,0 +1,148 @@
+"""Root conftest for the devcon test suite."""
+
+from __future__ import annotations
+
+# =====================================================================================
+# BEGIN real-component harness fixtures (private dockerd + registry; see tests/harness)
+#
+# These never skip: if the engine or registry cannot start, every test that needs
+# them ERRORs with the component's log tail. Tests marked `engine` / `registry` get
+# the component started automatically; tests using the fixtures get the marker
+# automatically (so `-m "not engine"` deselects them).
+# =====================================================================================
+import itertools
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+
+from tests.harness import (
+    BaseImage,
+    BuildImage,
+    BuiltImage,
+    DockerEngine,
+    HarnessError,
+    Registry,
+    make_rootfs_tar,
+    start_engine,
+    start_registry,
+)
+
+BASE_IMAGE_TAG = "devcon-test/busybox:base"
+_T = TypeVar("_T")
+
+_ENGINE_FIXTURES = frozenset({"docker_engine", "base_image", "build_image"})
+_REGISTRY_FIXTURES = frozenset({"registry", "base_image", "build_image"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & _ENGINE_FIXTURES and not item.get_closest_marker("engine"):
+            item.add_marker(pytest.mark.engine)
+        if names & _REGISTRY_FIXTURES and not item.get_closest_marker("registry"):
+            item.add_marker(pytest.mark.registry)
+
+
+@pytest.fixture(autouse=True)
+def _harness_for_marked_tests(request: pytest.FixtureRequest) -> None:
+    """Start the engine/registry for tests marked `engine`/`registry`."""
+    if request.node.get_closest_marker("engine"):
+        request.getfixturevalue("docker_engine")
+    if request.node.get_closest_marker("registry"):
+        request.getfixturevalue("registry")
+
+
+def _start_or_fail(what: str, start: Callable[[], _T]) -> _T:
+    """Start a component; on failure FAIL (never skip) with its log, without a
+    chained traceback."""
+    try:
+        return start()
+    except HarnessError as exc:
+        message = f"could not start {what}:\n{exc}"
+    pytest.fail(message, pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def docker_engine() -> Iterator[DockerEngine]:
+    """A private dockerd on a unix socket under /tmp/dc-*; stopped at session end."""
+    engine = _start_or_fail("the private Docker Engine", start_engine)
+    try:
+        yield engine
+    finally:
+        engine.stop()
+
+
+@pytest.fixture(scope="session")
+def registry() -> Iterator[Registry]:
+    """A private registry on 127.0.0.1:<port>; stopped at session end."""
+    reg = _start_or_fail("the private registry", start_registry)
+    try:
+        yield reg
+    finally:
+        reg.stop()
+
+
+@pytest.fixture(scope="session")
+def base_image(docker_engine: DockerEngine, registry: Registry) -> Iterator[BaseImage]:
+    def create() -> BaseImage:
+        workdir = Path(tempfile.mkdtemp(prefix="dc-base-", dir="/tmp"))
+        try:
+            tarball = make_rootfs_tar(workdir / "rootfs.tar")
+            image_id = docker_engine.import_rootfs(tarball, BASE_IMAGE_TAG)
+            ref = registry.ref(BASE_IMAGE_TAG)
+            digest = docker_engine.push(BASE_IMAGE_TAG, ref)
+            layers = len(docker_engine.inspect_image(BASE_IMAGE_TAG)["RootFS"]["Layers"])
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        return BaseImage(tag=BASE_IMAGE_TAG, id=image_id, ref=ref, digest=digest, layers=layers)
+
+    yield _start_or_fail("the busybox base image", create)
+
+
+_build_counter = itertools.count(1)
+
+
+@pytest.fixture
+def build_image(
+    docker_engine: DockerEngine, base_image: BaseImage, registry: Registry
+) -> BuildImage:
+    """Build an image from a Dockerfile string (+ context files) in the private engine.
+
+    ``build_image(dockerfile, tag=None, files=None, push=False, **kw)``; ``{base}`` in
+    the Dockerfile is replaced by the base image tag and ``{registry}`` by the
+    registry address. With ``push=True`` the image is pushed to the registry as
+    ``REG/<tag>`` and the result carries its ref and manifest digest. Extra keyword
+    arguments go to :meth:`DockerEngine.build` (network, build_args, labels, …).
+    """
+
+    def build(
+        dockerfile: str,
+        tag: str | None = None,
+        files: Mapping[str, bytes | str] | None = None,
+        push: bool = False,
+        **kwargs: Any,
+    ) -> BuiltImage:
+        tag = tag or f"devcon-test/built-{os.getpid()}-{next(_build_counter)}:latest"
+        text = dockerfile.replace("{base}", base_image.tag).replace("{registry}", registry.addr)
+        try:
+            image_id = docker_engine.build(text, tag, files=files, **kwargs)
+            if not push:
+                return BuiltImage(tag=tag, id=image_id)
+            ref = registry.ref(tag)
+            digest = docker_engine.push(tag, ref)
+            return BuiltImage(tag=tag, id=image_id, ref=ref, digest=digest)
+        except HarnessError as exc:
+            message = f"image build/push failed:\n{exc}"
+        pytest.fail(message, pytrace=False)
+
+    return build
+
+
+# =====================================================================================
+# END real-component harness fixtures
+# =====================================================================================
