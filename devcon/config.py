@@ -8,7 +8,9 @@ unknown rule name is an error (exit 2) and never silently ignored.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import fnmatch
 import json
 import re
 import tomllib
@@ -20,7 +22,7 @@ from typing import Any
 from devcon.errors import ConfigError
 from devcon.findings import Severity
 from devcon.resources import schema_text
-from devcon.rules.base import Rule
+from devcon.rules.base import Profile, Rule, RuleOptions
 
 DEFAULT_FAIL_ON = Severity.WARNING
 
@@ -34,6 +36,26 @@ class Settings:
     severity: Mapping[str, Severity] = field(default_factory=dict)
     fail_on: Severity = DEFAULT_FAIL_ON
     source: Path | None = None
+    profile: Profile | None = None  # None: dev for Dockerfiles a config uses, prod otherwise
+    profile_overrides: tuple[tuple[str, Profile], ...] = ()
+    trusted_registries: tuple[str, ...] | None = None
+
+    @property
+    def rule_options(self) -> RuleOptions:
+        return RuleOptions(trusted_registries=self.trusted_registries)
+
+    def profile_for(self, path: Path, default: Profile, cli: Profile | None = None) -> Profile:
+        """CLI --profile, then a matching per-path override, then `profile`, then default."""
+        if cli is not None:
+            return cli
+        base = self.source.parent if self.source is not None else Path.cwd()
+        candidates = {path.as_posix()}
+        with contextlib.suppress(ValueError):
+            candidates.add(path.resolve().relative_to(base.resolve()).as_posix())
+        for pattern, profile in self.profile_overrides:
+            if any(fnmatch.fnmatch(c, pattern) for c in candidates):
+                return profile
+        return self.profile or default
 
     def is_enabled(self, rule: Rule) -> bool:
         if rule.name in self.ignore:
@@ -109,6 +131,13 @@ def load_settings(path: Path | None) -> Settings:
         severity={k: Severity(v) for k, v in table.get("severity", {}).items()},
         fail_on=Severity(table.get("fail-on", DEFAULT_FAIL_ON.value)),
         source=path,
+        profile=Profile(table["profile"]) if "profile" in table else None,
+        profile_overrides=tuple(
+            (pattern, Profile(value)) for pattern, value in table.get("profiles", {}).items()
+        ),
+        trusted_registries=(
+            tuple(table["trusted-registries"]) if "trusted-registries" in table else None
+        ),
     )
 
 

@@ -8,8 +8,12 @@ cache folders); a file argument is taken as it is.
 
 from __future__ import annotations
 
+import enum
+import fnmatch
 import os
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from devcon.errors import InputError
@@ -60,20 +64,129 @@ def _walk(root: Path) -> Iterable[Path]:
         )
 
 
-def discover(paths: Sequence[Path]) -> list[Path]:
-    """Every config named by `paths`, in order, without duplicates.
+class FileKind(enum.Enum):
+    CONFIG = "devcontainer.json"
+    DOCKERFILE = "Dockerfile"
+    COMPOSE = "compose file"
 
-    Raises InputError (exit 2) for a path that does not exist.
+
+_DOCKERFILE_NAMES = ("Dockerfile", "Containerfile")
+
+
+def kind_of(path: Path) -> FileKind | None:
+    """What a file named on the command line is, from its name."""
+    name = path.name
+    lower = name.lower()
+    if lower.endswith((".json", ".jsonc")):
+        return FileKind.CONFIG
+    if (
+        name.startswith(_DOCKERFILE_NAMES)
+        or lower.endswith((".dockerfile", ".containerfile"))
+        or fnmatch.fnmatch(lower, "dockerfile*")
+    ):
+        return FileKind.DOCKERFILE
+    if lower.endswith((".yml", ".yaml")):
+        return FileKind.COMPOSE
+    return None
+
+
+def discover(paths: Sequence[Path]) -> list[Path]:
+    """Every config named by `paths`, in order, without duplicates (configs only)."""
+    return [path for kind, path in discover_files(paths) if kind is FileKind.CONFIG]
+
+
+def discover_files(paths: Sequence[Path]) -> list[tuple[FileKind, Path]]:
+    """Files named by `paths`: folders give their configs; files are taken by their name.
+
+    Raises InputError (exit 2) for a path that does not exist or a file of unknown kind.
     """
     seen: set[Path] = set()
-    result: list[Path] = []
+    result: list[tuple[FileKind, Path]] = []
     for path in paths:
         if not path.exists():
             raise InputError("no such file or directory", str(path))
-        candidates = [path] if path.is_file() else list(_walk(path))
-        for candidate in candidates:
+        if path.is_file():
+            kind = kind_of(path)
+            if kind is None:
+                raise InputError(
+                    "cannot tell what this file is: devcon reads devcontainer.json (*.json), "
+                    "Dockerfiles (Dockerfile*, *.dockerfile) and compose files (*.yml, *.yaml)",
+                    str(path),
+                )
+            candidates = [(kind, path)]
+        else:
+            candidates = [(FileKind.CONFIG, p) for p in _walk(path)]
+        for kind, candidate in candidates:
             key = candidate.resolve()
             if key not in seen:
                 seen.add(key)
-                result.append(candidate)
+                result.append((kind, candidate))
     return result
+
+
+_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+
+
+def resolve_local(value: str, config_path: Path, base: Path | None = None) -> Path | None:
+    """The file a path value names (relative to `base`, default the config's folder);
+    None when it uses variables other than the local workspace folder."""
+    workspace = workspace_folder(config_path)
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name == "localWorkspaceFolder":
+            return str(workspace)
+        if name == "localWorkspaceFolderBasename":
+            return workspace.name
+        raise LookupError(name)
+
+    try:
+        resolved = _VARIABLE.sub(substitute, value)
+    except LookupError:
+        return None
+    return (base or config_path.parent) / resolved
+
+
+@dataclass(frozen=True)
+class References:
+    """The files a config uses: its Dockerfile (with build context and args), compose files."""
+
+    dockerfile: Path | None = None
+    context: Path | None = None
+    build_args: Mapping[str, str | None] = field(default_factory=dict)
+    compose_files: tuple[Path, ...] = ()
+
+
+def references(config_path: Path, value: object) -> References:
+    """What a parsed devcontainer.json uses, as existing paths (missing ones are left out:
+    the missing-file rule reports them)."""
+    if not isinstance(value, dict):
+        return References()
+    build = value.get("build") if isinstance(value.get("build"), dict) else {}
+    assert isinstance(build, dict)
+    dockerfile_value = build.get("dockerfile", value.get("dockerFile"))
+    context_value = build.get("context", value.get("context", "."))
+    dockerfile = context = None
+    if isinstance(dockerfile_value, str):
+        candidate = resolve_local(dockerfile_value, config_path)
+        if candidate is not None and candidate.is_file():
+            dockerfile = candidate
+        if isinstance(context_value, str):
+            ctx = resolve_local(context_value, config_path)
+            context = ctx if ctx is not None and ctx.is_dir() else None
+    args: dict[str, str | None] = {}
+    raw_args = build.get("args")
+    if isinstance(raw_args, dict):
+        for key, arg in raw_args.items():
+            # a value built from ${localEnv:...} is only known on the user's machine
+            args[str(key)] = arg if isinstance(arg, str) and "${" not in arg else None
+    compose_value = value.get("dockerComposeFile")
+    compose_list = [compose_value] if isinstance(compose_value, str) else compose_value
+    compose: list[Path] = []
+    if isinstance(compose_list, list):
+        for item in compose_list:
+            if isinstance(item, str):
+                candidate = resolve_local(item, config_path)
+                if candidate is not None and candidate.is_file():
+                    compose.append(candidate)
+    return References(dockerfile, context, args, tuple(compose))

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from devcon.dockerfile.model import Dockerfile
 from devcon.findings import Finding
 from devcon.jsonc import JsoncDocument
 
@@ -62,3 +63,46 @@ def for_jsonc(doc: JsoncDocument) -> Suppressions:
         return Suppressions()
     code_lines = sorted({doc.position(tok.start)[0] for tok in doc.tokens})
     return build(((c.line, c.own_line, c.text) for c in doc.comments), code_lines)
+
+
+def for_dockerfile(dockerfile: Dockerfile) -> Suppressions:
+    """`# devcon-ignore: rule` before an instruction covers all of its lines."""
+    if not any("devcon-ignore" in c.text for c in dockerfile.comments):
+        return Suppressions()
+    starts = [i.line for i in dockerfile.instructions]
+    by_line: dict[int, set[str]] = {}
+    whole: set[str] = set()
+    for comment in dockerfile.comments:
+        parsed = parse_directive(comment.text)
+        if parsed is None:
+            continue
+        whole_file, names = parsed
+        if whole_file:
+            whole |= names
+            continue
+        index = bisect.bisect_right(starts, comment.line)
+        if index < len(starts):
+            target = dockerfile.instructions[index]
+            for line in range(target.line, max(target.end_line, target.line) + 1):
+                by_line.setdefault(line, set()).update(names)
+    return Suppressions({k: frozenset(v) for k, v in by_line.items()}, frozenset(whole))
+
+
+def for_hash_comments(text: str) -> Suppressions:
+    """`# devcon-ignore: rule` in YAML and similar files (own line, or end of line)."""
+    if "devcon-ignore" not in text:
+        return Suppressions()
+    directives: list[tuple[int, bool, str]] = []
+    code_lines: list[int] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped.startswith("#"):
+            directives.append((number, True, stripped))
+            continue
+        code_lines.append(number)
+        hash_at = line.find(" #")
+        if hash_at >= 0:
+            directives.append((number, False, line[hash_at:]))
+    return build(directives, code_lines)

@@ -1,7 +1,12 @@
 """Reading rule fixtures: `tests/fixtures/<rule>/{good,bad}/` with `expect:` marks.
 
-A bad fixture marks each expected finding with a comment on its line:
-`// expect: rule-name@COLUMN` (or `# expect: ...` in Dockerfiles, YAML and requirement files).
+A bad fixture marks each expected finding with a comment on the finding's line:
+`// expect: rule-name@COLUMN` in JSON, `# expect: rule-name@COLUMN` in YAML and requirement
+files. In Dockerfiles, where `#` starts a comment only at the start of a line, the mark goes on
+its own line BEFORE the line holding the finding: `# expect-next: rule-name@COLUMN` (stacked
+marks all apply to the next line that is not a comment or blank). The column is optional.
+A fixture can set the profile it is checked with: `# fixture-profile: dev|prod` (default: what
+validate chooses: dev for Dockerfiles a devcontainer.json uses, prod for files named directly).
 """
 
 from __future__ import annotations
@@ -11,7 +16,36 @@ from collections.abc import Iterator
 from pathlib import Path
 
 FIXTURES = Path(__file__).parent / "fixtures"
-EXPECT = re.compile(r"(?://|#)\s*expect:\s*([a-z0-9-]+)(?:@(\d+))?")
+EXPECT = re.compile(r"(?://|#)\s*expect(-next)?:\s*([a-z0-9-]+)(?:@(\d+))?")
+PROFILE = re.compile(r"#\s*fixture-profile:\s*(dev|prod)")
+
+
+def fixture_inputs(path: Path) -> tuple[Path, ...]:
+    """What to give `validate` for a fixture: the file itself; a folder with a dev container
+    config as a whole; otherwise every Dockerfile and compose file in the folder."""
+    if path.is_file():
+        return (path,)
+    if any(path.rglob("devcontainer.json")) or any(path.rglob(".devcontainer.json")):
+        return (path,)
+    from devcon.discovery import FileKind, kind_of
+
+    files = [
+        p
+        for p in sorted(path.rglob("*"))
+        if p.is_file() and kind_of(p) in (FileKind.DOCKERFILE, FileKind.COMPOSE)
+    ]
+    assert files, f"{path}: no devcontainer.json, Dockerfile or compose file"
+    return tuple(files)
+
+
+def fixture_profile(path: Path) -> str | None:
+    """`# fixture-profile: dev|prod` in any of the fixture's files."""
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    for file in files:
+        match = PROFILE.search(file.read_text(encoding="utf-8"))
+        if match:
+            return match.group(1)
+    return None
 
 
 def fixture_cases(kind: str) -> Iterator[tuple[str, Path]]:
@@ -28,9 +62,18 @@ def expected_marks(path: Path, rule: str) -> set[tuple[str, int, int | None]]:
     files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
     marks: set[tuple[str, int, int | None]] = set()
     for file in files:
-        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+        lines = file.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines, 1):
             for match in EXPECT.finditer(line):
-                if match.group(1) == rule:
-                    column = int(match.group(2)) if match.group(2) else None
-                    marks.add((str(file.resolve()), number, column))
+                if match.group(2) != rule:
+                    continue
+                column = int(match.group(3)) if match.group(3) else None
+                target = number
+                if match.group(1):  # expect-next
+                    target = number + 1
+                    while target <= len(lines) and (
+                        not lines[target - 1].strip() or lines[target - 1].lstrip().startswith("#")
+                    ):
+                        target += 1
+                marks.add((str(file.resolve()), target, column))
     return marks

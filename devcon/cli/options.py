@@ -8,6 +8,7 @@ from devcon.config import Settings, find_config, load_settings
 from devcon.errors import UsageError
 from devcon.findings import Severity
 from devcon.report import OutputFormat
+from devcon.rules.base import Profile
 
 
 def parse_format(value: str) -> OutputFormat:
@@ -25,6 +26,15 @@ def parse_severity(option: str, value: str | None) -> Severity | None:
         return Severity.parse(value)
     except ValueError as exc:
         raise UsageError(f"{option}: {exc}") from None
+
+
+def parse_profile(value: str | None) -> Profile | None:
+    if value is None:
+        return None
+    try:
+        return Profile(value)
+    except ValueError:
+        raise UsageError(f"--profile: unknown profile {value!r} (choose from dev, prod)") from None
 
 
 def split_names(values: list[str] | None) -> list[str] | None:

@@ -26,9 +26,15 @@ def validate(
     fail_on: str | None = typer.Option(
         None, "--fail-on", help="Exit 1 on findings at or above: error, warning, info."
     ),
+    profile: str | None = typer.Option(
+        None,
+        "--profile",
+        help="Hold Dockerfiles to the dev or prod rule set (default: dev for Dockerfiles a "
+        "devcontainer.json uses, prod for others).",
+    ),
 ) -> None:
     """Check dev container configs against the spec's schema and devcon's rules."""
-    from devcon.cli.options import parse_format, settings_from, write_output
+    from devcon.cli.options import parse_format, parse_profile, settings_from, write_output
     from devcon.report import Report, render
     from devcon.rules.catalog import all_rules
     from devcon.validate import ValidateRequest
@@ -36,7 +42,10 @@ def validate(
 
     output_format = parse_format(fmt)
     settings = settings_from(config, no_config, select, ignore, fail_on)
-    result = run_validate(ValidateRequest(paths=tuple(paths or ()), settings=settings))
+    request = ValidateRequest(
+        paths=tuple(paths or ()), settings=settings, profile=parse_profile(profile)
+    )
+    result = run_validate(request)
     enabled = [rule for rule in all_rules() if settings.is_enabled(rule)]
     report = Report(
         findings=result.findings,

@@ -39,7 +39,7 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
             "enabled": rule.enabled_by_default,
             "level": _LEVEL[rule.severity],
         },
-        "properties": {"tags": [rule.target.value]},
+        "properties": {"tags": [t.value for t in rule.targets]},
     }
 
 

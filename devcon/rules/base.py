@@ -15,13 +15,31 @@ from typing import TYPE_CHECKING
 from devcon.findings import Severity
 
 if TYPE_CHECKING:
+    from devcon.compose import ComposeFile
+    from devcon.dockerfile.model import Dockerfile
     from devcon.jsonc import JsoncDocument, JsoncSyntaxError
 
 
 class Target(enum.Enum):
-    """The kind of file a rule reads."""
+    """The kinds of file rules read."""
 
     DEVCONTAINER = "devcontainer"
+    DOCKERFILE = "dockerfile"
+    COMPOSE = "compose"
+
+
+class Profile(enum.Enum):
+    """The rule set a Dockerfile is held to: dev images may run as root and keep toolchains."""
+
+    DEV = "dev"
+    PROD = "prod"
+
+
+@dataclass(frozen=True)
+class RuleOptions:
+    """Settings some rules read (from config)."""
+
+    trusted_registries: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +70,7 @@ class ConfigContext:
     text: str
     doc: JsoncDocument | None
     syntax_error: JsoncSyntaxError | None
+    options: RuleOptions = RuleOptions()
 
     def at_value(self, pointer: tuple[str | int, ...], message: str) -> Problem:
         assert self.doc is not None
@@ -64,7 +83,31 @@ class ConfigContext:
         return Problem(line, col, message)
 
 
+@dataclass(frozen=True)
+class DockerfileContext:
+    """A Dockerfile as rules see it, with the profile it is held to and its build context."""
+
+    path: Path
+    dockerfile: Dockerfile
+    profile: Profile
+    context_dir: Path | None = None  # the build context, for files COPY'd or installed from
+    options: RuleOptions = RuleOptions()
+
+
+@dataclass(frozen=True)
+class ComposeContext:
+    """A compose file as rules see it."""
+
+    path: Path
+    compose: ComposeFile
+    options: RuleOptions = RuleOptions()
+
+
 ConfigCheck = Callable[[ConfigContext], Iterable[Problem]]
+DockerfileCheck = Callable[[DockerfileContext], Iterable[Problem]]
+ComposeCheck = Callable[[ComposeContext], Iterable[Problem]]
+
+BOTH_PROFILES = frozenset({Profile.DEV, Profile.PROD})
 
 
 @dataclass(frozen=True)
@@ -75,10 +118,31 @@ class Rule:
     severity: Severity
     summary: str
     doc: RuleDoc
-    target: Target
-    check: ConfigCheck
+    config: ConfigCheck | None = None
+    dockerfile: DockerfileCheck | None = None
+    compose: ComposeCheck | None = None
+    profiles: frozenset[Profile] = BOTH_PROFILES
     enabled_by_default: bool = True
 
     def __post_init__(self) -> None:
         if not self.name or self.name != self.name.lower() or " " in self.name:
             raise ValueError(f"rule names are lower-case-with-dashes: {self.name!r}")
+        if not self.targets:
+            raise ValueError(f"rule {self.name} checks nothing")
+
+    @property
+    def targets(self) -> tuple[Target, ...]:
+        checks = (
+            (Target.DEVCONTAINER, self.config),
+            (Target.DOCKERFILE, self.dockerfile),
+            (Target.COMPOSE, self.compose),
+        )
+        return tuple(target for target, check in checks if check is not None)
+
+    @property
+    def applies_to(self) -> str:
+        """Targets (and a profile restriction) in words, for docs and listings."""
+        text = ", ".join(t.value for t in self.targets)
+        if self.profiles != BOTH_PROFILES:
+            text += " (" + "/".join(sorted(p.value for p in self.profiles)) + " profile)"
+        return text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from devcon.findings import Severity
-from devcon.rules.base import ConfigContext, Problem, Rule, RuleDoc, Target
+from devcon.rules.base import ConfigContext, Problem, Rule, RuleDoc
 
 REPLACEMENTS: dict[str, str] = {
     "extensions": "use `customizations.vscode.extensions`",
@@ -28,8 +28,7 @@ RULE = Rule(
     name="deprecated-property",
     severity=Severity.WARNING,
     summary="deprecated top-level property (extensions, settings, devPort, dockerFile, context)",
-    target=Target.DEVCONTAINER,
-    check=check,
+    config=check,
     doc=RuleDoc(
         what=(
             "Reports the top-level properties the spec has deprecated: `extensions` and `settings` "

@@ -21,7 +21,7 @@ def rule_text(rule: Rule) -> str:
     state = "on" if rule.enabled_by_default else "off"
     example = "\n".join("    " + line for line in doc.example.splitlines())
     return (
-        f"{rule.name} ({rule.severity.value}, {state} by default, {rule.target.value})\n"
+        f"{rule.name} ({rule.severity.value}, {state} by default, {rule.applies_to})\n"
         f"{rule.summary}\n\n"
         f"What it does\n    {doc.what}\n\n"
         f"Why\n    {doc.why}\n\n"
@@ -43,7 +43,7 @@ def rules_markdown(rules: Sequence[Rule]) -> str:
     for rule in rules:
         off = " (off by default)" if not rule.enabled_by_default else ""
         out.append(
-            f"| [`{rule.name}`](#{rule.name}) | {rule.severity.value} | {rule.target.value} "
+            f"| [`{rule.name}`](#{rule.name}) | {rule.severity.value} | {rule.applies_to} "
             f"| {rule.summary}{off} |"
         )
     for rule in rules:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from devcon.findings import Severity
-from devcon.rules.base import ConfigContext, Problem, Rule, RuleDoc, Target
+from devcon.rules.base import ConfigContext, Problem, Rule, RuleDoc
 
 
 def check(ctx: ConfigContext) -> Iterator[Problem]:
@@ -18,8 +18,7 @@ RULE = Rule(
     name="json-syntax",
     severity=Severity.ERROR,
     summary="devcontainer.json cannot be parsed as JSON with comments",
-    target=Target.DEVCONTAINER,
-    check=check,
+    config=check,
     doc=RuleDoc(
         what=(
             "Reports a devcontainer.json that is not valid JSONC (JSON with `//` and `/* */` "

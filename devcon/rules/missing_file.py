@@ -2,34 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from pathlib import Path
 
-from devcon.discovery import workspace_folder
+from devcon.discovery import resolve_local
 from devcon.findings import Severity
-from devcon.rules.base import ConfigContext, Problem, Rule, RuleDoc, Target
-
-_VARIABLE = re.compile(r"\$\{([^}]*)\}")
-
-
-def resolve_local(value: str, config_path: Path) -> Path | None:
-    """The file a path value names, relative to the config; None if it uses other variables."""
-    workspace = workspace_folder(config_path)
-
-    def substitute(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name == "localWorkspaceFolder":
-            return str(workspace)
-        if name == "localWorkspaceFolderBasename":
-            return workspace.name
-        raise LookupError(name)
-
-    try:
-        resolved = _VARIABLE.sub(substitute, value)
-    except LookupError:
-        return None
-    return config_path.parent / resolved
+from devcon.rules.base import ConfigContext, Problem, Rule, RuleDoc
 
 
 def _entries(value: object) -> Iterator[tuple[tuple[str | int, ...], str, str]]:
@@ -78,8 +55,7 @@ RULE = Rule(
     name="missing-file",
     severity=Severity.ERROR,
     summary="build.dockerfile, build.context or dockerComposeFile names a missing path",
-    target=Target.DEVCONTAINER,
-    check=check,
+    config=check,
     doc=RuleDoc(
         what=(
             "Checks that `build.dockerfile`, `build.context`, the legacy `dockerFile`/`context` "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from devcon.findings import Severity
-from devcon.rules.base import ConfigContext, Problem, Rule, RuleDoc, Target
+from devcon.rules.base import ConfigContext, Problem, Rule, RuleDoc
 
 
 def check(ctx: ConfigContext) -> Iterator[Problem]:
@@ -21,8 +21,7 @@ RULE = Rule(
     name="schema",
     severity=Severity.ERROR,
     summary="property unknown, of the wrong type or with a value the spec does not allow",
-    target=Target.DEVCONTAINER,
-    check=check,
+    config=check,
     doc=RuleDoc(
         what=(
             "Checks devcontainer.json against devcon's schema of the dev container specification: "

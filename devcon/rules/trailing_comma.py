@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from devcon.findings import Severity
-from devcon.rules.base import ConfigContext, Problem, Rule, RuleDoc, Target
+from devcon.rules.base import ConfigContext, Problem, Rule, RuleDoc
 
 
 def check(ctx: ConfigContext) -> Iterator[Problem]:
@@ -19,8 +19,7 @@ RULE = Rule(
     name="trailing-comma",
     severity=Severity.WARNING,
     summary="trailing comma before } or ], which the spec forbids",
-    target=Target.DEVCONTAINER,
-    check=check,
+    config=check,
     doc=RuleDoc(
         what="Reports a comma directly before a closing `}` or `]`.",
         why=(

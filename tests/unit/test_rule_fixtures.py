@@ -8,14 +8,27 @@ import pytest
 
 from devcon.config import Settings
 from devcon.findings import Finding
+from devcon.rules.base import Profile
 from devcon.rules.catalog import all_rules
 from devcon.validate import ValidateRequest, validate
-from tests.fixtures_support import FIXTURES, expected_marks, fixture_cases
+from tests.fixtures_support import (
+    FIXTURES,
+    expected_marks,
+    fixture_cases,
+    fixture_inputs,
+    fixture_profile,
+)
 
 
 def _run(rule: str, path: Path) -> list[Finding]:
     settings = Settings(select=frozenset({rule}))
-    result = validate(ValidateRequest(paths=(path,), settings=settings))
+    profile = fixture_profile(path)
+    request = ValidateRequest(
+        paths=fixture_inputs(path),
+        settings=settings,
+        profile=Profile(profile) if profile else None,
+    )
+    result = validate(request)
     assert result.files, f"no file found under {path}"
     return [f for f in result.findings if f.rule == rule]
 

@@ -1,0 +1,183 @@
+"""Compose files: services' images, environment and builds, with positions.
+
+Read with PyYAML's node composer (no construction), so custom tags such as `!reset` or
+`!override` that the safe loader cannot construct still get a verdict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from devcon.dockerfile.model import SyntaxProblem
+
+
+@dataclass(frozen=True)
+class Located:
+    """A scalar with its 1-based position."""
+
+    value: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class EnvEntry:
+    key: Located
+    value: Located | None  # None: passed through from the host (`- NAME` / `NAME:`)
+
+
+@dataclass(frozen=True)
+class ComposeBuild:
+    context: str | None
+    dockerfile: str | None
+    target: str | None
+    args: tuple[EnvEntry, ...]
+
+
+@dataclass(frozen=True)
+class ComposeService:
+    name: Located
+    image: Located | None
+    environment: tuple[EnvEntry, ...]
+    build: ComposeBuild | None
+
+
+@dataclass(frozen=True)
+class ComposeFile:
+    path: Path
+    text: str
+    services: tuple[ComposeService, ...]
+    problems: tuple[SyntaxProblem, ...] = ()
+
+
+def parse_compose(text: str, path: Path | str = "compose.yml") -> ComposeFile:
+    import yaml
+
+    path = Path(path)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = f"{exc.problem or 'invalid YAML'}" + (f" ({exc.context})" if exc.context else "")
+        return ComposeFile(path, text, (), (SyntaxProblem(line, column, message),))
+    except yaml.YAMLError as exc:
+        return ComposeFile(path, text, (), (SyntaxProblem(1, 1, f"invalid YAML: {exc}"),))
+    if root is None:
+        return ComposeFile(path, text, ())
+    if not isinstance(root, yaml.MappingNode):
+        return ComposeFile(
+            path, text, (), (_problem(root, "a compose file must be a mapping (services: ...)"),)
+        )
+    services_node = _get(root, "services")
+    problems: list[SyntaxProblem] = []
+    services: list[ComposeService] = []
+    if services_node is not None and isinstance(services_node, yaml.MappingNode):
+        for key_node, value_node in services_node.value:
+            if not isinstance(value_node, yaml.MappingNode):
+                if not _is_null(value_node):
+                    problems.append(_problem(value_node, "a service must be a mapping"))
+                continue
+            services.append(_service(key_node, value_node))
+    elif services_node is not None and not _is_null(services_node):
+        problems.append(_problem(services_node, "`services` must be a mapping"))
+    return ComposeFile(path, text, tuple(services), tuple(problems))
+
+
+def _service(key_node: object, node: object) -> ComposeService:
+    import yaml
+
+    assert isinstance(key_node, yaml.Node) and isinstance(node, yaml.MappingNode)
+    image = _scalar(_get(node, "image"))
+    build_node = _get(node, "build")
+    build: ComposeBuild | None = None
+    if isinstance(build_node, yaml.ScalarNode):
+        build = ComposeBuild(str(build_node.value), None, None, ())
+    elif isinstance(build_node, yaml.MappingNode):
+        build = ComposeBuild(
+            _text(_get(build_node, "context")),
+            _text(_get(build_node, "dockerfile")),
+            _text(_get(build_node, "target")),
+            _env(_get(build_node, "args")),
+        )
+    return ComposeService(
+        name=_located(key_node),
+        image=image,
+        environment=_env(_get(node, "environment")),
+        build=build,
+    )
+
+
+def _env(node: object) -> tuple[EnvEntry, ...]:
+    import yaml
+
+    entries: list[EnvEntry] = []
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            value = _scalar(value_node)
+            if value is not None and _is_null(value_node):
+                value = None
+            entries.append(EnvEntry(_located(key_node), value))
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            if not isinstance(item, yaml.ScalarNode):
+                continue
+            text = str(item.value)
+            line, column = item.start_mark.line + 1, item.start_mark.column + 1
+            key, sep, raw_value = text.partition("=")
+            quote = 1 if item.style in ("'", '"') else 0
+            key_loc = Located(key, line, column + quote)
+            value_loc = (
+                Located(raw_value, line, column + quote + len(key) + 1) if sep else None
+            )
+            entries.append(EnvEntry(key_loc, value_loc))
+    return tuple(entries)
+
+
+def _get(node: object, key: str) -> object | None:
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+            return value_node
+    return None
+
+
+def _is_null(node: object) -> bool:
+    import yaml
+
+    return (
+        isinstance(node, yaml.ScalarNode)
+        and node.style is None
+        and node.value in ("", "~", "null", "Null", "NULL")
+    )
+
+
+def _located(node: object) -> Located:
+    import yaml
+
+    assert isinstance(node, yaml.Node)
+    return Located(str(node.value), node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _scalar(node: object) -> Located | None:
+    import yaml
+
+    if isinstance(node, yaml.ScalarNode):
+        return _located(node)
+    return None
+
+
+def _text(node: object) -> str | None:
+    scalar = _scalar(node)
+    return scalar.value if scalar is not None else None
+
+
+def _problem(node: object, message: str) -> SyntaxProblem:
+    import yaml
+
+    assert isinstance(node, yaml.Node)
+    return SyntaxProblem(node.start_mark.line + 1, node.start_mark.column + 1, message)

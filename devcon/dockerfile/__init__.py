@@ -1,0 +1,1 @@
+"""Dockerfiles: parser, model and shell reading for rules."""

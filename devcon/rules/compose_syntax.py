@@ -1,0 +1,31 @@
+"""compose-syntax: a compose file that is not valid YAML or not shaped like one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from devcon.findings import Severity
+from devcon.rules.base import ComposeContext, Problem, Rule, RuleDoc
+
+
+def check(ctx: ComposeContext) -> Iterator[Problem]:
+    for problem in ctx.compose.problems:
+        yield Problem(problem.line, problem.column, problem.message)
+
+
+RULE = Rule(
+    name="compose-syntax",
+    severity=Severity.ERROR,
+    summary="compose file is not valid YAML, or services are not mappings",
+    compose=check,
+    doc=RuleDoc(
+        what=(
+            "Reports a compose file that cannot be read as YAML (at the line and column where "
+            "reading stopped), or whose `services` or a service is not a mapping. Custom tags "
+            "such as `!reset` and `!override` are accepted."
+        ),
+        why="`docker compose` refuses the file, so the dev container cannot start.",
+        example="services:\n  app:\n    image: python:3.12\n   ports: [8000]",
+        fix="Fix the indentation or quoting; each service is a mapping of its settings.",
+    ),
+)
