@@ -1,0 +1,169 @@
+"""Package-manager commands in RUN lines: which manager, what it does, which packages.
+
+Recognises pip (pip, pip3, pipX.Y, `python -m pip`, uv pip), apt-get/apt, apk, conda/mamba/
+micromamba, poetry, npm/yarn/pnpm. Package arguments keep their version specifiers
+(`numpy==2.1`, `curl=8.5.0-2`, `python=3.12`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from devcon.dockerfile.model import Instruction, run_script
+from devcon.dockerfile.shell import Command, commands
+
+_PIP = re.compile(r"pip(?:3(?:\.\d+)?)?$")
+_PYTHON = re.compile(r"python(?:3(?:\.\d+)?)?$")
+
+# options that take a value (so the value is not a package)
+_PIP_VALUE_OPTIONS = frozenset(
+    {
+        "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
+        "--extra-index-url", "-f", "--find-links", "--trusted-host", "-t", "--target",
+        "--prefix", "--root", "--platform", "--python-version", "--implementation", "--abi",
+        "--src", "--cache-dir", "--log", "--proxy", "--retries", "--timeout", "--progress-bar",
+        "--config-settings", "-C", "--global-option", "--only-binary", "--no-binary",
+        "--upgrade-strategy", "--python", "-p",
+    }
+)  # fmt: skip
+_APT_VALUE_OPTIONS = frozenset({"-o", "-c", "-t", "--target-release", "--option"})
+_APK_VALUE_OPTIONS = frozenset({"-X", "--repository", "-p", "--root", "-t", "--virtual"})
+_CONDA_VALUE_OPTIONS = frozenset(
+    {"-n", "--name", "-p", "--prefix", "-c", "--channel", "-f", "--file", "--override-channels-x"}
+)
+
+
+@dataclass(frozen=True)
+class PackageCommand:
+    """One package-manager invocation."""
+
+    manager: str  # "pip", "apt", "apk", "conda", "poetry", "npm"
+    action: str  # "install", "upgrade", "update", "clean", "env-create", ...
+    packages: tuple[str, ...]
+    command: Command
+    files: tuple[str, ...] = ()  # requirement / environment files it reads (-r, -f, --file)
+
+
+def _positionals(cmd: Command, start: int, value_options: frozenset[str]) -> list[str]:
+    out: list[str] = []
+    words = cmd.words[start:]
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+            continue
+        if word.startswith("-"):
+            if word in value_options:
+                skip = True
+            continue
+        if word in ("&&", "||", ";") or word.startswith((">", "<", "2>", "1>")):
+            break
+        out.append(word)
+    return out
+
+
+def _option_values(cmd: Command, *names: str) -> list[str]:
+    values: list[str] = []
+    words = cmd.words
+    for i, word in enumerate(words):
+        for name in names:
+            if word == name and i + 1 < len(words):
+                values.append(words[i + 1])
+            elif name.startswith("--") and word.startswith(name + "="):
+                values.append(word.split("=", 1)[1])
+            elif not name.startswith("--") and word.startswith(name) and len(word) > len(name):
+                values.append(word[len(name) :])
+    return values
+
+
+def classify(cmd: Command) -> PackageCommand | None:
+    name = cmd.name
+    words = cmd.words
+    # python -m pip ..., uv pip ...
+    if _PYTHON.match(name) and len(words) >= 3 and words[1] == "-m" and _PIP.match(words[2]):
+        return _pip(cmd, 3)
+    if name == "uv" and len(words) >= 2 and words[1] == "pip":
+        return _pip(cmd, 2)
+    if _PIP.match(name):
+        return _pip(cmd, 1)
+    if name in ("apt-get", "apt", "aptitude"):
+        return _apt(cmd)
+    if name == "apk":
+        return _apk(cmd)
+    if name in ("conda", "mamba", "micromamba"):
+        return _conda(cmd)
+    if name == "poetry" and len(words) >= 2:
+        return PackageCommand("poetry", words[1], tuple(_positionals(cmd, 2, frozenset())), cmd)
+    if name in ("npm", "yarn", "pnpm") and len(words) >= 2:
+        return PackageCommand("npm", words[1], tuple(_positionals(cmd, 2, frozenset())), cmd)
+    return None
+
+
+def _pip(cmd: Command, at: int) -> PackageCommand | None:
+    if len(cmd.words) <= at:
+        return None
+    action = cmd.words[at]
+    packages = _positionals(cmd, at + 1, _PIP_VALUE_OPTIONS)
+    files = _option_values(cmd, "-r", "--requirement", "-c", "--constraint")
+    if action == "install" and any(w in ("-U", "--upgrade") for w in cmd.words[at + 1 :]):
+        return PackageCommand("pip", "upgrade", tuple(packages), cmd, tuple(files))
+    return PackageCommand("pip", action, tuple(packages), cmd, tuple(files))
+
+
+def _apt(cmd: Command) -> PackageCommand | None:
+    positionals = _positionals(cmd, 1, _APT_VALUE_OPTIONS)
+    if not positionals:
+        return None
+    action = positionals[0]
+    return PackageCommand("apt", action, tuple(positionals[1:]), cmd)
+
+
+def _apk(cmd: Command) -> PackageCommand | None:
+    positionals = _positionals(cmd, 1, _APK_VALUE_OPTIONS)
+    if not positionals:
+        return None
+    return PackageCommand("apk", positionals[0], tuple(positionals[1:]), cmd)
+
+
+def _conda(cmd: Command) -> PackageCommand | None:
+    positionals = _positionals(cmd, 1, _CONDA_VALUE_OPTIONS)
+    if not positionals:
+        return None
+    files = tuple(_option_values(cmd, "-f", "--file"))
+    action = positionals[0]
+    rest = positionals[1:]
+    if action == "env" and rest:
+        return PackageCommand("conda", f"env-{rest[0]}", tuple(rest[1:]), cmd, files)
+    return PackageCommand("conda", action, tuple(rest), cmd, files)
+
+
+def package_commands(instruction: Instruction) -> Iterator[PackageCommand]:
+    """Every package-manager command of a RUN instruction."""
+    if instruction.keyword != "RUN":
+        return
+    for cmd in commands(run_script(instruction)):
+        found = classify(cmd)
+        if found is not None:
+            yield found
+
+
+def pip_name(requirement: str) -> str:
+    """The project name of a pip requirement (`NumPy[extra]>=1` -> `numpy`)."""
+    match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
+    return match.group(1).lower().replace("_", "-") if match else requirement.lower()
+
+
+def is_pip_pinned(requirement: str) -> bool:
+    """`==`/`===` versions, local files and wheels, and direct URLs that name a revision or
+    carry a hash are pinned; anything else (`numpy`, `numpy>=2`, `numpy~=2.1`) is not."""
+    text = requirement.strip().strip("'\"")
+    if text.startswith((".", "/", "file:")) or text.endswith((".whl", ".tar.gz", ".zip")):
+        return True
+    if "==" in text:
+        return True
+    if "://" in text:
+        after_scheme = text.split("://", 1)[1]
+        return "@" in after_scheme.split("#", 1)[0] or "#sha256=" in text or "hash=" in text
+    return False
