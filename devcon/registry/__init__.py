@@ -1,0 +1,1 @@
+"""OCI distribution access: client, credentials, cache."""

@@ -1,0 +1,29 @@
+"""Registry errors: everything the network can do wrong becomes one of these (exit 3)."""
+
+from __future__ import annotations
+
+from devcon.errors import EnvironmentProblem
+
+
+class RegistryError(EnvironmentProblem):
+    """A registry could not answer as needed."""
+
+
+class RegistryUnavailable(RegistryError):
+    """Connection refused, timeouts, TLS failures, 5xx/429 after retries, truncated bodies."""
+
+
+class AuthenticationError(RegistryError):
+    """The registry refused the credentials (or anonymous access)."""
+
+
+class NotFound(RegistryError):
+    """The repository, tag or digest does not exist."""
+
+
+class DigestMismatch(RegistryError):
+    """A body whose sha256 is not the digest the registry (or the reference) claims."""
+
+
+class InsecureRefused(RegistryError):
+    """A request devcon refuses to make (credentials over plain http to another host...)."""
