@@ -54,7 +54,7 @@ def _use(written: str, resolved: str | None, line: int, column: int, origin: Ori
 
 
 def _column_of(instruction: Instruction, text: str) -> tuple[int, int]:
-    for offset, source in enumerate(instruction.original.splitlines()):
+    for offset, source in enumerate(instruction.original.split("\n")):
         start = source.find(
             text, instruction.column - 1 + len(instruction.keyword) if offset == 0 else 0
         )

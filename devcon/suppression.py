@@ -94,7 +94,7 @@ def for_hash_comments(text: str) -> Suppressions:
         return Suppressions()
     directives: list[tuple[int, bool, str]] = []
     code_lines: list[int] = []
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):
         stripped = line.strip()
         if not stripped:
             continue

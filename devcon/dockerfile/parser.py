@@ -70,7 +70,7 @@ class _Parser:
         self.text = text
         self.path = path
         self.build_args = build_args
-        self.lines = text.splitlines()
+        self.lines = [line.removesuffix("\r") for line in text.split("\n")]
         self.escape = "\\"
         self.problems: list[SyntaxProblem] = []
         self.comments: list[Comment] = []
@@ -328,7 +328,7 @@ def key_values(instruction: Instruction) -> list[KeyValue]:
             elif instruction.keyword == "ARG":
                 pairs.append((word, None))
     result = []
-    source_lines = instruction.original.splitlines() or [""]
+    source_lines = instruction.original.split("\n") or [""]
     for key, value in pairs:
         line, column = instruction.line, instruction.column
         for offset, text in enumerate(source_lines):
