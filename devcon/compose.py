@@ -128,9 +128,7 @@ def _env(node: object) -> tuple[EnvEntry, ...]:
             key, sep, raw_value = text.partition("=")
             quote = 1 if item.style in ("'", '"') else 0
             key_loc = Located(key, line, column + quote)
-            value_loc = (
-                Located(raw_value, line, column + quote + len(key) + 1) if sep else None
-            )
+            value_loc = Located(raw_value, line, column + quote + len(key) + 1) if sep else None
             entries.append(EnvEntry(key_loc, value_loc))
     return tuple(entries)
 
@@ -160,7 +158,8 @@ def _located(node: object) -> Located:
     import yaml
 
     assert isinstance(node, yaml.Node)
-    return Located(str(node.value), node.start_mark.line + 1, node.start_mark.column + 1)
+    quoted = 1 if isinstance(node, yaml.ScalarNode) and node.style in ("'", '"') else 0
+    return Located(str(node.value), node.start_mark.line + 1, node.start_mark.column + 1 + quoted)
 
 
 def _scalar(node: object) -> Located | None:

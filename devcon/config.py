@@ -39,6 +39,8 @@ class Settings:
     profile: Profile | None = None  # None: dev for Dockerfiles a config uses, prod otherwise
     profile_overrides: tuple[tuple[str, Profile], ...] = ()
     trusted_registries: tuple[str, ...] | None = None
+    insecure_registries: tuple[str, ...] = ()
+    registry_mirror: str | None = None
 
     @property
     def rule_options(self) -> RuleOptions:
@@ -138,6 +140,8 @@ def load_settings(path: Path | None) -> Settings:
         trusted_registries=(
             tuple(table["trusted-registries"]) if "trusted-registries" in table else None
         ),
+        insecure_registries=tuple(table.get("insecure-registries", ())),
+        registry_mirror=table.get("registry-mirror"),
     )
 
 

@@ -37,10 +37,11 @@ def _root(
 
 
 def _register() -> None:
-    from devcon.cli import rules_cmd, validate_cmd
+    from devcon.cli import pin_cmd, rules_cmd, validate_cmd
 
     validate_cmd.register(app)
     rules_cmd.register(app)
+    pin_cmd.register(app)
 
 
 _register()

@@ -49,8 +49,10 @@ def parse_challenge(header: str) -> Challenge | None:
     match = re.match(r"(Bearer|Basic)\b(.*)", header, re.IGNORECASE)
     if not match:
         return None
-    params = {m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3)
-              for m in _PARAM.finditer(match.group(2))}  # fmt: skip
+    params = {
+        m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3)
+        for m in _PARAM.finditer(match.group(2))
+    }
     return Challenge(match.group(1).lower(), params)
 
 
@@ -91,8 +93,13 @@ class CredentialStore:
     def _keys(self, registry: str) -> list[str]:
         if registry in (DOCKER_HUB, DOCKER_HUB_API, "index.docker.io"):
             return list(_HUB_KEYS)
-        return [registry, f"https://{registry}", f"http://{registry}", f"https://{registry}/v1/",
-                f"https://{registry}/v2/"]  # fmt: skip
+        return [
+            registry,
+            f"https://{registry}",
+            f"http://{registry}",
+            f"https://{registry}/v1/",
+            f"https://{registry}/v2/",
+        ]
 
     def _lookup(self, registry: str) -> Credentials | None:
         config = self._load()

@@ -198,8 +198,9 @@ class RegistryClient:
             return Resolution(ref, digest, manifest.media_type, have, None)
         for name, entry in manifest.platforms():
             if platform_matches(platform, name):
-                return Resolution(ref, str(entry["digest"]), str(entry.get("mediaType", "")),
-                                  name, digest)  # fmt: skip
+                return Resolution(
+                    ref, str(entry["digest"]), str(entry.get("mediaType", "")), name, digest
+                )
         available = ", ".join(name for name, _ in manifest.platforms()) or "none"
         raise NotFound(f"{ref.original} has no manifest for {platform} (it has: {available})")
 
@@ -236,8 +237,9 @@ class RegistryClient:
     def open_blob(self, ref: Reference, digest: str) -> requests.Response:
         """A streaming response for a blob (the caller reads only what it needs)."""
         host = self.host_for(ref)
-        return self._request("GET", host, f"/v2/{ref.repository}/blobs/{digest}", ref, {},
-                             stream=True)  # fmt: skip
+        return self._request(
+            "GET", host, f"/v2/{ref.repository}/blobs/{digest}", ref, {}, stream=True
+        )
 
     def config(self, ref: Reference, manifest: Manifest) -> dict[str, Any]:
         descriptor = manifest.data.get("config") or {}
@@ -376,15 +378,22 @@ class RegistryClient:
         auth = None
         data = None
         if creds is not None and creds.identity_token:
-            data = {"grant_type": "refresh_token", "refresh_token": creds.secret, **params,
-                    "client_id": "devcon"}  # fmt: skip
+            data = {
+                "grant_type": "refresh_token",
+                "refresh_token": creds.secret,
+                **params,
+                "client_id": "devcon",
+            }
         elif creds is not None:
             auth = (creds.username, creds.secret)
         url = realm + ("&" if "?" in realm else "?") + urlencode(params)
         response = self._raw(
-            "POST" if data is not None else "GET", url, {"User-Agent": f"devcon/{__version__}"},
-            auth=auth, data=data,
-        )  # fmt: skip
+            "POST" if data is not None else "GET",
+            url,
+            {"User-Agent": f"devcon/{__version__}"},
+            auth=auth,
+            data=data,
+        )
         if response.status_code in (401, 403):
             response.close()
             raise AuthenticationError(
@@ -421,8 +430,14 @@ class RegistryClient:
         if host not in self._schemes and self._insecure_allowed(host):
             # try HTTPS first; fall back to plain HTTP for loopback / --insecure-registry hosts
             try:
-                return self._raw(method, f"https://{host}{path}", all_headers, stream=stream,
-                                 retry=False, remember=host)  # fmt: skip
+                return self._raw(
+                    method,
+                    f"https://{host}{path}",
+                    all_headers,
+                    stream=stream,
+                    retry=False,
+                    remember=host,
+                )
             except RegistryUnavailable:
                 self._schemes[host] = "http"
         return self._raw(method, self._url(host, path), all_headers, stream=stream)
@@ -447,9 +462,15 @@ class RegistryClient:
                 self.requests_made += 1
             try:
                 response = self.session.request(
-                    method, url, headers=dict(headers), timeout=self.timeout, stream=stream,
-                    allow_redirects=True, auth=auth, data=data,
-                )  # fmt: skip
+                    method,
+                    url,
+                    headers=dict(headers),
+                    timeout=self.timeout,
+                    stream=stream,
+                    allow_redirects=True,
+                    auth=auth,
+                    data=data,
+                )
             except requests.exceptions.SSLError as exc:
                 if not retry:
                     raise RegistryUnavailable(f"{host}: TLS failed") from exc

@@ -1,0 +1,180 @@
+"""`devcon pin` and `devcon outdated`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from devcon.errors import EXIT_FINDINGS, EXIT_OK, UsageError
+
+
+def _registry_settings(
+    config: Path | None,
+    no_config: bool,
+    insecure: list[str] | None,
+    mirror: str | None,
+    offline: bool,
+) -> object:
+    from devcon.cli.options import settings_from
+    from devcon.registry.factory import RegistrySettings
+
+    settings = settings_from(config, no_config, None, None, None)
+    return RegistrySettings(
+        insecure_registries=frozenset([*settings.insecure_registries, *(insecure or [])]),
+        registry_mirror=mirror or settings.registry_mirror,
+        offline=offline,
+    )
+
+
+def _location(item: object) -> str:
+    from devcon.pin import PinItem
+
+    assert isinstance(item, PinItem)
+    return f"{item.path}:{item.line}:{item.column}"
+
+
+def pin(
+    paths: list[Path] = typer.Argument(
+        None, help="Files or folders (default: .).", show_default=False
+    ),
+    check: bool = typer.Option(
+        False, "--check", help="Write nothing; exit 1 if any reference is unpinned."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print a unified diff; write nothing."),
+    platform: str | None = typer.Option(
+        None,
+        "--platform",
+        help="Pin this platform's manifest (e.g. linux/arm64) instead of the multi-arch index.",
+    ),
+    offline: bool = typer.Option(False, "--offline", help="Resolve tags from devcon's cache only."),
+    insecure: list[str] | None = typer.Option(
+        None, "--insecure-registry", help="Allow plain HTTP to this registry (repeatable)."
+    ),
+    mirror: str | None = typer.Option(
+        None, "--registry-mirror", help="Resolve Docker Hub references through this registry host."
+    ),
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+    config: Path | None = typer.Option(None, "--config", help="Use this devcon config file."),
+    no_config: bool = typer.Option(False, "--no-config", help="Ignore config files."),
+) -> None:
+    """Pin every image reference by digest, in place (name:tag@sha256:...)."""
+    from devcon.pin import PinRequest, PinStatus
+    from devcon.pin import pin as run_pin
+    from devcon.registry.factory import RegistrySettings, make_client
+
+    if fmt not in ("text", "json"):
+        raise UsageError(f"--format: unknown format {fmt!r} (choose from text, json)")
+    if check and dry_run:
+        raise UsageError("--check and --dry-run do not go together")
+    registry = _registry_settings(config, no_config, insecure, mirror, offline)
+    assert isinstance(registry, RegistrySettings)
+    request = PinRequest(paths=tuple(paths or ()), check=check, dry_run=dry_run, platform=platform)
+    result = run_pin(request, lambda: make_client(registry))
+    unpinned = [i for i in result.items if i.status is PinStatus.UNPINNED]
+    if fmt == "json":
+        typer.echo(json.dumps(_items_json(result.items), indent=2))
+    else:
+        lines = []
+        for item in result.items:
+            if item.status is PinStatus.PINNED:
+                verb = "would pin" if dry_run else "pinned"
+                lines.append(f"{_location(item)}: {verb} {item.written} -> {item.new_text}")
+            elif item.status is PinStatus.UNPINNED:
+                lines.append(f"{_location(item)}: not pinned: {item.written}")
+            elif item.status is PinStatus.SKIPPED:
+                lines.append(f"{_location(item)}: skipped {item.written}: {item.reason}")
+        if dry_run:
+            lines.extend(d.rstrip("\n") for d in result.diffs)
+        counts = {s: sum(1 for i in result.items if i.status is s) for s in PinStatus}
+        lines.append(
+            f"{counts[PinStatus.PINNED]} pinned, {counts[PinStatus.ALREADY]} already pinned, "
+            f"{counts[PinStatus.UNPINNED]} unpinned, {counts[PinStatus.SKIPPED]} skipped"
+            + (f"; {len(result.changed)} files changed" if result.changed else "")
+            + (" (dry run: nothing written)" if dry_run else "")
+        )
+        typer.echo("\n".join(lines))
+    raise typer.Exit(EXIT_FINDINGS if check and unpinned else EXIT_OK)
+
+
+def outdated(
+    paths: list[Path] = typer.Argument(
+        None, help="Files or folders (default: .).", show_default=False
+    ),
+    check: bool = typer.Option(False, "--check", help="Exit 1 when a pinned reference has moved."),
+    update: bool = typer.Option(False, "--update", help="Re-pin the references whose tag moved."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="With --update: print the diff only."),
+    offline: bool = typer.Option(False, "--offline", help="Resolve tags from devcon's cache only."),
+    insecure: list[str] | None = typer.Option(
+        None, "--insecure-registry", help="Allow plain HTTP to this registry (repeatable)."
+    ),
+    mirror: str | None = typer.Option(
+        None, "--registry-mirror", help="Resolve Docker Hub references through this registry host."
+    ),
+    fmt: str = typer.Option("text", "--format", "-f", help="text (a table) or json."),
+    config: Path | None = typer.Option(None, "--config", help="Use this devcon config file."),
+    no_config: bool = typer.Option(False, "--no-config", help="Ignore config files."),
+) -> None:
+    """For each pinned reference, whether its tag now points to another digest."""
+    from devcon.pin import OutdatedRequest, PinStatus
+    from devcon.pin import outdated as run_outdated
+    from devcon.registry.factory import RegistrySettings, make_client
+
+    if fmt not in ("text", "json"):
+        raise UsageError(f"--format: unknown format {fmt!r} (choose from text, json)")
+    registry = _registry_settings(config, no_config, insecure, mirror, offline)
+    assert isinstance(registry, RegistrySettings)
+    request = OutdatedRequest(paths=tuple(paths or ()), update=update, dry_run=dry_run)
+    result = run_outdated(request, lambda: make_client(registry))
+    moved = [i for i in result.items if i.status in (PinStatus.OUTDATED, PinStatus.UPDATED)]
+    if fmt == "json":
+        typer.echo(json.dumps(_items_json(result.items), indent=2))
+    else:
+        rows = [("LOCATION", "REFERENCE", "STATUS", "PINNED", "CURRENT")]
+        for item in result.items:
+            rows.append(
+                (
+                    _location(item),
+                    item.written.split("@")[0],
+                    item.status.value,
+                    (item.old_digest or "")[7:19],
+                    (item.digest or "")[7:19],
+                )
+            )
+        widths = [max(len(r[i]) for r in rows) for i in range(5)]
+        for row in rows:
+            typer.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+        if dry_run:
+            for diff in result.diffs:
+                typer.echo(diff.rstrip("\n"))
+        typer.echo(f"{len(moved)} of {len(result.items)} pinned references moved")
+    raise typer.Exit(EXIT_FINDINGS if check and moved and not update else EXIT_OK)
+
+
+def _items_json(items: object) -> dict[str, object]:
+    from devcon.pin import PinItem
+
+    assert isinstance(items, tuple)
+    out = []
+    for item in items:
+        assert isinstance(item, PinItem)
+        out.append(
+            {
+                "path": item.path,
+                "line": item.line,
+                "column": item.column,
+                "reference": item.written,
+                "status": item.status.value,
+                "digest": item.digest,
+                "previous_digest": item.old_digest,
+                "new": item.new_text,
+                "reason": item.reason,
+            }
+        )
+    return {"version": 1, "references": out}
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="pin")(pin)
+    app.command(name="outdated")(outdated)
