@@ -20,14 +20,43 @@ _PYTHON = re.compile(r"python(?:3(?:\.\d+)?)?$")
 # options that take a value (so the value is not a package)
 _PIP_VALUE_OPTIONS = frozenset(
     {
-        "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
-        "--extra-index-url", "-f", "--find-links", "--trusted-host", "-t", "--target",
-        "--prefix", "--root", "--platform", "--python-version", "--implementation", "--abi",
-        "--src", "--cache-dir", "--log", "--proxy", "--retries", "--timeout", "--progress-bar",
-        "--config-settings", "-C", "--global-option", "--only-binary", "--no-binary",
-        "--upgrade-strategy", "--python", "-p",
+        "-r",
+        "--requirement",
+        "-c",
+        "--constraint",
+        "-e",
+        "--editable",
+        "-i",
+        "--index-url",
+        "--extra-index-url",
+        "-f",
+        "--find-links",
+        "--trusted-host",
+        "-t",
+        "--target",
+        "--prefix",
+        "--root",
+        "--platform",
+        "--python-version",
+        "--implementation",
+        "--abi",
+        "--src",
+        "--cache-dir",
+        "--log",
+        "--proxy",
+        "--retries",
+        "--timeout",
+        "--progress-bar",
+        "--config-settings",
+        "-C",
+        "--global-option",
+        "--only-binary",
+        "--no-binary",
+        "--upgrade-strategy",
+        "--python",
+        "-p",
     }
-)  # fmt: skip
+)
 _APT_VALUE_OPTIONS = frozenset({"-o", "-c", "-t", "--target-release", "--option"})
 _APK_VALUE_OPTIONS = frozenset({"-X", "--repository", "-p", "--root", "-t", "--virtual"})
 _CONDA_VALUE_OPTIONS = frozenset(

@@ -148,9 +148,9 @@ class _Parser:
                     )
         return len(self.lines)
 
-    def _instruction(self, logical: str, first: int, next_index: int) -> tuple[
-        Instruction | None, int
-    ]:
+    def _instruction(
+        self, logical: str, first: int, next_index: int
+    ) -> tuple[Instruction | None, int]:
         body = logical.lstrip()
         column = len(self.lines[first]) - len(self.lines[first].lstrip()) + 1
         match = re.match(r"([A-Za-z]+)(\s+|$)", body)
@@ -197,9 +197,7 @@ class _Parser:
             if isinstance(parsed, list) and all(isinstance(x, str) for x in parsed):
                 json_args = tuple(parsed)
         if not args and keyword not in ("ONBUILD",) and not heredocs:
-            self.problems.append(
-                SyntaxProblem(first + 1, column, f"{keyword} needs arguments")
-            )
+            self.problems.append(SyntaxProblem(first + 1, column, f"{keyword} needs arguments"))
         original = "\n".join(self.lines[first:next_index])
         return (
             Instruction(

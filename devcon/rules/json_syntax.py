@@ -29,8 +29,7 @@ RULE = Rule(
             "they cannot parse; nothing else about the file can be checked either."
         ),
         example=(
-            '{\n  \'name\': "demo",   // single quotes\n'
-            '  image: "python:3.12" // unquoted key\n}'
+            '{\n  \'name\': "demo",   // single quotes\n  image: "python:3.12" // unquoted key\n}'
         ),
         fix=(
             'Use double-quoted strings and keys: `{"name": "demo", "image": "python:3.12"}`. '

@@ -35,8 +35,7 @@ RULE = Rule(
             "container is built or opened; in CI they should fail at once."
         ),
         example=(
-            '{\n  "image": "python:3.12",\n  "forwardPort": [8888],\n'
-            '  "shutdownAction": "halt"\n}'
+            '{\n  "image": "python:3.12",\n  "forwardPort": [8888],\n  "shutdownAction": "halt"\n}'
         ),
         fix=(
             'Use the property and value the spec defines: `"forwardPorts": [8888]`, '
