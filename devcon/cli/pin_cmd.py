@@ -16,6 +16,7 @@ def _registry_settings(
     insecure: list[str] | None,
     mirror: str | None,
     offline: bool,
+    timeout: float,
 ) -> object:
     from devcon.cli.options import settings_from
     from devcon.registry.factory import RegistrySettings
@@ -25,6 +26,7 @@ def _registry_settings(
         insecure_registries=frozenset([*settings.insecure_registries, *(insecure or [])]),
         registry_mirror=mirror or settings.registry_mirror,
         offline=offline,
+        timeout=timeout,
     )
 
 
@@ -56,6 +58,9 @@ def pin(
         None, "--registry-mirror", help="Resolve Docker Hub references through this registry host."
     ),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+    timeout: float = typer.Option(
+        10.0, "--timeout", help="Seconds to wait for each registry request."
+    ),
     config: Path | None = typer.Option(None, "--config", help="Use this devcon config file."),
     no_config: bool = typer.Option(False, "--no-config", help="Ignore config files."),
 ) -> None:
@@ -68,7 +73,7 @@ def pin(
         raise UsageError(f"--format: unknown format {fmt!r} (choose from text, json)")
     if check and dry_run:
         raise UsageError("--check and --dry-run do not go together")
-    registry = _registry_settings(config, no_config, insecure, mirror, offline)
+    registry = _registry_settings(config, no_config, insecure, mirror, offline, timeout)
     assert isinstance(registry, RegistrySettings)
     request = PinRequest(paths=tuple(paths or ()), check=check, dry_run=dry_run, platform=platform)
     result = run_pin(request, lambda: make_client(registry))
@@ -113,6 +118,9 @@ def outdated(
         None, "--registry-mirror", help="Resolve Docker Hub references through this registry host."
     ),
     fmt: str = typer.Option("text", "--format", "-f", help="text (a table) or json."),
+    timeout: float = typer.Option(
+        10.0, "--timeout", help="Seconds to wait for each registry request."
+    ),
     config: Path | None = typer.Option(None, "--config", help="Use this devcon config file."),
     no_config: bool = typer.Option(False, "--no-config", help="Ignore config files."),
 ) -> None:
@@ -123,7 +131,7 @@ def outdated(
 
     if fmt not in ("text", "json"):
         raise UsageError(f"--format: unknown format {fmt!r} (choose from text, json)")
-    registry = _registry_settings(config, no_config, insecure, mirror, offline)
+    registry = _registry_settings(config, no_config, insecure, mirror, offline, timeout)
     assert isinstance(registry, RegistrySettings)
     request = OutdatedRequest(paths=tuple(paths or ()), update=update, dry_run=dry_run)
     result = run_outdated(request, lambda: make_client(registry))

@@ -493,6 +493,11 @@ class RegistryClient:
                 self.sleep(delay)
                 attempt += 1
                 continue
+            except (requests.exceptions.ChunkedEncodingError,
+                    requests.exceptions.ContentDecodingError) as exc:  # fmt: skip
+                raise RegistryUnavailable(
+                    f"{host}: the response was cut off ({type(exc).__name__}); nothing was written"
+                ) from None
             except requests.RequestException as exc:
                 raise RegistryUnavailable(f"{host}: {_short(exc)}") from None
             if remember is not None:

@@ -338,7 +338,7 @@ def start_registry(timeout: float = 30, extra_config: Mapping[str, Any] | None =
             if process.poll() is not None:
                 reason = f"docker-registry exited with status {process.returncode}"
                 break
-            if _get(addr, "/v2/") == 200:
+            if _get(addr, "/v2/") in (200, 401):  # 401: up, with auth configured
                 registry.startup_seconds = time.monotonic() - started
                 return registry
             if time.monotonic() > deadline:
