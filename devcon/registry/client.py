@@ -493,8 +493,10 @@ class RegistryClient:
                 self.sleep(delay)
                 attempt += 1
                 continue
-            except (requests.exceptions.ChunkedEncodingError,
-                    requests.exceptions.ContentDecodingError) as exc:  # fmt: skip
+            except (
+                requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError,
+            ) as exc:
                 raise RegistryUnavailable(
                     f"{host}: the response was cut off ({type(exc).__name__}); nothing was written"
                 ) from None

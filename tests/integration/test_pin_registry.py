@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from devcon.cli.app import main
-from tests.harness.engine import BaseImage, BuildImage, DockerEngine
+from tests.harness.engine import BaseImage, DockerEngine
 from tests.harness.front import RegistryFront, started
 from tests.harness.oci import copy_image, get_manifest, push_index
 from tests.harness.registry import Registry, start_registry
@@ -117,8 +117,14 @@ def test_pin_writes_the_registry_digests_and_nothing_else(
     root = tmp_path / "proj"
     original = _project(root, world)
     dockerfile = str(root / "docker/Dockerfile")
-    code = main(["pin", str(root / ".devcontainer/devcontainer.json"), dockerfile,
-                 str(root / "compose.yml")])  # fmt: skip
+    code = main(
+        [
+            "pin",
+            str(root / ".devcontainer/devcontainer.json"),
+            dockerfile,
+            str(root / "compose.yml"),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0, out
     a, b, multi = world.a, world.b, world.multi
@@ -223,8 +229,14 @@ def test_offline_without_cache_is_exit_3(
 def test_mirror_resolves_docker_hub_references(
     world: World, tmp_path: Path, cache_home: Path
 ) -> None:
-    copy_image(world.registry.url, world.registry.url, "devcon-test/pin-a", "1",
-               dst_name="library/busybox", dst_tag="1.36")  # fmt: skip
+    copy_image(
+        world.registry.url,
+        world.registry.url,
+        "devcon-test/pin-a",
+        "1",
+        dst_name="library/busybox",
+        dst_tag="1.36",
+    )
     digest = get_manifest(world.registry.url, "library/busybox", "1.36")[0]
     dockerfile = tmp_path / "Dockerfile"
     dockerfile.write_text("FROM busybox:1.36\n")
@@ -268,14 +280,19 @@ def test_outdated_reports_and_updates_moved_tags(
 @pytest.fixture(scope="module")
 def htpasswd_registry(world: World) -> Iterator[Registry]:
     folder = Path(tempfile.mkdtemp(prefix="dc-htp-", dir="/tmp"))
-    line = subprocess.run(["htpasswd", "-Bbn", "alice", "wonder-land-9"], capture_output=True,
-                          text=True, check=True).stdout.strip()  # fmt: skip
+    line = subprocess.run(
+        ["htpasswd", "-Bbn", "alice", "wonder-land-9"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     (folder / "htpasswd").write_text(line + "\n")
-    reg = start_registry(extra_config={"auth": {"htpasswd": {"realm": "devcon-test",
-                                                             "path": str(folder / "htpasswd")}}})  # fmt: skip
+    reg = start_registry(
+        extra_config={
+            "auth": {"htpasswd": {"realm": "devcon-test", "path": str(folder / "htpasswd")}}
+        }
+    )
     try:
-        copy_image(world.registry.url, reg.url, "devcon-test/pin-a", "1",
-                   auth=("alice", "wonder-land-9"))  # fmt: skip
+        copy_image(
+            world.registry.url, reg.url, "devcon-test/pin-a", "1", auth=("alice", "wonder-land-9")
+        )
         yield reg
     finally:
         reg.stop()
@@ -289,12 +306,17 @@ def _docker_config(folder: Path, host: str, user: str, password: str) -> None:
 
 
 def test_basic_auth_with_docker_config(
-    world: World, htpasswd_registry: Registry, tmp_path: Path, cache_home: Path,
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-) -> None:  # fmt: skip
+    world: World,
+    htpasswd_registry: Registry,
+    tmp_path: Path,
+    cache_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     ref = htpasswd_registry.ref("devcon-test/pin-a:1")
-    digest = get_manifest(htpasswd_registry.url, "devcon-test/pin-a", "1",
-                          auth=("alice", "wonder-land-9"))[0]  # fmt: skip
+    digest = get_manifest(
+        htpasswd_registry.url, "devcon-test/pin-a", "1", auth=("alice", "wonder-land-9")
+    )[0]
     dockerfile = tmp_path / "Dockerfile"
     dockerfile.write_text(f"FROM {ref}\n")
     _docker_config(tmp_path / "dc", htpasswd_registry.addr, "alice", "wonder-land-9")
@@ -305,9 +327,12 @@ def test_basic_auth_with_docker_config(
 
 
 def test_basic_auth_wrong_password_is_exit_3_without_secret(
-    htpasswd_registry: Registry, tmp_path: Path, cache_home: Path,
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-) -> None:  # fmt: skip
+    htpasswd_registry: Registry,
+    tmp_path: Path,
+    cache_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     dockerfile = tmp_path / "Dockerfile"
     text = f"FROM {htpasswd_registry.ref('devcon-test/pin-a:1')}\n"
     dockerfile.write_text(text)
@@ -328,13 +353,18 @@ def token_front(world: World) -> Iterator[RegistryFront]:
 
 
 def test_token_auth_front(
-    world: World, token_front: RegistryFront, tmp_path: Path, cache_home: Path,
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-) -> None:  # fmt: skip
+    world: World,
+    token_front: RegistryFront,
+    tmp_path: Path,
+    cache_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     compose = tmp_path / "compose.yml"
     refs = [f"{token_front.addr}/devcon-test/pin-a:1", f"{token_front.addr}/devcon-test/pin-b:2"]
-    compose.write_text("services:\n" + "".join(
-        f"  s{i}:\n    image: {ref}\n" for i, ref in enumerate(refs)))  # fmt: skip
+    compose.write_text(
+        "services:\n" + "".join(f"  s{i}:\n    image: {ref}\n" for i, ref in enumerate(refs))
+    )
     _docker_config(tmp_path / "dc", token_front.addr, "bob", "t0ken-pass-42")
     monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "dc"))
     assert main(["pin", str(compose)]) == 0
@@ -366,9 +396,13 @@ def test_token_auth_front(
     ],
 )
 def test_faults_end_in_exit_3_and_no_change(
-    world: World, tmp_path: Path, cache_home: Path, capsys: pytest.CaptureFixture[str],
-    fault: str, message: str,
-) -> None:  # fmt: skip
+    world: World,
+    tmp_path: Path,
+    cache_home: Path,
+    capsys: pytest.CaptureFixture[str],
+    fault: str,
+    message: str,
+) -> None:
     front = started(world.registry.addr, fault=fault, hang_seconds=3.0, retry_after=1)
     try:
         good = tmp_path / "a" / "Dockerfile"
