@@ -421,3 +421,58 @@ def test_faults_end_in_exit_3_and_no_change(
         assert good.read_text() == good_text and bad.read_text() == bad_text
     finally:
         front.stop()
+
+
+def test_retry_after_is_honoured_then_success(world: World, cache_home: Path) -> None:
+    from devcon.reference import parse_reference
+    from devcon.registry.client import RegistryClient, new_session
+
+    front = started(world.registry.addr, fault="429", retry_after=2, fault_times=1)
+    waits: list[float] = []
+    try:
+        client = RegistryClient(session=new_session(), sleep=waits.append)
+        ref = parse_reference(f"{front.addr}/devcon-test/pin-a:1")
+        resolution = client.resolve(ref)
+        assert resolution.digest == world.digests[world.a]
+        assert waits == [2.0]  # the server's Retry-After, not our own backoff
+    finally:
+        front.stop()
+
+
+def test_retries_are_bounded_in_count(world: World, cache_home: Path) -> None:
+    from devcon.reference import parse_reference
+    from devcon.registry.client import RegistryClient, new_session
+    from devcon.registry.errors import RegistryUnavailable
+
+    front = started(world.registry.addr, fault="500")
+    waits: list[float] = []
+    try:
+        client = RegistryClient(session=new_session(), sleep=waits.append, retries=3)
+        with pytest.raises(RegistryUnavailable, match="HTTP 500 after 4 attempts"):
+            client.resolve(parse_reference(f"{front.addr}/devcon-test/pin-a:1"))
+        assert len(waits) == 3
+        assert waits == sorted(waits)  # exponential backoff
+        manifest_requests = [r for r in front.config.requests if "/manifests/" in r]
+        assert len(manifest_requests) == 4
+    finally:
+        front.stop()
+
+
+def test_credentials_never_sent_to_a_plain_http_realm_on_another_host() -> None:
+    from devcon.reference import parse_reference
+    from devcon.registry.auth import Challenge, Credentials
+    from devcon.registry.client import RegistryClient, new_session
+    from devcon.registry.errors import InsecureRefused
+
+    client = RegistryClient(session=new_session())
+    challenge = Challenge("bearer", {"realm": "http://auth.example.invalid/token"})
+    creds = Credentials("u", "p")
+    ref = parse_reference("registry.example.invalid/x:1")
+    with pytest.raises(InsecureRefused, match="refusing to send credentials"):
+        client._token("registry.example.invalid", "repository:x:pull", challenge, creds)
+    with pytest.raises(InsecureRefused, match="not an http"):
+        client._token(
+            "registry.example.invalid", "s", Challenge("bearer", {"realm": "ftp://x/t"}), None
+        )
+    assert client.requests_made == 0
+    del ref
