@@ -60,7 +60,7 @@ class PinRequest:
     check: bool = False  # list unpinned references; no network, no writes
     dry_run: bool = False  # compute the diff; write nothing
     platform: str | None = None  # pin one platform's manifest instead of the index
-    workers: int = 8
+    workers: int = 32  # I/O-bound: a bounded pool of threads
 
 
 def uses_in(item: DefinitionFile) -> list[ImageUse]:
@@ -177,7 +177,7 @@ class OutdatedRequest:
     paths: tuple[Path, ...]
     update: bool = False
     dry_run: bool = False
-    workers: int = 8
+    workers: int = 32  # I/O-bound: a bounded pool of threads
 
 
 def _current(client: RegistryClient, use: ImageUse) -> tuple[str, bool]:

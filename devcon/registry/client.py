@@ -131,11 +131,10 @@ class RegistryClient:
     def host_for(self, ref: Reference) -> str:
         return self.mirrors.get(ref.registry) or ref.api_host
 
-    def _insecure_allowed(self, host: str) -> bool:
-        return is_loopback(host) or host in self.insecure_registries
-
     def _url(self, host: str, path: str) -> str:
-        scheme = self._schemes.get(host, "https")
+        # loopback registries (a local test or cache registry) speak plain HTTP; hosts named
+        # with --insecure-registry try HTTPS first and fall back to HTTP (see _send)
+        scheme = self._schemes.get(host, "http" if is_loopback(host) else "https")
         return f"{scheme}://{host}{path}"
 
     # -- public API --------------------------------------------------------------------
@@ -427,7 +426,7 @@ class RegistryClient:
         all_headers = dict(headers)
         if authorization:
             all_headers["Authorization"] = authorization
-        if host not in self._schemes and self._insecure_allowed(host):
+        if host not in self._schemes and host in self.insecure_registries:
             # try HTTPS first; fall back to plain HTTP for loopback / --insecure-registry hosts
             try:
                 return self._raw(

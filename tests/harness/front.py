@@ -57,7 +57,10 @@ class RegistryFront:
             def do_HEAD(self) -> None:
                 front._handle(self, "HEAD")
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            request_queue_size = 256  # the default listen backlog (5) drops parallel connects
+
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -177,7 +180,12 @@ class RegistryFront:
         self, handler: BaseHTTPRequestHandler, method: str
     ) -> tuple[int, dict[str, str], bytes]:
         connection = http.client.HTTPConnection(self.upstream, timeout=30)
-        headers = {k: v for k, v in handler.headers.items() if k.lower() in ("accept", "range")}
+        headers = {}
+        accept = handler.headers.get_all("Accept") or []
+        if accept:
+            headers["Accept"] = ", ".join(accept)  # clients may send several Accept lines
+        if handler.headers.get("Range"):
+            headers["Range"] = handler.headers["Range"]
         connection.request(method, handler.path, headers=headers)
         response = connection.getresponse()
         body = response.read()
