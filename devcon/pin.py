@@ -7,6 +7,7 @@ all-or-nothing. Byte for byte, a file changes only inside the references.
 from __future__ import annotations
 
 import enum
+import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -17,6 +18,15 @@ from devcon import images
 from devcon.definition import DefinitionFile, collect
 from devcon.discovery import FileKind
 from devcon.dockerfile.parser import parse_dockerfile
+from devcon.errors import InputError
+from devcon.features import (
+    FeatureLock,
+    feature_reference,
+    lock_feature,
+    lockfile_path,
+    render_lockfile,
+)
+from devcon.fileio import read_text
 from devcon.images import ImageUse
 from devcon.reference import Reference
 from devcon.registry.client import RegistryClient, Resolution
@@ -60,6 +70,7 @@ class PinRequest:
     check: bool = False  # list unpinned references; no network, no writes
     dry_run: bool = False  # compute the diff; write nothing
     platform: str | None = None  # pin one platform's manifest instead of the index
+    features: bool = False  # also lock Features in devcontainer-lock.json
     workers: int = 32  # I/O-bound: a bounded pool of threads
 
 
@@ -108,9 +119,10 @@ def _rewrite(
     items: Sequence[DefinitionFile],
     edits_by_file: dict[Path, list[Edit]],
     dry_run: bool,
+    extra: Sequence[tuple[Path, str, str]] = (),
 ) -> tuple[tuple[str, ...], tuple[Path, ...]]:
-    changes: list[tuple[Path, str, str]] = []
-    diffs: list[str] = []
+    changes: list[tuple[Path, str, str]] = list(extra)
+    diffs: list[str] = [unified_diff(str(path), old, new) for path, old, new in extra]
     for item in items:
         edits = edits_by_file.get(item.path)
         if not edits:
@@ -141,7 +153,25 @@ def pin(request: PinRequest, client_factory: Callable[[], RegistryClient]) -> Pi
             results.append(PinItem(*where, PinStatus.UNPINNED))
         else:
             to_resolve.append((item, use))
-    if request.check or not to_resolve:
+    feature_ids = _features_to_lock(items) if request.features else []
+    if request.check:
+        for item, feature_id, _ in feature_ids:
+            if not _locked(item, feature_id):
+                line, column = (
+                    item.doc.key_position(("features", feature_id)) if item.doc else (1, 1)
+                )
+                results.append(
+                    PinItem(
+                        str(item.path),
+                        line,
+                        column,
+                        feature_id,
+                        PinStatus.UNPINNED,
+                        reason="Feature not in the lock file",
+                    )
+                )
+        return PinResult(tuple(results), (), ())
+    if not to_resolve and not feature_ids:
         return PinResult(tuple(results), (), ())
     client = client_factory()
     resolved = resolve_all(
@@ -150,6 +180,7 @@ def pin(request: PinRequest, client_factory: Callable[[], RegistryClient]) -> Pi
         request.platform,
         request.workers,
     )
+    lock_changes = _lock_changes(client, feature_ids, request.workers, results)
     edits: dict[Path, list[Edit]] = defaultdict(list)
     for item, use in to_resolve:
         assert use.reference is not None
@@ -167,9 +198,94 @@ def pin(request: PinRequest, client_factory: Callable[[], RegistryClient]) -> Pi
                 new_text=new_text,
             )
         )
-    diffs, changed = _rewrite(items, edits, request.dry_run)
+    diffs, changed = _rewrite(items, edits, request.dry_run, lock_changes)
     results.sort(key=lambda r: (r.path, r.line, r.column))
     return PinResult(tuple(results), diffs, changed)
+
+
+def _features_to_lock(
+    items: Sequence[DefinitionFile],
+) -> list[tuple[DefinitionFile, str, Reference]]:
+    found = []
+    for item in items:
+        if item.kind is not FileKind.CONFIG or item.doc is None:
+            continue
+        value = item.doc.value
+        features = value.get("features") if isinstance(value, dict) else None
+        if not isinstance(features, dict):
+            continue
+        for feature_id in features:
+            ref = feature_reference(str(feature_id))
+            if ref is not None:
+                found.append((item, str(feature_id), ref))
+    return found
+
+
+def _read_lock(item: DefinitionFile) -> tuple[str | None, dict[str, object]]:
+    path = lockfile_path(item.path)
+    try:
+        text = read_text(path)
+    except InputError:
+        return None, {}
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise InputError("not valid JSON", str(path)) from None
+    return text, data if isinstance(data, dict) else {}
+
+
+def _locked(item: DefinitionFile, feature_id: str) -> bool:
+    _, data = _read_lock(item)
+    features = data.get("features")
+    return isinstance(features, dict) and feature_id in features
+
+
+def _lock_changes(
+    client: RegistryClient,
+    feature_ids: Sequence[tuple[DefinitionFile, str, Reference]],
+    workers: int,
+    results: list[PinItem],
+) -> list[tuple[Path, str, str]]:
+    if not feature_ids:
+        return []
+    locks: dict[int, FeatureLock] = {}
+    errors: list[RegistryError] = []
+
+    def one(index: int) -> None:
+        _, feature_id, ref = feature_ids[index]
+        try:
+            locks[index] = lock_feature(client, feature_id, ref)
+        except RegistryError as exc:
+            errors.append(exc)
+
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(feature_ids)))) as pool:
+        list(pool.map(one, range(len(feature_ids))))
+    if errors:
+        raise errors[0]
+    by_config: dict[Path, list[FeatureLock]] = defaultdict(list)
+    configs: dict[Path, DefinitionFile] = {}
+    for index, (item, feature_id, _) in enumerate(feature_ids):
+        by_config[item.path].append(locks[index])
+        configs[item.path] = item
+        line, column = item.doc.key_position(("features", feature_id)) if item.doc else (1, 1)
+        results.append(
+            PinItem(
+                str(item.path),
+                line,
+                column,
+                feature_id,
+                PinStatus.PINNED,
+                digest=locks[index].integrity,
+                new_text=locks[index].resolved,
+            )
+        )
+    changes = []
+    for path, feature_locks in by_config.items():
+        old_text, existing = _read_lock(configs[path])
+        new_text = render_lockfile(feature_locks, existing)
+        if new_text != old_text:
+            changes.append((lockfile_path(path), old_text or "", new_text))
+    return changes
 
 
 @dataclass(frozen=True)

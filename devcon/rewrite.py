@@ -85,7 +85,10 @@ def write_all(changes: Sequence[tuple[Path, str, str]]) -> None:
     staged: list[tuple[Path, str, str]] = []
     try:
         for path, original, new in changes:
-            mode = path.stat().st_mode & 0o7777
+            try:
+                mode = path.stat().st_mode & 0o7777
+            except FileNotFoundError:  # a new file (e.g. devcontainer-lock.json)
+                mode = 0o644
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".devcon", dir=path.parent)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(new.encode("utf-8"))

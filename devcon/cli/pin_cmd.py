@@ -50,6 +50,11 @@ def pin(
         "--platform",
         help="Pin this platform's manifest (e.g. linux/arm64) instead of the multi-arch index.",
     ),
+    features: bool = typer.Option(
+        False,
+        "--features",
+        help="Also lock Features (digest and integrity) in devcontainer-lock.json.",
+    ),
     offline: bool = typer.Option(False, "--offline", help="Resolve tags from devcon's cache only."),
     insecure: list[str] | None = typer.Option(
         None, "--insecure-registry", help="Allow plain HTTP to this registry (repeatable)."
@@ -75,7 +80,9 @@ def pin(
         raise UsageError("--check and --dry-run do not go together")
     registry = _registry_settings(config, no_config, insecure, mirror, offline, timeout)
     assert isinstance(registry, RegistrySettings)
-    request = PinRequest(paths=tuple(paths or ()), check=check, dry_run=dry_run, platform=platform)
+    request = PinRequest(
+        paths=tuple(paths or ()), check=check, dry_run=dry_run, platform=platform, features=features
+    )
     result = run_pin(request, lambda: make_client(registry))
     unpinned = [i for i in result.items if i.status is PinStatus.UNPINNED]
     if fmt == "json":
@@ -87,7 +94,8 @@ def pin(
                 verb = "would pin" if dry_run else "pinned"
                 lines.append(f"{_location(item)}: {verb} {item.written} -> {item.new_text}")
             elif item.status is PinStatus.UNPINNED:
-                lines.append(f"{_location(item)}: not pinned: {item.written}")
+                why = f" ({item.reason})" if item.reason else ""
+                lines.append(f"{_location(item)}: not pinned: {item.written}{why}")
             elif item.status is PinStatus.SKIPPED:
                 lines.append(f"{_location(item)}: skipped {item.written}: {item.reason}")
         if dry_run:

@@ -127,3 +127,68 @@ def push_index(
     index = {"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": manifests}
     body = json.dumps(index, indent=2).encode()
     return put_manifest(base_url, name, tag, body, OCI_INDEX), body
+
+
+def upload_blob(base_url: str, name: str, data: bytes) -> str:
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    start = requests.post(f"{base_url}/v2/{name}/blobs/uploads/", timeout=10)
+    start.raise_for_status()
+    location = start.headers["Location"]
+    location = location if location.startswith("http") else base_url + location
+    joiner = "&" if "?" in location else "?"
+    done = requests.put(f"{location}{joiner}digest={digest}", data=data, timeout=10)
+    done.raise_for_status()
+    return digest
+
+
+def push_feature(
+    base_url: str,
+    name: str,
+    tag: str,
+    feature: dict[str, Any],
+    annotate: bool = False,
+    extra_files: dict[str, bytes] | None = None,
+) -> str:
+    """Push a dev container Feature the way the spec lays it out: an OCI manifest whose
+    config is `application/vnd.devcontainers` and whose one layer is a tarball holding
+    devcontainer-feature.json (and install.sh). Returns the manifest digest."""
+    import io
+    import tarfile
+
+    buffer = io.BytesIO()
+    files = {
+        "devcontainer-feature.json": json.dumps(feature, indent=2).encode(),
+        "install.sh": b"#!/bin/sh\nset -e\necho installing\n",
+        **(extra_files or {}),
+    }
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for file_name, data in files.items():
+            info = tarfile.TarInfo(f"./{file_name}")
+            info.size = len(data)
+            info.mode = 0o755 if file_name.endswith(".sh") else 0o644
+            tar.addfile(info, io.BytesIO(data))
+    layer = buffer.getvalue()
+    config = b"{}"
+    layer_digest = upload_blob(base_url, name, layer)
+    config_digest = upload_blob(base_url, name, config)
+    manifest: dict[str, Any] = {
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {
+            "mediaType": "application/vnd.devcontainers",
+            "digest": config_digest,
+            "size": len(config),
+        },
+        "layers": [
+            {
+                "mediaType": "application/vnd.devcontainers.layer.v1+tar",
+                "digest": layer_digest,
+                "size": len(layer),
+                "annotations": {"org.opencontainers.image.title": f"{feature.get('id')}.tgz"},
+            }
+        ],
+    }
+    if annotate:
+        manifest["annotations"] = {"dev.containers.metadata": json.dumps(feature)}
+    body = json.dumps(manifest).encode()
+    return put_manifest(base_url, name, tag, body, "application/vnd.oci.image.manifest.v1+json")

@@ -476,3 +476,61 @@ def test_credentials_never_sent_to_a_plain_http_realm_on_another_host() -> None:
         )
     assert client.requests_made == 0
     del ref
+
+
+def test_pin_features_writes_the_lock_file(
+    world: World, tmp_path: Path, cache_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.harness.oci import push_feature
+
+    reg = world.registry
+    hello = push_feature(
+        reg.url,
+        "devcon-test/features/hello",
+        "1",
+        {"id": "hello", "version": "1.2.3", "name": "Hello"},
+    )
+    tools = push_feature(
+        reg.url,
+        "devcon-test/features/tools",
+        "2",
+        {"id": "tools", "version": "2.0.1"},
+        annotate=True,
+    )
+    config = tmp_path / ".devcontainer" / "devcontainer.json"
+    config.parent.mkdir()
+    text = (
+        "{\n"
+        f'  "image": "{world.a}",\n'
+        '  "features": {\n'
+        f'    "{reg.addr}/devcon-test/features/tools:2": {{}},\n'
+        f'    "{reg.addr}/devcon-test/features/hello:1": {{"greeting": "hi"}},\n'
+        '    "./local-feature": {}\n'
+        "  }\n}\n"
+    )
+    config.write_text(text)
+    assert main(["pin", "--features", "--check", str(config)]) == 1
+    assert "Feature not in the lock file" in capsys.readouterr().out
+    assert main(["pin", "--features", str(config)]) == 0
+    lock = json.loads((config.parent / "devcontainer-lock.json").read_text())
+    assert lock == {
+        "features": {
+            f"{reg.addr}/devcon-test/features/hello:1": {
+                "version": "1.2.3",
+                "resolved": f"{reg.addr}/devcon-test/features/hello@{hello}",
+                "integrity": hello,
+            },
+            f"{reg.addr}/devcon-test/features/tools:2": {
+                "version": "2.0.1",
+                "resolved": f"{reg.addr}/devcon-test/features/tools@{tools}",
+                "integrity": tools,
+            },
+        }
+    }
+    assert list(lock["features"]) == sorted(lock["features"])
+    # the config itself only had its image pinned
+    assert config.read_text() == text.replace(
+        f'"{world.a}"', f'"{world.a}@{world.digests[world.a]}"'
+    )
+    capsys.readouterr()
+    assert main(["pin", "--features", "--check", str(config)]) == 0
