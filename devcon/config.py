@@ -41,6 +41,7 @@ class Settings:
     trusted_registries: tuple[str, ...] | None = None
     insecure_registries: tuple[str, ...] = ()
     registry_mirror: str | None = None
+    parity: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def rule_options(self) -> RuleOptions:
@@ -142,6 +143,7 @@ def load_settings(path: Path | None) -> Settings:
         ),
         insecure_registries=tuple(table.get("insecure-registries", ())),
         registry_mirror=table.get("registry-mirror"),
+        parity=dict(table.get("parity", {})),
     )
 
 

@@ -1,0 +1,83 @@
+"""The local Docker Engine, through the docker SDK (honours DOCKER_HOST).
+
+Engine failures become EngineError (exit 3); an image the engine does not have is an
+InputError (exit 2) naming it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from devcon.errors import EnvironmentProblem, InputError
+from devcon.imagefacts import ImageFacts, Source, engine_history
+
+
+class EngineError(EnvironmentProblem):
+    """The Docker Engine could not be reached or failed."""
+
+
+class Engine:
+    """A connection to the local engine; create once and pass it in."""
+
+    def __init__(self, client: Any | None = None) -> None:
+        self._client = client
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            import docker
+            import docker.errors
+
+            try:
+                self._client = docker.from_env()
+                self._client.ping()
+            except docker.errors.DockerException as exc:
+                raise EngineError(
+                    f"cannot reach the Docker Engine (DOCKER_HOST or the default socket): {exc}"
+                ) from None
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def image(self, name: str) -> Any:
+        import docker.errors
+
+        try:
+            return self.client.images.get(name)
+        except docker.errors.ImageNotFound:
+            raise InputError(f"the local Docker Engine has no image {name!r}") from None
+        except docker.errors.APIError as exc:
+            raise EngineError(f"Docker Engine error for {name}: {exc.explanation or exc}") from None
+
+    def has_image(self, name: str) -> bool:
+        try:
+            self.image(name)
+        except InputError:
+            return False
+        return True
+
+    def facts(self, name: str, label: str | None = None) -> ImageFacts:
+        import docker.errors
+
+        image = self.image(name)
+        attrs = image.attrs
+        layers = list((attrs.get("RootFS") or {}).get("Layers") or [])
+        try:
+            history = image.history()
+        except docker.errors.APIError as exc:
+            raise EngineError(f"Docker Engine error for {name}: {exc.explanation or exc}") from None
+        platform = f"{attrs.get('Os', 'unknown')}/{attrs.get('Architecture', 'unknown')}"
+        if attrs.get("Variant"):
+            platform += f"/{attrs['Variant']}"
+        return ImageFacts(
+            label=label or f"docker:{name}",
+            source=Source.ENGINE,
+            platform=platform,
+            digest=str(attrs.get("Id")),
+            diff_ids=tuple(layers),
+            history=engine_history(history, len(layers)),
+            created=attrs.get("Created"),
+        )
