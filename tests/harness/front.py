@@ -36,6 +36,7 @@ class FrontConfig:
     tokens: set[str] = field(default_factory=set)
     requests: list[str] = field(default_factory=list)
     token_requests: int = 0
+    bytes_sent: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -79,6 +80,7 @@ class RegistryFront:
         with self.config.lock:
             self.config.requests.clear()
             self.config.token_requests = 0
+            self.config.bytes_sent = 0
 
     def stop(self) -> None:
         self.server.shutdown()
@@ -199,8 +201,8 @@ class RegistryFront:
         connection.close()
         return status, out, body
 
-    @staticmethod
     def _send(
+        self,
         handler: BaseHTTPRequestHandler,
         method: str,
         status: int,
@@ -215,6 +217,8 @@ class RegistryFront:
         handler.end_headers()
         if method != "HEAD":
             handler.wfile.write(body)
+            with self.config.lock:
+                self.config.bytes_sent += len(body)
 
 
 def started(upstream: str, **config: Any) -> RegistryFront:
