@@ -7,6 +7,7 @@ its own line BEFORE the line holding the finding: `# expect-next: rule-name@COLU
 marks all apply to the next line that is not a comment or blank). The column is optional.
 A fixture can set the profile it is checked with: `# fixture-profile: dev|prod` (default: what
 validate chooses: dev for Dockerfiles a devcontainer.json uses, prod for files named directly).
+`# fixture-trusted-registries: a, b` (or `//` in JSON) sets devcon's `trusted-registries`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPECT = re.compile(r"(?://|#)\s*expect(-next)?:\s*([a-z0-9-]+)(?:@(\d+))?")
 PROFILE = re.compile(r"#\s*fixture-profile:\s*(dev|prod)")
+TRUSTED = re.compile(r"(?://|#)\s*fixture-trusted-registries:[ \t]*([^\n]*)")
 
 
 def fixture_inputs(path: Path) -> tuple[Path, ...]:
@@ -45,6 +47,16 @@ def fixture_profile(path: Path) -> str | None:
         match = PROFILE.search(file.read_text(encoding="utf-8"))
         if match:
             return match.group(1)
+    return None
+
+
+def fixture_trusted_registries(path: Path) -> tuple[str, ...] | None:
+    """`# fixture-trusted-registries: a, b` in any of the fixture's files (None: not set)."""
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    for file in files:
+        match = TRUSTED.search(file.read_text(encoding="utf-8"))
+        if match:
+            return tuple(e.strip() for e in match.group(1).split(",") if e.strip())
     return None
 
 

@@ -17,11 +17,14 @@ from tests.fixtures_support import (
     fixture_cases,
     fixture_inputs,
     fixture_profile,
+    fixture_trusted_registries,
 )
 
 
 def _run(rule: str, path: Path) -> list[Finding]:
-    settings = Settings(select=frozenset({rule}))
+    settings = Settings(
+        select=frozenset({rule}), trusted_registries=fixture_trusted_registries(path)
+    )
     profile = fixture_profile(path)
     request = ValidateRequest(
         paths=fixture_inputs(path),

@@ -1,0 +1,114 @@
+"""untrusted-registry: an image from a registry not listed in `trusted-registries`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+from devcon import images
+from devcon.findings import Severity
+from devcon.images import ImageUse
+from devcon.reference import DOCKER_HUB, Reference
+from devcon.rules._image_text import describe, label
+from devcon.rules.base import (
+    ComposeContext,
+    ConfigContext,
+    DockerfileContext,
+    Problem,
+    Rule,
+    RuleDoc,
+    RuleOptions,
+)
+
+_HUB_NAMES = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io", "hub.docker.com"})
+
+
+def _split(entry: str) -> tuple[str, str]:
+    """A trusted-registries entry as (registry host, repository prefix or "")."""
+    host, _, prefix = entry.strip().strip("/").partition("/")
+    host = host.lower()
+    return (DOCKER_HUB if host in _HUB_NAMES else host), prefix.strip("/")
+
+
+def is_trusted(ref: Reference, entries: Sequence[str]) -> bool:
+    """True when an entry names the reference's registry, or a repository prefix of it."""
+    for entry in entries:
+        host, prefix = _split(entry)
+        if ref.registry.lower() != host:
+            continue
+        if not prefix:
+            return True
+        prefixes = [prefix]
+        if host == DOCKER_HUB and "/" not in prefix:
+            prefixes.append(f"library/{prefix}")  # docker.io/python: the official image too
+        if any(ref.repository == p or ref.repository.startswith(p + "/") for p in prefixes):
+            return True
+    return False
+
+
+def _registry_name(ref: Reference) -> str:
+    return "Docker Hub (docker.io)" if ref.registry == DOCKER_HUB else ref.registry
+
+
+def _problems(uses: Iterable[ImageUse], options: RuleOptions) -> Iterator[Problem]:
+    trusted = options.trusted_registries
+    if trusted is None:
+        return
+    listed = ", ".join(trusted) if trusted else "none"
+    for use in uses:
+        ref = use.reference
+        if ref is None or is_trusted(ref, trusted):
+            continue
+        yield Problem(
+            use.line,
+            use.column,
+            f"{label(use)} {describe(use)} comes from {_registry_name(ref)}, which "
+            f"is not in trusted-registries ({listed}); use a copy in a trusted registry, or "
+            "add this registry to `trusted-registries`",
+        )
+
+
+def check_config(ctx: ConfigContext) -> Iterator[Problem]:
+    if ctx.doc is not None:
+        yield from _problems(images.in_config(ctx.doc), ctx.options)
+
+
+def check_dockerfile(ctx: DockerfileContext) -> Iterator[Problem]:
+    yield from _problems(images.in_dockerfile(ctx.dockerfile), ctx.options)
+
+
+def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
+    yield from _problems(images.in_compose(ctx.compose), ctx.options)
+
+
+RULE = Rule(
+    name="untrusted-registry",
+    severity=Severity.WARNING,
+    summary="image from a registry not listed in trusted-registries",
+    config=check_config,
+    dockerfile=check_dockerfile,
+    compose=check_compose,
+    doc=RuleDoc(
+        what=(
+            "Only when `trusted-registries` is set in devcon's configuration: reports images "
+            "(devcontainer.json `image`, Dockerfile `FROM`, `COPY --from=<image>`, "
+            "`RUN --mount=from=<image>`, compose `image:`) whose registry is not listed. "
+            "Images without a registry host come from Docker Hub, listed as `docker.io`. An "
+            "entry may add a repository prefix: `ghcr.io/myorg` trusts `ghcr.io/myorg/...` "
+            "only; `docker.io/library` trusts Docker Hub's official images only. Stage aliases, "
+            "`scratch` and references built from unresolved variables are not reported."
+        ),
+        why=(
+            "Organisations often allow only registries they control or vet (a mirror, a vendor "
+            "registry). An image from elsewhere bypasses that review and may vanish or change."
+        ),
+        example=(
+            '# .devcon.toml: trusted-registries = ["mcr.microsoft.com", "ghcr.io/myorg"]\n'
+            "FROM python:3.12\nFROM ghcr.io/someone-else/tool:1"
+        ),
+        fix=(
+            "Pull the image through a trusted registry (e.g. "
+            "`mcr.microsoft.com/devcontainers/python:3.12`, or your mirror), or add its "
+            "registry to `trusted-registries` if it is acceptable."
+        ),
+    ),
+)
