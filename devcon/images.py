@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from devcon.compose import ComposeFile
 from devcon.dockerfile.model import Dockerfile, Instruction
-from devcon.dockerfile.parser import substitute
+from devcon.dockerfile.parser import key_values, substitute
 from devcon.jsonc import JsoncDocument
 from devcon.reference import Reference, ReferenceError, parse_reference
 
@@ -73,8 +73,6 @@ def in_dockerfile(dockerfile: Dockerfile) -> list[ImageUse]:
         stage_args: dict[str, str | None] = dict(dockerfile.global_args)
         for instruction in stage.instructions:
             if instruction.keyword == "ARG":
-                from devcon.dockerfile.parser import key_values
-
                 for kv in key_values(instruction):
                     stage_args[kv.key] = (
                         dockerfile.global_args.get(kv.key) if kv.value is None else kv.value
@@ -115,7 +113,7 @@ def in_compose(compose: ComposeFile) -> list[ImageUse]:
     for service in compose.services:
         if service.image is not None:
             image = service.image
-            uses.append(
-                _use(image.value, image.value, image.line, image.column, Origin.COMPOSE_IMAGE)
-            )
+            # compose interpolation: `${VAR:-default}` resolves to its default here
+            resolved = substitute(image.value, {})
+            uses.append(_use(image.value, resolved, image.line, image.column, Origin.COMPOSE_IMAGE))
     return uses
