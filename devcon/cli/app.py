@@ -37,12 +37,13 @@ def _root(
 
 
 def _register() -> None:
-    from devcon.cli import parity_cmd, pin_cmd, rules_cmd, validate_cmd
+    from devcon.cli import compat_cmd, parity_cmd, pin_cmd, rules_cmd, validate_cmd
 
     validate_cmd.register(app)
     rules_cmd.register(app)
     pin_cmd.register(app)
     parity_cmd.register(app)
+    compat_cmd.register(app)
 
 
 _register()

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from devcon.findings import Severity
 
 if TYPE_CHECKING:
+    from devcon.compat.facts import ImageInfo
+    from devcon.compat.knowledge import Target as VSCodeTarget
     from devcon.compose import ComposeFile
     from devcon.dockerfile.model import Dockerfile
     from devcon.jsonc import JsoncDocument, JsoncSyntaxError
@@ -26,6 +28,7 @@ class Target(enum.Enum):
     DEVCONTAINER = "devcontainer"
     DOCKERFILE = "dockerfile"
     COMPOSE = "compose"
+    IMAGE = "image"  # facts read from a real image (devcon compat)
 
 
 class Profile(enum.Enum):
@@ -103,7 +106,22 @@ class ComposeContext:
     options: RuleOptions = RuleOptions()
 
 
+@dataclass(frozen=True)
+class ImageContext:
+    """An image as compat sees it: its facts (None when they could not be read at all), the
+    VS Code it is judged for, and where the image is named."""
+
+    image: str
+    info: ImageInfo | None
+    target: VSCodeTarget
+    line: int = 1
+    column: int = 1
+    unavailable_platform: str | None = None  # the asked platform has no manifest
+    available_platforms: tuple[str, ...] = ()
+
+
 ConfigCheck = Callable[[ConfigContext], Iterable[Problem]]
+ImageCheck = Callable[[ImageContext], Iterable[Problem]]
 DockerfileCheck = Callable[[DockerfileContext], Iterable[Problem]]
 ComposeCheck = Callable[[ComposeContext], Iterable[Problem]]
 
@@ -121,6 +139,7 @@ class Rule:
     config: ConfigCheck | None = None
     dockerfile: DockerfileCheck | None = None
     compose: ComposeCheck | None = None
+    image: ImageCheck | None = None
     profiles: frozenset[Profile] = BOTH_PROFILES
     enabled_by_default: bool = True
 
@@ -136,6 +155,7 @@ class Rule:
             (Target.DEVCONTAINER, self.config),
             (Target.DOCKERFILE, self.dockerfile),
             (Target.COMPOSE, self.compose),
+            (Target.IMAGE, self.image),
         )
         return tuple(target for target, check in checks if check is not None)
 

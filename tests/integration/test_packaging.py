@@ -47,6 +47,14 @@ def test_wheel_contains_schemas_and_templates(wheel: Path) -> None:
     assert "devcon/py.typed" in names
 
 
+def test_wheel_has_every_package_of_the_source_tree(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for init in (REPO / "devcon").rglob("__init__.py"):
+        relative = init.relative_to(REPO).as_posix()
+        assert relative in names, f"{relative} is missing from the wheel (pyproject packages)"
+    assert "devcon/compat/knowledge.json" in names
+
+
 def test_wheel_install_finds_data_and_validates(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     _pip("install", "--no-deps", "--target", str(target), str(wheel))

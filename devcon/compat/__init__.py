@@ -1,0 +1,1 @@
+"""devcon compat: will VS Code work in this image? (facts, knowledge table, sources)."""

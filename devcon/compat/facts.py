@@ -1,0 +1,173 @@
+"""Image facts for compatibility: distro, libc family and version, architecture, shell, tar."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
+
+OS_RELEASE_PATHS = ("etc/os-release", "usr/lib/os-release")
+LIB_DIRS = (
+    "lib",
+    "lib64",
+    "usr/lib",
+    "usr/lib64",
+    "lib/x86_64-linux-gnu",
+    "lib/aarch64-linux-gnu",
+    "lib/arm-linux-gnueabihf",
+    "usr/lib/x86_64-linux-gnu",
+    "usr/lib/aarch64-linux-gnu",
+)
+SHELL_PATHS = ("bin/sh",)
+TAR_PATHS = ("bin/tar", "usr/bin/tar")
+APK_DB = "lib/apk/db/installed"
+
+_GLIBC_BANNER = re.compile(rb"GNU C Library[^\n\x00]*?version (\d+\.\d+)")
+_GLIBC_FILE = re.compile(r"libc-(\d+\.\d+)\.so$")
+_MUSL_VERSION = re.compile(rb"Version (\d+\.\d+\.\d+)")
+_MUSL_BARE = re.compile(rb"\x00(1\.\d+\.\d+)\x00")
+_APK_MUSL = re.compile(rb"(?m)^P:musl\nV:(\d+\.\d+\.\d+)")
+ARCH_NAMES = {
+    "amd64": "x86_64",
+    "x86_64": "x86_64",
+    "arm64": "aarch64",
+    "aarch64": "aarch64",
+    "arm": "armv7l",
+    "armv7l": "armv7l",
+}
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """What compat knows of an image. None means 'could not tell'."""
+
+    image: str
+    source: str  # "engine", "registry", "name" (a guess from the reference)
+    architecture: str | None  # x86_64, aarch64, armv7l
+    distro_id: str | None
+    distro_version: str | None
+    distro_name: str | None
+    libc: str | None  # "musl" or "glibc"
+    libc_version: str | None
+    has_shell: bool | None
+    has_tar: bool | None
+    guessed: bool = False
+    notes: tuple[str, ...] = ()
+
+
+def parse_os_release(data: bytes) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for line in data.decode("utf-8", "replace").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, raw = line.partition("=")
+        try:
+            parts = shlex.split(raw)
+        except ValueError:
+            parts = [raw.strip("\"'")]
+        values[key.strip()] = parts[0] if parts else ""
+    return values
+
+
+def glibc_version(data: bytes | None, file_name: str = "") -> str | None:
+    match = _GLIBC_FILE.search(file_name)
+    if match:
+        return match.group(1)
+    if data:
+        found = _GLIBC_BANNER.search(data)
+        if found:
+            return found.group(1).decode()
+    return None
+
+
+def musl_version(loader: bytes | None, apk_db: bytes | None) -> str | None:
+    for data, pattern in ((apk_db, _APK_MUSL), (loader, _MUSL_VERSION), (loader, _MUSL_BARE)):
+        if data:
+            match = pattern.search(data)
+            if match:
+                return match.group(1).decode()
+    return None
+
+
+def wanted_content(path: str) -> bool:
+    """Which files' content compat needs (everything else: names only)."""
+    name = path.rsplit("/", 1)[-1]
+    return (
+        path in OS_RELEASE_PATHS
+        or path == APK_DB
+        or name.startswith("ld-musl-")
+        or name == "libc.so.6"
+        or bool(_GLIBC_FILE.search(name))
+    )
+
+
+@dataclass
+class Lookup:
+    """What gather() needs of a file tree."""
+
+    exists: Callable[[str], bool]
+    read: Callable[[str], bytes | None]
+    resolve: Callable[[str], str | None]
+    list_names: Callable[[str, Callable[[str], bool]], list[str]]
+
+
+def gather(image: str, source: str, architecture: str | None, fs: Lookup) -> ImageInfo:
+    os_release: dict[str, str] = {}
+    for path in OS_RELEASE_PATHS:
+        data = fs.read(path)
+        if data is not None:
+            os_release = parse_os_release(data)
+            break
+    libc = libc_ver = None
+    notes: list[str] = []
+    musl_loaders = [
+        p for d in ("lib", "usr/lib") for p in fs.list_names(d, lambda n: n.startswith("ld-musl-"))
+    ]
+    if musl_loaders:
+        libc = "musl"
+        libc_ver = musl_version(fs.read(musl_loaders[0]), fs.read(APK_DB))
+        if architecture is None:
+            match = re.match(r".*ld-musl-([a-z0-9_]+)\.so", musl_loaders[0])
+            architecture = ARCH_NAMES.get(match.group(1)) if match else None
+    else:
+        for folder in LIB_DIRS:
+            candidate = f"{folder}/libc.so.6"
+            if fs.exists(candidate):
+                libc = "glibc"
+                resolved = fs.resolve(candidate) or candidate
+                libc_ver = glibc_version(fs.read(candidate), resolved)
+                break
+    if libc is None:
+        notes.append("no C library found (static or distroless image?)")
+    elif libc_ver is None:
+        notes.append(f"{libc} found, but its version could not be read")
+    return ImageInfo(
+        image=image,
+        source=source,
+        architecture=architecture,
+        distro_id=os_release.get("ID"),
+        distro_version=os_release.get("VERSION_ID"),
+        distro_name=os_release.get("PRETTY_NAME") or os_release.get("NAME"),
+        libc=libc,
+        libc_version=libc_ver,
+        has_shell=any(fs.exists(p) for p in SHELL_PATHS),
+        has_tar=any(fs.exists(p) for p in TAR_PATHS),
+        notes=tuple(notes),
+    )
+
+
+def answered(fs: Lookup) -> bool:
+    """Whether the layers merged so far answer every question (so lower ones are not read)."""
+    has_release = any(fs.read(p) is not None for p in OS_RELEASE_PATHS)
+    has_libc = bool(
+        [
+            p
+            for d in ("lib", "usr/lib")
+            for p in fs.list_names(d, lambda n: n.startswith("ld-musl-"))
+        ]
+    ) or any(fs.exists(f"{d}/libc.so.6") for d in LIB_DIRS)
+    has_sh = any(fs.exists(p) for p in SHELL_PATHS)
+    has_tar = any(fs.exists(p) for p in TAR_PATHS)
+    return has_release and has_libc and has_sh and has_tar

@@ -1,0 +1,101 @@
+"""Shared by the compat rule modules: findings from knowledge rows, for real images (compat)
+and for image references guessed from their names (validate)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from devcon import images
+from devcon.compat.facts import ImageInfo
+from devcon.compat.guess import guess
+from devcon.compat.knowledge import Target, load, matching_rows
+from devcon.images import ImageUse
+from devcon.rules.base import (
+    ComposeCheck,
+    ComposeContext,
+    ConfigCheck,
+    ConfigContext,
+    DockerfileCheck,
+    DockerfileContext,
+    ImageCheck,
+    ImageContext,
+    Problem,
+)
+
+
+def describe(info: ImageInfo) -> str:
+    parts = []
+    if info.distro_id:
+        parts.append(f"{info.distro_id} {info.distro_version or '?'}")
+    if info.libc:
+        parts.append(f"{info.libc} {info.libc_version or '?'}")
+    if info.architecture:
+        parts.append(info.architecture)
+    return ", ".join(parts) or "unknown system"
+
+
+def problems_for(rule: str, info: ImageInfo, target: Target, line: int, column: int,
+                 image: str) -> Iterator[Problem]:  # fmt: skip
+    for row in matching_rows(info, target, rule):
+        how = "guessed from the name" if info.guessed else f"read from the {info.source}"
+        message = (
+            f"{image} ({describe(info)}; {how}): {row.message} "
+            f"[VS Code {target.label}; source: {row.source}]"
+        )
+        yield Problem(line, column, message)
+
+
+def image_check(rule: str) -> ImageCheck:
+    def check(ctx: ImageContext) -> Iterator[Problem]:
+        if ctx.info is not None:
+            yield from problems_for(rule, ctx.info, ctx.target, ctx.line, ctx.column, ctx.image)
+
+    return check
+
+
+def _stable() -> Target:
+    table = load()
+    return Target(table.stable, False, f"stable ({table.stable})")
+
+
+def _guessed(rule: str, uses: list[ImageUse]) -> Iterator[Problem]:
+    target = _stable()
+    for use in uses:
+        if use.reference is None:
+            continue
+        info = guess(use.reference, use.written)
+        if info is not None:
+            yield from problems_for(rule, info, target, use.line, use.column, use.written)
+
+
+def config_check(rule: str) -> ConfigCheck:
+    def check(ctx: ConfigContext) -> Iterator[Problem]:
+        if ctx.doc is not None:
+            yield from _guessed(rule, images.in_config(ctx.doc))
+
+    return check
+
+
+def dockerfile_check(rule: str) -> DockerfileCheck:
+    """Only the image the final stage starts from: that is where VS Code runs."""
+
+    def check(ctx: DockerfileContext) -> Iterator[Problem]:
+        final = ctx.dockerfile.final_stage
+        if final is None:
+            return
+        root = ctx.dockerfile.root_stage(final)
+        uses = [
+            u
+            for u in images.in_dockerfile(ctx.dockerfile)
+            if u.line == root.from_instruction.line and u.origin is images.Origin.FROM
+        ]
+        yield from _guessed(rule, uses)
+
+    return check
+
+
+def compose_check(rule: str) -> ComposeCheck:
+    def check(ctx: ComposeContext) -> Iterator[Problem]:
+        yield from _guessed(rule, images.in_compose(ctx.compose))
+
+    return check

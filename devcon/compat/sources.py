@@ -1,0 +1,204 @@
+"""Reading the few files compat needs: from the local engine, or from registry layers.
+
+Engine: a container is created (never started) and files are read with `get_archive`.
+Registry: layers are streamed topmost first into a MergedFS, whiteouts honoured, and reading
+stops as soon as the layers seen answer every question; a cap bounds what is downloaded.
+Every layer read is checked against its digest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import posixpath
+import tarfile
+from collections.abc import Callable
+from typing import Any
+
+from devcon.compat.facts import ARCH_NAMES, ImageInfo, Lookup, answered, gather, wanted_content
+from devcon.engine import Engine, EngineError
+from devcon.imagefs import MergedFS
+from devcon.reference import Reference
+from devcon.registry.client import RegistryClient, platform_matches
+from devcon.registry.errors import DigestMismatch, RegistryError
+
+MUSL_ARCHES = ("x86_64", "aarch64", "armhf", "armv7", "x86", "s390x", "ppc64le", "riscv64")
+DEFAULT_MAX_DOWNLOAD = 1024 * 1024 * 1024  # 1 GiB of compressed layers at most
+MAX_FILE_BYTES = 32 * 1024 * 1024
+
+
+class PlatformUnavailable(Exception):
+    def __init__(self, platform: str, available: list[str]) -> None:
+        super().__init__(platform)
+        self.platform = platform
+        self.available = available
+
+
+class _HashingReader(io.RawIOBase):
+    """Reads a blob stream, hashing and counting it, and refusing to go past a cap."""
+
+    def __init__(self, raw: Any, digest: str, budget: list[int], label: str) -> None:
+        self.raw = raw
+        self.digest = digest
+        self.hash = hashlib.sha256()
+        self.count = 0
+        self.budget = budget
+        self.label = label
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        chunk = self.raw.read(len(buffer))
+        if not chunk:
+            return 0
+        self.hash.update(chunk)
+        self.count += len(chunk)
+        self.budget[0] -= len(chunk)
+        if self.budget[0] < 0:
+            raise RegistryError(
+                f"{self.label}: reading layers went over the download cap; "
+                "raise it with --max-download"
+            )
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+    def finish(self) -> None:
+        while self.readinto(bytearray(64 * 1024)):
+            pass
+        if "sha256:" + self.hash.hexdigest() != self.digest:
+            raise DigestMismatch(f"{self.label}: layer {self.digest} has another digest: refused")
+
+
+def _merged_lookup(fs: MergedFS) -> Lookup:
+    return Lookup(
+        exists=fs.exists,
+        read=fs.read,
+        resolve=fs.resolve,
+        list_names=fs.glob_names,
+    )
+
+
+def from_registry(
+    client: RegistryClient,
+    ref: Reference,
+    label: str,
+    platform: str | None,
+    max_download: int = DEFAULT_MAX_DOWNLOAD,
+) -> tuple[ImageInfo, int]:
+    """(facts, layers read) for one platform of a registry image."""
+    top = client.manifest(ref, ref.manifest_ref())
+    manifest = top
+    if top.is_index:
+        entries = top.platforms()
+        wanted = platform or "linux/amd64"
+        chosen = next((e for n, e in entries if platform_matches(wanted, n)), None)
+        if chosen is None:
+            raise PlatformUnavailable(wanted, [n for n, _ in entries])
+        manifest = client.manifest(ref, str(chosen["digest"]))
+    config = client.config(ref, manifest)
+    arch = ARCH_NAMES.get(str(config.get("architecture", "")), config.get("architecture"))
+    if not top.is_index and platform is not None:
+        have = f"{config.get('os')}/{config.get('architecture')}"
+        if not platform_matches(platform, have):
+            raise PlatformUnavailable(platform, [have])
+    fs = MergedFS()
+    lookup = _merged_lookup(fs)
+    budget = [max_download]
+    read = 0
+    for layer in reversed(manifest.data.get("layers") or []):
+        digest = str(layer.get("digest"))
+        media_type = str(layer.get("mediaType", ""))
+        if "zstd" in media_type:
+            raise RegistryError(f"{label}: zstd-compressed layers are not supported yet")
+        response = client.open_blob(ref, digest)
+        try:
+            reader = _HashingReader(response.raw, digest, budget, label)
+            stream = io.BufferedReader(reader, 256 * 1024)
+            try:
+                fs.add_layer(stream, wanted_content, MAX_FILE_BYTES)
+            except tarfile.TarError as exc:
+                raise RegistryError(
+                    f"{label}: layer {digest} is not a tar archive: {exc}"
+                ) from None
+            reader.finish()
+        finally:
+            response.close()
+        read += 1
+        if answered(lookup):
+            break
+    return gather(label, "registry", arch, lookup), read
+
+
+class _EngineFS:
+    def __init__(self, container: Any) -> None:
+        self.container = container
+        self._stat: dict[str, dict[str, Any] | None] = {}
+        self._data: dict[str, bytes | None] = {}
+
+    def _fetch(self, path: str) -> dict[str, Any] | None:
+        import docker.errors
+
+        if path not in self._stat:
+            try:
+                bits, stat = self.container.get_archive("/" + path)
+                payload = b"".join(bits)
+            except docker.errors.NotFound:
+                self._stat[path] = None
+                return None
+            except docker.errors.APIError as exc:
+                raise EngineError(f"reading /{path}: {exc.explanation or exc}") from None
+            self._stat[path] = stat
+            data = None
+            if wanted_content(path) and not stat.get("linkTarget"):
+                with tarfile.open(fileobj=io.BytesIO(payload)) as archive:
+                    member = next(iter(archive.getmembers()), None)
+                    if member is not None and member.isfile():
+                        handle = archive.extractfile(member)
+                        data = handle.read() if handle else None
+            self._data[path] = data
+        return self._stat[path]
+
+    def resolve(self, path: str, depth: int = 0) -> str | None:
+        stat = self._fetch(path)
+        if stat is None or depth > 20:
+            return None
+        link = stat.get("linkTarget") or ""
+        if link:
+            target = link if link.startswith("/") else posixpath.join(posixpath.dirname(path), link)
+            return self.resolve(posixpath.normpath(target).lstrip("/"), depth + 1)
+        return path
+
+    def exists(self, path: str) -> bool:
+        return self.resolve(path) is not None
+
+    def read(self, path: str) -> bytes | None:
+        resolved = self.resolve(path)
+        return self._data.get(resolved) if resolved is not None else None
+
+    def list_names(self, folder: str, predicate: Callable[[str], bool]) -> list[str]:
+        names = [f"ld-musl-{arch}.so.1" for arch in MUSL_ARCHES]
+        return [f"{folder}/{n}" for n in names if predicate(n) and self.exists(f"{folder}/{n}")]
+
+
+def from_engine(engine: Engine, name: str, label: str) -> ImageInfo:
+    import docker.errors
+
+    image = engine.image(name)
+    arch = ARCH_NAMES.get(str(image.attrs.get("Architecture", "")), None)
+    try:
+        container = engine.client.containers.create(image.id, command=["/devcon-never-runs"])
+    except docker.errors.APIError as exc:
+        raise EngineError(
+            f"cannot create a container from {name}: {exc.explanation or exc}"
+        ) from None
+    try:
+        fs = _EngineFS(container)
+        lookup = Lookup(
+            exists=fs.exists, read=fs.read, resolve=fs.resolve, list_names=fs.list_names
+        )
+        return gather(label, "engine", arch, lookup)
+    finally:
+        with contextlib.suppress(docker.errors.APIError):
+            container.remove(force=True)

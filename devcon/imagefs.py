@@ -1,0 +1,138 @@
+"""Files from layer tarballs: topmost layer first, whiteouts honoured, size caps.
+
+`MergedFS` is the image's file tree as seen from the top: a path recorded from an upper layer
+wins, `.wh.<name>` hides a lower `<name>`, `.wh..wh..opq` hides a lower directory's contents.
+Only the content of files a caller asks for (by name) is kept, and only up to a cap.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import tarfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO
+
+WHITEOUT = ".wh."
+OPAQUE = ".wh..wh..opq"
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str  # "file", "dir", "symlink", "other"
+    link: str | None = None  # symlink target (or hard-link target path)
+    data: bytes | None = None  # content, for files whose content was kept
+    size: int = 0
+
+
+def normalise(path: str) -> str:
+    path = posixpath.normpath("/" + path.lstrip("./").lstrip("/")).lstrip("/")
+    return "" if path == "." else path
+
+
+class MergedFS:
+    def __init__(self) -> None:
+        self.entries: dict[str, Entry] = {}
+        self._hidden: set[str] = set()  # paths deleted by an upper layer's whiteout
+        self._opaque: set[str] = set()  # dirs whose lower contents are hidden
+
+    def _is_hidden(self, path: str) -> bool:
+        parts = path.split("/")
+        for i in range(1, len(parts) + 1):
+            prefix = "/".join(parts[:i])
+            if prefix in self._hidden:
+                return True
+            if i < len(parts) and prefix in self._opaque:
+                return True
+        return False
+
+    def add_layer(
+        self,
+        stream: IO[bytes],
+        keep: Callable[[str], bool],
+        max_file_bytes: int,
+    ) -> None:
+        """Merge one layer (a tar stream, compressed or not) under the layers added so far."""
+        hidden_now: set[str] = set()
+        opaque_now: set[str] = set()
+        seen_now: dict[str, Entry] = {}
+        with tarfile.open(fileobj=stream, mode="r|*") as archive:
+            for member in archive:
+                path = normalise(member.name)
+                if not path:
+                    continue
+                name = posixpath.basename(path)
+                parent = posixpath.dirname(path)
+                if name == OPAQUE:
+                    opaque_now.add(parent)
+                    continue
+                if name.startswith(WHITEOUT):
+                    hidden_now.add(posixpath.join(parent, name[len(WHITEOUT) :]))
+                    continue
+                if path in self.entries or self._is_hidden(path):
+                    continue  # an upper layer has (or removed) it
+                if member.issym():
+                    entry = Entry("symlink", member.linkname)
+                elif member.islnk():
+                    entry = Entry("symlink", "/" + normalise(member.linkname))
+                elif member.isdir():
+                    entry = Entry("dir")
+                elif member.isfile():
+                    data = None
+                    if keep(path) and member.size <= max_file_bytes:
+                        handle = archive.extractfile(member)
+                        data = handle.read() if handle is not None else None
+                    entry = Entry("file", data=data, size=member.size)
+                else:
+                    entry = Entry("other")
+                seen_now[path] = entry
+        self.entries.update(seen_now)
+        # whiteouts of this layer hide what lies in the layers below it
+        self._hidden |= hidden_now
+        self._opaque |= opaque_now
+
+    # -- lookups -----------------------------------------------------------------------
+    def resolve(self, path: str, depth: int = 0) -> str | None:
+        """The path with every symlink (in any component) followed; None if it dangles."""
+        if depth > 40:
+            return None
+        parts = normalise(path).split("/") if normalise(path) else []
+        current = ""
+        for i, part in enumerate(parts):
+            candidate = posixpath.join(current, part) if current else part
+            entry = self.entries.get(candidate)
+            if entry is None:
+                if i < len(parts) - 1 and any(p.startswith(candidate + "/") for p in self.entries):
+                    current = candidate  # a directory the layer tar did not list itself
+                    continue
+                return None
+            if entry.kind == "symlink" and entry.link is not None:
+                link = entry.link
+                target = link if link.startswith("/") else posixpath.join(current, link)
+                rest = "/".join(parts[i + 1 :])
+                return self.resolve(posixpath.join(target, rest) if rest else target, depth + 1)
+            current = candidate
+        return current
+
+    def get(self, path: str) -> Entry | None:
+        resolved = self.resolve(path)
+        return self.entries.get(resolved) if resolved is not None else None
+
+    def exists(self, path: str) -> bool:
+        return self.get(path) is not None
+
+    def read(self, path: str) -> bytes | None:
+        entry = self.get(path)
+        return entry.data if entry is not None and entry.kind == "file" else None
+
+    def glob_names(self, folder: str, predicate: Callable[[str], bool]) -> list[str]:
+        """Paths directly in `folder` (after resolving it) whose name matches."""
+        base = self.resolve(folder) or normalise(folder)
+        prefix = base + "/"
+        return sorted(
+            p
+            for p in self.entries
+            if p.startswith(prefix)
+            and "/" not in p[len(prefix) :]
+            and predicate(posixpath.basename(p))
+        )

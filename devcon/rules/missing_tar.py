@@ -1,0 +1,30 @@
+"""missing-tar: image without tar: the VS Code server cannot be installed."""
+
+from __future__ import annotations
+
+from devcon.compat.rule_support import image_check
+from devcon.findings import Severity
+from devcon.rules.base import Rule, RuleDoc
+
+NAME = "missing-tar"
+
+RULE = Rule(
+    name=NAME,
+    severity=Severity.ERROR,
+    summary="image without tar: the VS Code server cannot be installed",
+    image=image_check(NAME),
+    doc=RuleDoc(
+        what=(
+            "Reports an image without `tar` (`/bin/tar` or `/usr/bin/tar`), as in some minimal "
+            "openSUSE and Oracle Linux 7 images."
+        ),
+        why=(
+            "The VS Code server is shipped as a tarball and unpacked inside the container with tar."
+        ),
+        example="FROM oraclelinux:7-slim",
+        fix=(
+            "Install tar in the image (`microdnf install tar`, `zypper install tar`) or choose "
+            "another base."
+        ),
+    ),
+)
