@@ -37,8 +37,9 @@ def _root(
 
 
 def _register() -> None:
-    from devcon.cli import compat_cmd, parity_cmd, pin_cmd, rules_cmd, validate_cmd
+    from devcon.cli import compat_cmd, init_cmd, parity_cmd, pin_cmd, rules_cmd, validate_cmd
 
+    init_cmd.register(app)
     validate_cmd.register(app)
     rules_cmd.register(app)
     pin_cmd.register(app)
