@@ -6,6 +6,7 @@ InputError (exit 2) naming it.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from devcon.errors import EnvironmentProblem, InputError
@@ -28,10 +29,17 @@ class Engine:
             import docker
             import docker.errors
 
+            host = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+            if host.startswith("unix://") and not os.path.exists(host[len("unix://") :]):
+                raise EngineError(f"no Docker Engine socket at {host[len('unix://') :]}")
+            client = None
             try:
-                self._client = docker.from_env()
-                self._client.ping()
+                client = docker.from_env()
+                client.ping()
+                self._client = client
             except docker.errors.DockerException as exc:
+                if client is not None:
+                    client.close()
                 raise EngineError(
                     f"cannot reach the Docker Engine (DOCKER_HOST or the default socket): {exc}"
                 ) from None

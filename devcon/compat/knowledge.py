@@ -6,6 +6,7 @@ an image's facts and a target VS Code.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import json
 from dataclasses import dataclass
@@ -107,11 +108,14 @@ def target_for(text: str) -> Target:
 def _distro_version_matches(version: str | None, allowed: list[str]) -> bool:
     if version is None:
         return False
-    return any(version == want or version.split(".")[0] == want for want in allowed)
+    # "7" matches 7 and 7.9; "3.20" matches 3.20 and 3.20.3
+    return any(version == want or version.startswith(want + ".") for want in allowed)
 
 
-def holds(row: Row, info: ImageInfo, target: Target) -> bool:
+def holds(row: Row, info: ImageInfo, target: Target, today: str | None = None) -> bool:
+    """Whether every condition of a row holds (`today` as YYYY-MM-DD, default: today)."""
     when = row.when
+    today = today or datetime.date.today().isoformat()
     if "libc" in when and info.libc != when["libc"]:
         return False
     if "arch" in when and info.architecture not in when["arch"]:
@@ -135,6 +139,8 @@ def holds(row: Row, info: ImageInfo, target: Target) -> bool:
         info.distro_version, list(when["distro_versions"])
     ):
         return False
+    if "eol_date" in when and today < str(when["eol_date"]):
+        return False  # not yet past its end of life
     if "shell" in when and info.has_shell is not bool(when["shell"]):
         return False
     return not ("tar" in when and info.has_tar is not bool(when["tar"]))

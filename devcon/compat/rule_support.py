@@ -36,6 +36,11 @@ def describe(info: ImageInfo) -> str:
 
 def problems_for(rule: str, info: ImageInfo, target: Target, line: int, column: int,
                  image: str) -> Iterator[Problem]:  # fmt: skip
+    if rule == "alpine-preview" and (
+        matching_rows(info, target, "alpine-needs-insiders")
+        or matching_rows(info, target, "musl-too-old")
+    ):
+        return  # a stronger musl finding already says what to do
     for row in matching_rows(info, target, rule):
         how = "guessed from the name" if info.guessed else f"read from the {info.source}"
         message = (
