@@ -42,10 +42,11 @@ class Settings:
     insecure_registries: tuple[str, ...] = ()
     registry_mirror: str | None = None
     parity: Mapping[str, str] = field(default_factory=dict)
+    vscode: str = "stable"
 
     @property
     def rule_options(self) -> RuleOptions:
-        return RuleOptions(trusted_registries=self.trusted_registries)
+        return RuleOptions(trusted_registries=self.trusted_registries, vscode=self.vscode)
 
     def profile_for(self, path: Path, default: Profile, cli: Profile | None = None) -> Profile:
         """CLI --profile, then a matching per-path override, then `profile`, then default."""
@@ -75,6 +76,7 @@ class Settings:
         select: Iterable[str] | None = None,
         ignore: Iterable[str] | None = None,
         fail_on: Severity | None = None,
+        vscode: str | None = None,
     ) -> Settings:
         """Command-line options on top: --select replaces, --ignore adds."""
         known = _rule_names()
@@ -87,6 +89,7 @@ class Settings:
             select=frozenset(select) if select is not None else self.select,
             ignore=self.ignore | frozenset(ignore or ()),
             fail_on=fail_on or self.fail_on,
+            vscode=vscode or self.vscode,
         )
 
 
@@ -144,6 +147,7 @@ def load_settings(path: Path | None) -> Settings:
         insecure_registries=tuple(table.get("insecure-registries", ())),
         registry_mirror=table.get("registry-mirror"),
         parity=dict(table.get("parity", {})),
+        vscode=str(table.get("vscode", "stable")),
     )
 
 

@@ -60,13 +60,28 @@ def fixture_trusted_registries(path: Path) -> tuple[str, ...] | None:
     return None
 
 
-def fixture_cases(kind: str) -> Iterator[tuple[str, Path]]:
-    """(rule, path) for every fixture under tests/fixtures/*/<kind>/."""
+VSCODE = re.compile(r"(?://|#)\s*fixture-vscode:\s*([0-9a-z.]+)")
+
+
+def fixture_vscode(path: Path) -> str:
+    """`# fixture-vscode: 1.37` in any of the fixture's files (default: stable)."""
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    for file in files:
+        match = VSCODE.search(file.read_text(encoding="utf-8"))
+        if match:
+            return match.group(1)
+    return "stable"
+
+
+def fixture_cases(kind: str, facts: bool = False) -> Iterator[tuple[str, Path]]:
+    """(rule, path) for every fixture under tests/fixtures/*/<kind>/: file fixtures, or
+    with `facts=True` the `*.facts.json` image-facts fixtures of the compat rules."""
     for rule_dir in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
         folder = rule_dir / kind
         if folder.is_dir():
             for entry in sorted(folder.iterdir()):
-                yield rule_dir.name, entry
+                if entry.name.endswith(".facts.json") == facts:
+                    yield rule_dir.name, entry
 
 
 def expected_marks(path: Path, rule: str) -> set[tuple[str, int, int | None]]:

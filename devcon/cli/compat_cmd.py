@@ -15,8 +15,8 @@ def compat(
         help="Images (REF or docker:NAME), or files/folders whose images to check (default: .).",
         show_default=False,
     ),
-    vscode: str = typer.Option(
-        "stable", "--vscode", help="Target VS Code: stable, insiders or X.Y."
+    vscode: str | None = typer.Option(
+        None, "--vscode", help="Target VS Code: stable, insiders or X.Y (default: config, stable)."
     ),
     platform: str | None = typer.Option(
         None, "--platform", help="Check this platform of multi-arch images (default: linux/amd64)."
@@ -65,7 +65,7 @@ def compat(
     services = CompatServices(registry=lambda: make_client(registry))
     request = CompatRequest(
         items=tuple(items or ()),
-        vscode=vscode,
+        vscode=vscode or settings.vscode,
         platform=platform,
         offline=offline,
         max_download=max_download * 1024 * 1024,

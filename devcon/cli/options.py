@@ -50,6 +50,7 @@ def settings_from(
     select: list[str] | None,
     ignore: list[str] | None,
     fail_on: str | None,
+    vscode: str | None = None,
 ) -> Settings:
     if config is not None and not config.is_file():
         raise UsageError(f"--config: no such file: {config}")
@@ -58,6 +59,7 @@ def settings_from(
         select=split_names(select),
         ignore=split_names(ignore),
         fail_on=parse_severity("--fail-on", fail_on),
+        vscode=vscode,
     )
 
 

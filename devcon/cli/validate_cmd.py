@@ -26,6 +26,9 @@ def validate(
     fail_on: str | None = typer.Option(
         None, "--fail-on", help="Exit 1 on findings at or above: error, warning, info."
     ),
+    vscode: str | None = typer.Option(
+        None, "--vscode", help="Judge image names for this VS Code: stable, insiders or X.Y."
+    ),
     profile: str | None = typer.Option(
         None,
         "--profile",
@@ -41,7 +44,11 @@ def validate(
     from devcon.validate import validate as run_validate
 
     output_format = parse_format(fmt)
-    settings = settings_from(config, no_config, select, ignore, fail_on)
+    settings = settings_from(config, no_config, select, ignore, fail_on, vscode)
+    if vscode is not None:
+        from devcon.compat.knowledge import target_for
+
+        target_for(vscode)  # a usage error now rather than inside a rule
     request = ValidateRequest(
         paths=tuple(paths or ()), settings=settings, profile=parse_profile(profile)
     )

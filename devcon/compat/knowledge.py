@@ -118,7 +118,8 @@ def holds(row: Row, info: ImageInfo, target: Target, today: str | None = None) -
     today = today or datetime.date.today().isoformat()
     if "libc" in when and info.libc != when["libc"]:
         return False
-    if "arch" in when and info.architecture not in when["arch"]:
+    # an unknown architecture (a guess from the name) is taken as the common x86_64
+    if "arch" in when and (info.architecture or "x86_64") not in when["arch"]:
         return False
     # Insiders builds were where the limited support first shipped
     if "vscode_before" in when and (

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from devcon import images
 from devcon.compat.facts import ImageInfo
 from devcon.compat.guess import guess
-from devcon.compat.knowledge import Target, load, matching_rows
+from devcon.compat.knowledge import Target, matching_rows, target_for
 from devcon.images import ImageUse
 from devcon.rules.base import (
     ComposeCheck,
@@ -58,13 +58,8 @@ def image_check(rule: str) -> ImageCheck:
     return check
 
 
-def _stable() -> Target:
-    table = load()
-    return Target(table.stable, False, f"stable ({table.stable})")
-
-
-def _guessed(rule: str, uses: list[ImageUse]) -> Iterator[Problem]:
-    target = _stable()
+def _guessed(rule: str, uses: list[ImageUse], vscode: str) -> Iterator[Problem]:
+    target = target_for(vscode)
     for use in uses:
         if use.reference is None:
             continue
@@ -76,7 +71,7 @@ def _guessed(rule: str, uses: list[ImageUse]) -> Iterator[Problem]:
 def config_check(rule: str) -> ConfigCheck:
     def check(ctx: ConfigContext) -> Iterator[Problem]:
         if ctx.doc is not None:
-            yield from _guessed(rule, images.in_config(ctx.doc))
+            yield from _guessed(rule, images.in_config(ctx.doc), ctx.options.vscode)
 
     return check
 
@@ -94,13 +89,13 @@ def dockerfile_check(rule: str) -> DockerfileCheck:
             for u in images.in_dockerfile(ctx.dockerfile)
             if u.line == root.from_instruction.line and u.origin is images.Origin.FROM
         ]
-        yield from _guessed(rule, uses)
+        yield from _guessed(rule, uses, ctx.options.vscode)
 
     return check
 
 
 def compose_check(rule: str) -> ComposeCheck:
     def check(ctx: ComposeContext) -> Iterator[Problem]:
-        yield from _guessed(rule, images.in_compose(ctx.compose))
+        yield from _guessed(rule, images.in_compose(ctx.compose), ctx.options.vscode)
 
     return check

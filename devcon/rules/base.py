@@ -43,6 +43,7 @@ class RuleOptions:
     """Settings some rules read (from config)."""
 
     trusted_registries: tuple[str, ...] | None = None
+    vscode: str = "stable"  # the VS Code compat rules judge for (stable, insiders, X.Y)
 
 
 @dataclass(frozen=True)

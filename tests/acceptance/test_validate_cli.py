@@ -10,12 +10,16 @@ import pytest
 from devcon import __version__
 from devcon.cli.app import main
 
-BAD = """{
-  "image": "python:3.12",
+PINNED = "python:3.12@sha256:" + "0123456789abcdef" * 4
+BAD = (
+    """{
+  "image": "%s",
   "extensions": ["ms-python.python"],
   "forwardPorts": [8000,],
 }
 """
+    % PINNED
+)
 
 
 def _project(
@@ -41,7 +45,7 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_clean_config_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _project(tmp_path, '{"name": "ok", "image": "python:3.12"}')
+    _project(tmp_path, '{"name": "ok", "image": "%s"}' % PINNED)
     assert main(["validate"]) == 0
     assert "1 file checked: no findings" in capsys.readouterr().out
 
@@ -71,11 +75,11 @@ def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_github_format_escapes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _project(tmp_path, '{"image": "x", "zz,y": 1}')
+    _project(tmp_path, '{"image": "%s", "zz,y": 1}' % PINNED)
     assert main(["validate", "--format", "github"]) == 1
     line = capsys.readouterr().out.strip()
     assert line.startswith(
-        "::error file=.devcontainer/devcontainer.json,line=1,col=16,title=devcon schema::"
+        "::error file=.devcontainer/devcontainer.json,line=1,col=98,title=devcon schema::"
     )
     assert "zz,y" in line  # data part: commas are not escaped there
 
@@ -186,7 +190,7 @@ def test_inline_suppression(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     _project(
         tmp_path,
         """{
-  "image": "python:3.12",
+  "image": "%s",
   // devcon-ignore: deprecated-property
   // (an explanation may follow on further comment lines)
   "extensions": ["ms-python.python"],
@@ -194,7 +198,8 @@ def test_inline_suppression(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
   "devPort": 1, // devcon-ignore: schema
   "forwardPorts": [1,], // devcon-ignore: deprecated-property
 }
-""",
+"""
+        % PINNED,
     )
     assert main(["validate", "--format", "json"]) == 1
     payload = json.loads(capsys.readouterr().out)
@@ -219,7 +224,7 @@ def test_output_file_is_written(tmp_path: Path, capsys: pytest.CaptureFixture[st
 def test_discovery_finds_all_spec_locations(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    ok = '{"image": "python:3.12"}'
+    ok = '{"image": "%s"}' % PINNED
     _project(tmp_path, ok)
     _project(tmp_path, ok, ".devcontainer.json")
     _project(tmp_path, ok, ".devcontainer/gpu/devcontainer.json")

@@ -18,12 +18,15 @@ from tests.fixtures_support import (
     fixture_inputs,
     fixture_profile,
     fixture_trusted_registries,
+    fixture_vscode,
 )
 
 
 def _run(rule: str, path: Path) -> list[Finding]:
     settings = Settings(
-        select=frozenset({rule}), trusted_registries=fixture_trusted_registries(path)
+        select=frozenset({rule}),
+        trusted_registries=fixture_trusted_registries(path),
+        vscode=fixture_vscode(path),
     )
     profile = fixture_profile(path)
     request = ValidateRequest(
@@ -59,3 +62,52 @@ def test_bad_fixture_has_exactly_the_marked_findings(rule: str, path: Path) -> N
     for p, line, column in expected:
         if column is not None:
             assert (p, line, column) in got, f"expected {rule} at {p}:{line}:{column}, got {got}"
+
+
+def _facts_problems(rule_name: str, path: Path) -> list[str]:
+    """Run an image rule on an image-facts fixture: a JSON ImageInfo plus `vscode`."""
+    import json
+
+    from devcon.compat.facts import ImageInfo
+    from devcon.compat.knowledge import target_for
+    from devcon.rules.base import ImageContext
+    from devcon.rules.catalog import get_rule
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    vscode = data.pop("vscode", "stable")
+    unavailable = data.pop("unavailable_platform", None)
+    available = tuple(data.pop("available_platforms", ()))
+    data.pop("expect", None)
+    info = ImageInfo(**data) if data.get("image") else None
+    rule = get_rule(rule_name)
+    assert rule is not None and rule.image is not None
+    image = info.image if info else path.name
+    ctx = ImageContext(image, info, target_for(vscode), 1, 1, unavailable, available)
+    return [p.message for p in rule.image(ctx)]
+
+
+@pytest.mark.parametrize(("rule", "path"), list(fixture_cases("good", facts=True)), ids=str)
+def test_good_facts_fixture(rule: str, path: Path) -> None:
+    assert _facts_problems(rule, path) == []
+
+
+@pytest.mark.parametrize(("rule", "path"), list(fixture_cases("bad", facts=True)), ids=str)
+def test_bad_facts_fixture(rule: str, path: Path) -> None:
+    import json
+
+    expect = json.loads(path.read_text(encoding="utf-8"))["expect"]
+    messages = _facts_problems(rule, path)
+    assert len(messages) == expect["count"], messages
+    for fragment in expect.get("contains", []):
+        assert any(fragment in m for m in messages), (fragment, messages)
+
+
+def test_every_image_rule_has_facts_fixtures() -> None:
+    for rule in all_rules():
+        if rule.image is None:
+            continue
+        for kind in ("good", "bad"):
+            folder = FIXTURES / rule.name / kind
+            assert any(p.name.endswith(".facts.json") for p in folder.glob("*")), (
+                f"{rule.name}: no {kind} *.facts.json fixture"
+            )
