@@ -33,7 +33,7 @@ class Settings:
 
     select: frozenset[str] | None = None
     ignore: frozenset[str] = frozenset()
-    severity: Mapping[str, Severity] = field(default_factory=dict)
+    severity: Mapping[str, Severity | None] = field(default_factory=dict)  # None: off
     fail_on: Severity = DEFAULT_FAIL_ON
     source: Path | None = None
     profile: Profile | None = None  # None: dev for Dockerfiles a config uses, prod otherwise
@@ -62,14 +62,26 @@ class Settings:
         return self.profile or default
 
     def is_enabled(self, rule: Rule) -> bool:
-        if rule.name in self.ignore:
+        """ignore, then a rule's own `off`, then select (rule or category names), then its
+        category's `off`, then the rule's default."""
+        category = rule.category.value
+        if rule.name in self.ignore or category in self.ignore:
+            return False
+        if rule.name in self.severity and self.severity[rule.name] is None:
             return False
         if self.select is not None:
-            return rule.name in self.select
-        return rule.enabled_by_default
+            return rule.name in self.select or category in self.select
+        if category in self.severity and self.severity[category] is None:
+            return rule.name in self.severity  # a rule named on its own stays on
+        return rule.enabled_by_default or rule.name in self.severity
 
     def severity_of(self, rule: Rule) -> Severity:
-        return self.severity.get(rule.name, rule.severity)
+        """The rule's own setting, then its category's, then the rule's default."""
+        for key in (rule.name, rule.category.value):
+            value = self.severity.get(key)
+            if value is not None:
+                return value
+        return rule.default_severity
 
     def with_overrides(
         self,
@@ -134,7 +146,9 @@ def load_settings(path: Path | None) -> Settings:
     return Settings(
         select=frozenset(table["select"]) if "select" in table else None,
         ignore=frozenset(table.get("ignore", ())),
-        severity={k: Severity(v) for k, v in table.get("severity", {}).items()},
+        severity={
+            k: None if v == "off" else Severity(v) for k, v in table.get("severity", {}).items()
+        },
         fail_on=Severity(table.get("fail-on", DEFAULT_FAIL_ON.value)),
         source=path,
         profile=Profile(table["profile"]) if "profile" in table else None,
@@ -159,9 +173,11 @@ def _read(path: Path) -> str:
 
 
 def _rule_names() -> list[str]:
+    """Rule names, then category names: both can be selected, ignored or given a severity."""
+    from devcon.rules.base import Category
     from devcon.rules.catalog import all_rules
 
-    return [rule.name for rule in all_rules()]
+    return [rule.name for rule in all_rules()] + [c.value for c in Category]
 
 
 def _unknown_rule(name: str, known: list[str]) -> str:

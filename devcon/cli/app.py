@@ -37,7 +37,15 @@ def _root(
 
 
 def _register() -> None:
-    from devcon.cli import compat_cmd, init_cmd, parity_cmd, pin_cmd, rules_cmd, validate_cmd
+    from devcon.cli import (
+        compat_cmd,
+        config_cmd,
+        init_cmd,
+        parity_cmd,
+        pin_cmd,
+        rules_cmd,
+        validate_cmd,
+    )
 
     init_cmd.register(app)
     validate_cmd.register(app)
@@ -45,6 +53,7 @@ def _register() -> None:
     pin_cmd.register(app)
     parity_cmd.register(app)
     compat_cmd.register(app)
+    config_cmd.register(app)
 
 
 _register()

@@ -37,7 +37,7 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
         },
         "defaultConfiguration": {
             "enabled": rule.enabled_by_default,
-            "level": _LEVEL[rule.severity],
+            "level": _LEVEL[rule.default_severity],
         },
         "properties": {"tags": [t.value for t in rule.targets]},
     }

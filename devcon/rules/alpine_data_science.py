@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 from devcon.dockerfile.model import Stage
 from devcon.dockerfile.packages import pip_name
-from devcon.findings import Severity
 from devcon.rules._package_rules import (
     LocatedCommand,
     RunScript,
@@ -20,7 +19,7 @@ from devcon.rules._package_rules import (
     requirement_files,
     short_list,
 )
-from devcon.rules.base import DockerfileContext, Problem, Rule, RuleDoc
+from devcon.rules.base import Category, DockerfileContext, Problem, Rule, RuleDoc
 
 # Python packages made of compiled code (C, C++, Fortran, Rust). pip can install them on musl
 # only from a musllinux wheel for that exact version, Python and CPU; otherwise it builds them
@@ -209,7 +208,7 @@ def _run_finding(
 
 RULE = Rule(
     name="alpine-data-science",
-    severity=Severity.WARNING,
+    category=Category.REPRODUCIBILITY,
     summary="compiled Python packages or a build toolchain on an Alpine (musl) base",
     dockerfile=check,
     doc=RuleDoc(

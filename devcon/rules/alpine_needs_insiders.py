@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from devcon.compat.rule_support import compose_check, config_check, dockerfile_check, image_check
-from devcon.findings import Severity
-from devcon.rules.base import Rule, RuleDoc
+from devcon.rules.base import Category, Rule, RuleDoc
 
 NAME = "alpine-needs-insiders"
 
 RULE = Rule(
     name=NAME,
-    severity=Severity.ERROR,
+    category=Category.CORRECTNESS,
     summary="Alpine (musl) image that this VS Code release can only open with an Insiders build",
     image=image_check(NAME),
     config=config_check(NAME),

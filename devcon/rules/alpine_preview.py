@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from devcon.compat.rule_support import compose_check, config_check, dockerfile_check, image_check
 from devcon.findings import Severity
-from devcon.rules.base import Rule, RuleDoc
+from devcon.rules.base import Category, Rule, RuleDoc
 
 NAME = "alpine-preview"
 
 RULE = Rule(
     name=NAME,
+    category=Category.CORRECTNESS,
     severity=Severity.INFO,
     summary=(
         "Alpine (musl) image: VS Code support is still a preview and some extensions have no musl "

@@ -31,6 +31,27 @@ class Target(enum.Enum):
     IMAGE = "image"  # facts read from a real image (devcon compat)
 
 
+class Category(enum.Enum):
+    """Every rule belongs to one category; config can set a whole category's severity."""
+
+    CORRECTNESS = "correctness"  # on by default, error
+    SECURITY = "security"  # on by default, warning
+    REPRODUCIBILITY = "reproducibility"  # on by default, warning
+    STYLE = "style"  # on by default, info
+
+    @property
+    def default_severity(self) -> Severity:
+        return _CATEGORY_SEVERITY[self]
+
+
+_CATEGORY_SEVERITY = {
+    Category.CORRECTNESS: Severity.ERROR,
+    Category.SECURITY: Severity.WARNING,
+    Category.REPRODUCIBILITY: Severity.WARNING,
+    Category.STYLE: Severity.INFO,
+}
+
+
 class Profile(enum.Enum):
     """The rule set a Dockerfile is held to: dev images may run as root and keep toolchains."""
 
@@ -134,9 +155,10 @@ class Rule:
     """One rule: stable name, default severity, one-line summary, doc and check."""
 
     name: str
-    severity: Severity
     summary: str
     doc: RuleDoc
+    category: Category
+    severity: Severity | None = None  # None: the category's default
     config: ConfigCheck | None = None
     dockerfile: DockerfileCheck | None = None
     compose: ComposeCheck | None = None
@@ -149,6 +171,10 @@ class Rule:
             raise ValueError(f"rule names are lower-case-with-dashes: {self.name!r}")
         if not self.targets:
             raise ValueError(f"rule {self.name} checks nothing")
+
+    @property
+    def default_severity(self) -> Severity:
+        return self.severity or self.category.default_severity
 
     @property
     def targets(self) -> tuple[Target, ...]:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from devcon.findings import Severity
-from devcon.rules.base import ComposeContext, Problem, Rule, RuleDoc
+from devcon.rules.base import Category, ComposeContext, Problem, Rule, RuleDoc
 
 
 def check(ctx: ComposeContext) -> Iterator[Problem]:
@@ -15,7 +14,7 @@ def check(ctx: ComposeContext) -> Iterator[Problem]:
 
 RULE = Rule(
     name="compose-syntax",
-    severity=Severity.ERROR,
+    category=Category.CORRECTNESS,
     summary="compose file is not valid YAML, or services are not mappings",
     compose=check,
     doc=RuleDoc(

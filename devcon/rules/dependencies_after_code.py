@@ -17,7 +17,7 @@ from devcon.rules._package_rules import (
     parse_run,
     requirement_files,
 )
-from devcon.rules.base import DockerfileContext, Problem, Rule, RuleDoc
+from devcon.rules.base import Category, DockerfileContext, Problem, Rule, RuleDoc
 
 _WHOLE_CONTEXT = frozenset({".", "./", "./.", "*", "./*"})
 
@@ -132,6 +132,7 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
 
 RULE = Rule(
     name="dependencies-after-code",
+    category=Category.STYLE,
     severity=Severity.WARNING,
     summary="the whole build context is copied before dependencies are installed",
     dockerfile=check,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from devcon.findings import Severity
-from devcon.rules.base import ConfigContext, Problem, Rule, RuleDoc
+from devcon.rules.base import Category, ConfigContext, Problem, Rule, RuleDoc
 
 REPLACEMENTS: dict[str, str] = {
     "extensions": "use `customizations.vscode.extensions`",
@@ -26,6 +26,7 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
 
 RULE = Rule(
     name="deprecated-property",
+    category=Category.STYLE,
     severity=Severity.WARNING,
     summary="deprecated top-level property (extensions, settings, devPort, dockerFile, context)",
     config=check,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from devcon.findings import Severity
-from devcon.rules.base import DockerfileContext, Problem, Rule, RuleDoc
+from devcon.rules.base import Category, DockerfileContext, Problem, Rule, RuleDoc
 
 
 def check(ctx: DockerfileContext) -> Iterator[Problem]:
@@ -15,7 +14,7 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
 
 RULE = Rule(
     name="dockerfile-syntax",
-    severity=Severity.ERROR,
+    category=Category.CORRECTNESS,
     summary="unknown or malformed Dockerfile instruction",
     dockerfile=check,
     doc=RuleDoc(

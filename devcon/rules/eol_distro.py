@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from devcon.compat.rule_support import compose_check, config_check, dockerfile_check, image_check
-from devcon.findings import Severity
-from devcon.rules.base import Rule, RuleDoc
+from devcon.rules.base import Category, Rule, RuleDoc
 
 NAME = "eol-distro"
 
 RULE = Rule(
     name=NAME,
-    severity=Severity.WARNING,
+    category=Category.SECURITY,
     summary="distribution release past its end of life",
     image=image_check(NAME),
     config=config_check(NAME),

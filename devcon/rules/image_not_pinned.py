@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from devcon import images
-from devcon.findings import Severity
 from devcon.images import ImageUse
 from devcon.rules._image_text import describe, label
 from devcon.rules.base import (
+    Category,
     ComposeContext,
     ConfigContext,
     DockerfileContext,
@@ -46,7 +46,7 @@ def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
 
 RULE = Rule(
     name="image-not-pinned",
-    severity=Severity.WARNING,
+    category=Category.REPRODUCIBILITY,
     summary="image reference without an @sha256 digest",
     config=check_config,
     dockerfile=check_dockerfile,

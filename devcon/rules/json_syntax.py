@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from devcon.findings import Severity
-from devcon.rules.base import ConfigContext, Problem, Rule, RuleDoc
+from devcon.rules.base import Category, ConfigContext, Problem, Rule, RuleDoc
 
 
 def check(ctx: ConfigContext) -> Iterator[Problem]:
@@ -16,7 +15,7 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
 
 RULE = Rule(
     name="json-syntax",
-    severity=Severity.ERROR,
+    category=Category.CORRECTNESS,
     summary="devcontainer.json cannot be parsed as JSON with comments",
     config=check,
     doc=RuleDoc(

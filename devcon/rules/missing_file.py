@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from devcon.discovery import resolve_local
-from devcon.findings import Severity
-from devcon.rules.base import ConfigContext, Problem, Rule, RuleDoc
+from devcon.rules.base import Category, ConfigContext, Problem, Rule, RuleDoc
 
 
 def _entries(value: object) -> Iterator[tuple[tuple[str | int, ...], str, str]]:
@@ -53,7 +52,7 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
 
 RULE = Rule(
     name="missing-file",
-    severity=Severity.ERROR,
+    category=Category.CORRECTNESS,
     summary="build.dockerfile, build.context or dockerComposeFile names a missing path",
     config=check,
     doc=RuleDoc(

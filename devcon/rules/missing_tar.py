@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from devcon.compat.rule_support import image_check
-from devcon.findings import Severity
-from devcon.rules.base import Rule, RuleDoc
+from devcon.rules.base import Category, Rule, RuleDoc
 
 NAME = "missing-tar"
 
 RULE = Rule(
     name=NAME,
-    severity=Severity.ERROR,
+    category=Category.CORRECTNESS,
     summary="image without tar: the VS Code server cannot be installed",
     image=image_check(NAME),
     doc=RuleDoc(

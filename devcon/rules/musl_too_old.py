@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from devcon.compat.rule_support import compose_check, config_check, dockerfile_check, image_check
-from devcon.findings import Severity
-from devcon.rules.base import Rule, RuleDoc
+from devcon.rules.base import Category, Rule, RuleDoc
 
 NAME = "musl-too-old"
 
 RULE = Rule(
     name=NAME,
-    severity=Severity.ERROR,
+    category=Category.CORRECTNESS,
     summary="musl / Alpine release older than what current VS Code servers need",
     image=image_check(NAME),
     config=config_check(NAME),

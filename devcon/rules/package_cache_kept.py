@@ -18,7 +18,7 @@ from devcon.rules._package_rules import (
     mount_targets,
     parse_run,
 )
-from devcon.rules.base import DockerfileContext, Problem, Rule, RuleDoc
+from devcon.rules.base import Category, DockerfileContext, Problem, Rule, RuleDoc
 
 _CACHE_MOUNTS = frozenset({"cache", "tmpfs"})
 _CONDA_INSTALLS = frozenset({"install", "create", "update", "upgrade", "env-create", "env-update"})
@@ -189,6 +189,7 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
 
 RULE = Rule(
     name="package-cache-kept",
+    category=Category.STYLE,
     severity=Severity.WARNING,
     summary="a package install leaves its cache in the image layer",
     dockerfile=check,

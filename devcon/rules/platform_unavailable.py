@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from devcon.findings import Severity
-from devcon.rules.base import ImageContext, Problem, Rule, RuleDoc
+from devcon.rules.base import Category, ImageContext, Problem, Rule, RuleDoc
 
 
 def check(ctx: ImageContext) -> Iterator[Problem]:
@@ -21,7 +20,7 @@ def check(ctx: ImageContext) -> Iterator[Problem]:
 
 RULE = Rule(
     name="platform-unavailable",
-    severity=Severity.ERROR,
+    category=Category.CORRECTNESS,
     summary="the image has no manifest for the requested --platform",
     image=check,
     doc=RuleDoc(

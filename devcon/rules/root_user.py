@@ -6,8 +6,7 @@ from collections.abc import Iterator
 
 from devcon.dockerfile.model import Dockerfile, Instruction, Stage
 from devcon.dockerfile.parser import key_values, substitute
-from devcon.findings import Severity
-from devcon.rules.base import DockerfileContext, Problem, Profile, Rule, RuleDoc
+from devcon.rules.base import Category, DockerfileContext, Problem, Profile, Rule, RuleDoc
 
 _ROOT = frozenset({"root", "0"})
 
@@ -90,7 +89,7 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
 
 RULE = Rule(
     name="root-user",
-    severity=Severity.WARNING,
+    category=Category.SECURITY,
     summary="the final stage runs as root",
     dockerfile=check,
     profiles=frozenset({Profile.PROD}),

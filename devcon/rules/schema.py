@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from devcon.findings import Severity
-from devcon.rules.base import ConfigContext, Problem, Rule, RuleDoc
+from devcon.rules.base import Category, ConfigContext, Problem, Rule, RuleDoc
 
 
 def check(ctx: ConfigContext) -> Iterator[Problem]:
@@ -19,7 +18,7 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
 
 RULE = Rule(
     name="schema",
-    severity=Severity.ERROR,
+    category=Category.CORRECTNESS,
     summary="property unknown, of the wrong type or with a value the spec does not allow",
     config=check,
     doc=RuleDoc(

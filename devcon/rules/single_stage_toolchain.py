@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from devcon.findings import Severity
 from devcon.rules._package_rules import (
     LocatedCommand,
     RunScript,
@@ -14,7 +13,7 @@ from devcon.rules._package_rules import (
     parse_run,
     short_list,
 )
-from devcon.rules.base import DockerfileContext, Problem, Profile, Rule, RuleDoc
+from devcon.rules.base import Category, DockerfileContext, Problem, Profile, Rule, RuleDoc
 
 # Compilers, build tools and development headers (apt, apk).
 _TOOLCHAIN = frozenset(
@@ -129,7 +128,7 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
 
 RULE = Rule(
     name="single-stage-toolchain",
-    severity=Severity.WARNING,
+    category=Category.SECURITY,
     summary="a single-stage production image keeps a build toolchain",
     dockerfile=check,
     profiles=frozenset({Profile.PROD}),

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from devcon.findings import Severity
-from devcon.rules.base import ConfigContext, Problem, Rule, RuleDoc
+from devcon.rules.base import Category, ConfigContext, Problem, Rule, RuleDoc
 
 _FALSE = frozenset({"false", "0"})
 
@@ -44,7 +43,7 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
 
 RULE = Rule(
     name="squash-build",
-    severity=Severity.WARNING,
+    category=Category.REPRODUCIBILITY,
     summary="--squash in build.options or runArgs",
     config=check,
     doc=RuleDoc(

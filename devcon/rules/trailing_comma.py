@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from devcon.findings import Severity
-from devcon.rules.base import ConfigContext, Problem, Rule, RuleDoc
+from devcon.rules.base import Category, ConfigContext, Problem, Rule, RuleDoc
 
 
 def check(ctx: ConfigContext) -> Iterator[Problem]:
@@ -17,6 +17,7 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
 
 RULE = Rule(
     name="trailing-comma",
+    category=Category.STYLE,
     severity=Severity.WARNING,
     summary="trailing comma before } or ], which the spec forbids",
     config=check,

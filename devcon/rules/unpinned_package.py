@@ -9,7 +9,6 @@ from pathlib import Path
 
 from devcon.dockerfile.model import Stage
 from devcon.dockerfile.packages import pip_name
-from devcon.findings import Severity
 from devcon.rules._package_rules import (
     Entry,
     LocatedCommand,
@@ -28,7 +27,7 @@ from devcon.rules._package_rules import (
     requirement_files,
     short_list,
 )
-from devcon.rules.base import DockerfileContext, Problem, Rule, RuleDoc
+from devcon.rules.base import Category, DockerfileContext, Problem, Rule, RuleDoc
 
 _CONDA_INSTALLS = frozenset({"install", "create"})
 _CONDA_FILE_ACTIONS = frozenset({"install", "create", "env-create", "env-update", "update"})
@@ -248,7 +247,7 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
 
 RULE = Rule(
     name="unpinned-package",
-    severity=Severity.WARNING,
+    category=Category.REPRODUCIBILITY,
     summary="a package is installed without a version",
     dockerfile=check,
     doc=RuleDoc(

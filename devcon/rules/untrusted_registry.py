@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 
 from devcon import images
-from devcon.findings import Severity
 from devcon.images import ImageUse
 from devcon.reference import DOCKER_HUB, Reference
 from devcon.rules._image_text import describe, label
 from devcon.rules.base import (
+    Category,
     ComposeContext,
     ConfigContext,
     DockerfileContext,
@@ -82,7 +82,7 @@ def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
 
 RULE = Rule(
     name="untrusted-registry",
-    severity=Severity.WARNING,
+    category=Category.SECURITY,
     summary="image from a registry not listed in trusted-registries",
     config=check_config,
     dockerfile=check_dockerfile,

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from devcon.dockerfile.model import Stage
 from devcon.dockerfile.packages import pip_name
-from devcon.findings import Severity
 from devcon.rules._package_rules import (
     LocatedCommand,
     RunScript,
@@ -20,7 +19,7 @@ from devcon.rules._package_rules import (
     requirement_files,
     short_list,
 )
-from devcon.rules.base import DockerfileContext, Problem, Rule, RuleDoc
+from devcon.rules.base import Category, DockerfileContext, Problem, Rule, RuleDoc
 
 # The installer's own tooling: upgrading it is how images get a pip that understands newer
 # wheel tags and build backends, and it does not change the application's packages.
@@ -128,7 +127,7 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
 
 RULE = Rule(
     name="upgrade-in-build",
-    severity=Severity.WARNING,
+    category=Category.REPRODUCIBILITY,
     summary="a RUN upgrades packages to whatever is newest at build time",
     dockerfile=check,
     doc=RuleDoc(
