@@ -43,10 +43,14 @@ class Settings:
     registry_mirror: str | None = None
     parity: Mapping[str, str] = field(default_factory=dict)
     vscode: str = "stable"
+    tools: frozenset[str] = frozenset()  # supporting tools whose limits to check: codespaces
+    merge_env: Mapping[str, str] = field(default_factory=dict)  # localEnv values for --merge
 
     @property
     def rule_options(self) -> RuleOptions:
-        return RuleOptions(trusted_registries=self.trusted_registries, vscode=self.vscode)
+        return RuleOptions(
+            trusted_registries=self.trusted_registries, vscode=self.vscode, tools=self.tools
+        )
 
     def profile_for(self, path: Path, default: Profile, cli: Profile | None = None) -> Profile:
         """CLI --profile, then a matching per-path override, then `profile`, then default."""
@@ -66,6 +70,8 @@ class Settings:
         category's `off`, then the rule's default."""
         category = rule.category.value
         if rule.name in self.ignore or category in self.ignore:
+            return False
+        if rule.tools and not rule.tools & self.tools:
             return False
         if rule.name in self.severity and self.severity[rule.name] is None:
             return False
@@ -89,6 +95,7 @@ class Settings:
         ignore: Iterable[str] | None = None,
         fail_on: Severity | None = None,
         vscode: str | None = None,
+        tools: Iterable[str] | None = None,
     ) -> Settings:
         """Command-line options on top: --select replaces, --ignore adds."""
         known = _rule_names()
@@ -102,6 +109,7 @@ class Settings:
             ignore=self.ignore | frozenset(ignore or ()),
             fail_on=fail_on or self.fail_on,
             vscode=vscode or self.vscode,
+            tools=frozenset(tools) if tools is not None else self.tools,
         )
 
 
@@ -162,6 +170,8 @@ def load_settings(path: Path | None) -> Settings:
         registry_mirror=table.get("registry-mirror"),
         parity=dict(table.get("parity", {})),
         vscode=str(table.get("vscode", "stable")),
+        tools=frozenset(table.get("tools", ())),
+        merge_env=dict(table.get("merge", {}).get("local-env", {})),
     )
 
 

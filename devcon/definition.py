@@ -54,8 +54,17 @@ def collect(paths: Sequence[Path]) -> list[DefinitionFile]:
                 FileKind.COMPOSE, path, text, profile, compose=parse_compose(text, path)
             )
 
+    extras: list[DefinitionFile] = []  # Feature and Template files
     for kind, path in discover_files(paths or (Path("."),)):
-        if kind is FileKind.CONFIG:
+        if kind in (FileKind.FEATURE, FileKind.TEMPLATE):
+            text = read_text(path)
+            item = DefinitionFile(kind, path, text)
+            try:
+                item.doc = jsonc.parse(text)
+            except jsonc.JsoncSyntaxError as exc:
+                item.syntax_error = exc
+            extras.append(item)
+        elif kind is FileKind.CONFIG:
             text = read_text(path)
             item = DefinitionFile(kind, path, text, Profile.DEV)
             try:
@@ -85,4 +94,4 @@ def collect(paths: Sequence[Path]) -> list[DefinitionFile]:
             if dockerfile.is_file():
                 args = {e.key.value: (e.value.value if e.value else None) for e in build.args}
                 want_dockerfile(dockerfile, item.default_profile, args, context)
-    return [*configs, *composes.values(), *dockerfiles.values()]
+    return [*configs, *extras, *composes.values(), *dockerfiles.values()]

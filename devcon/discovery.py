@@ -53,10 +53,15 @@ def configs_in(folder: Path) -> list[Path]:
     return found
 
 
-def _walk(root: Path) -> Iterable[Path]:
-    for dirpath, dirnames, _ in os.walk(root):
+def _walk(root: Path) -> Iterable[tuple[FileKind, Path]]:
+    for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
-        yield from configs_in(here)
+        for config in configs_in(here):
+            yield FileKind.CONFIG, config
+        if "devcontainer-feature.json" in filenames:
+            yield FileKind.FEATURE, here / "devcontainer-feature.json"
+        if "devcontainer-template.json" in filenames:
+            yield FileKind.TEMPLATE, here / "devcontainer-template.json"
         dirnames[:] = sorted(
             d
             for d in dirnames
@@ -68,6 +73,8 @@ class FileKind(enum.Enum):
     CONFIG = "devcontainer.json"
     DOCKERFILE = "Dockerfile"
     COMPOSE = "compose file"
+    FEATURE = "devcontainer-feature.json"
+    TEMPLATE = "devcontainer-template.json"
 
 
 _DOCKERFILE_NAMES = ("Dockerfile", "Containerfile")
@@ -77,6 +84,10 @@ def kind_of(path: Path) -> FileKind | None:
     """What a file named on the command line is, from its name."""
     name = path.name
     lower = name.lower()
+    if lower == "devcontainer-feature.json":
+        return FileKind.FEATURE
+    if lower == "devcontainer-template.json":
+        return FileKind.TEMPLATE
     if lower.endswith((".json", ".jsonc")):
         return FileKind.CONFIG
     if (
@@ -115,7 +126,7 @@ def discover_files(paths: Sequence[Path]) -> list[tuple[FileKind, Path]]:
                 )
             candidates = [(kind, path)]
         else:
-            candidates = [(FileKind.CONFIG, p) for p in _walk(path)]
+            candidates = list(_walk(path))
         for kind, candidate in candidates:
             key = candidate.resolve()
             if key not in seen:

@@ -20,6 +20,7 @@ from devcon.rules.base import (
     ComposeContext,
     ConfigContext,
     DockerfileContext,
+    MergedConfig,
     Problem,
     Profile,
     Rule,
@@ -32,6 +33,7 @@ class ValidateRequest:
     paths: tuple[Path, ...]
     settings: Settings
     profile: Profile | None = None  # --profile: overrides every other profile choice
+    merger: Callable[[DefinitionFile], MergedConfig | None] | None = None  # --merge
 
 
 @dataclass(frozen=True)
@@ -76,12 +78,33 @@ def _suppress(
 
 
 def check_config(
-    item: DefinitionFile, settings: Settings, rules: Sequence[Rule]
+    item: DefinitionFile,
+    settings: Settings,
+    rules: Sequence[Rule],
+    merged: MergedConfig | None = None,
 ) -> tuple[list[Finding], int]:
-    """Findings for one devcontainer.json, and how many were suppressed inline."""
-    ctx = ConfigContext(item.path, item.text, item.doc, item.syntax_error, settings.rule_options)
+    """Findings for one devcontainer.json (or Feature / Template file), and how many were
+    suppressed inline."""
+    ctx = ConfigContext(
+        item.path,
+        item.text,
+        item.doc,
+        item.syntax_error,
+        settings.rule_options,
+        merged=merged.value if merged else None,
+        origins=merged.origins if merged else {},
+    )
     display = str(item.path)
-    found = _run_rules(rules, settings, display, lambda r: r.config(ctx) if r.config else None)
+
+    def run(rule: Rule) -> Iterable[Problem] | None:
+        check = {
+            FileKind.CONFIG: rule.config,
+            FileKind.FEATURE: rule.feature,
+            FileKind.TEMPLATE: rule.template,
+        }.get(item.kind)
+        return check(ctx) if check else None
+
+    found = _run_rules(rules, settings, display, run)
     if item.doc is None:
         return found, 0
     return _suppress(found, display, suppression.for_jsonc(item.doc))
@@ -122,8 +145,11 @@ def validate(request: ValidateRequest) -> ValidateResult:
     suppressed = 0
     items = collect(request.paths)
     for item in items:
-        if item.kind is FileKind.CONFIG:
-            found, hidden = check_config(item, settings, rules)
+        if item.kind in (FileKind.CONFIG, FileKind.FEATURE, FileKind.TEMPLATE):
+            merged = (
+                request.merger(item) if request.merger and item.kind is FileKind.CONFIG else None
+            )
+            found, hidden = check_config(item, settings, rules, merged)
         elif item.kind is FileKind.COMPOSE:
             found, hidden = check_compose(item, settings, rules)
         else:

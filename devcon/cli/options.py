@@ -51,6 +51,7 @@ def settings_from(
     ignore: list[str] | None,
     fail_on: str | None,
     vscode: str | None = None,
+    tools: list[str] | None = None,
 ) -> Settings:
     if config is not None and not config.is_file():
         raise UsageError(f"--config: no such file: {config}")
@@ -60,7 +61,19 @@ def settings_from(
         ignore=split_names(ignore),
         fail_on=parse_severity("--fail-on", fail_on),
         vscode=vscode,
+        tools=_tools(tools),
     )
+
+
+KNOWN_TOOLS = ("codespaces",)
+
+
+def _tools(values: list[str] | None) -> list[str] | None:
+    names = split_names(values)
+    for name in names or ():
+        if name not in KNOWN_TOOLS:
+            raise UsageError(f"--tools: unknown tool {name!r} (known: {', '.join(KNOWN_TOOLS)})")
+    return names
 
 
 def write_output(text: str, output: Path | None) -> None:

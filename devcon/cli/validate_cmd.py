@@ -26,6 +26,9 @@ def validate(
     fail_on: str | None = typer.Option(
         None, "--fail-on", help="Exit 1 on findings at or above: error, warning, info."
     ),
+    tools: list[str] | None = typer.Option(
+        None, "--tools", help="Also check the limits of these supporting tools: codespaces."
+    ),
     vscode: str | None = typer.Option(
         None, "--vscode", help="Judge image names for this VS Code: stable, insiders or X.Y."
     ),
@@ -44,7 +47,7 @@ def validate(
     from devcon.validate import validate as run_validate
 
     output_format = parse_format(fmt)
-    settings = settings_from(config, no_config, select, ignore, fail_on, vscode)
+    settings = settings_from(config, no_config, select, ignore, fail_on, vscode, tools)
     if vscode is not None:
         from devcon.compat.knowledge import target_for
 

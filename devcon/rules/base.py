@@ -7,10 +7,10 @@ so adding a rule is adding one module (plus its fixtures and test).
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from devcon.findings import Severity
 
@@ -29,6 +29,8 @@ class Target(enum.Enum):
     DOCKERFILE = "dockerfile"
     COMPOSE = "compose"
     IMAGE = "image"  # facts read from a real image (devcon compat)
+    FEATURE = "feature"  # devcontainer-feature.json
+    TEMPLATE = "template"  # devcontainer-template.json
 
 
 class Category(enum.Enum):
@@ -65,6 +67,7 @@ class RuleOptions:
 
     trusted_registries: tuple[str, ...] | None = None
     vscode: str = "stable"  # the VS Code compat rules judge for (stable, insiders, X.Y)
+    tools: frozenset[str] = frozenset()  # supporting tools to check for, e.g. {"codespaces"}
 
 
 @dataclass(frozen=True)
@@ -88,14 +91,59 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where a merged value came from: a Feature or the base image's metadata label."""
+
+    label: str  # e.g. "Feature ghcr.io/x/y:1", "image metadata of python:3.12"
+    line: int  # where that origin is named in the config (the Feature key, the image)
+    column: int
+
+
+@dataclass(frozen=True)
+class MergedConfig:
+    """The configuration after merging image metadata and Features (--merge)."""
+
+    value: Any
+    origins: Mapping[tuple[str | int, ...], Origin]
+
+
+@dataclass(frozen=True)
 class ConfigContext:
-    """A devcontainer.json as rules see it: parsed, or with the syntax error that stopped it."""
+    """A devcontainer.json (or a Feature / Template file) as rules see it: parsed, or with
+    the syntax error that stopped it; with --merge, also the merged configuration."""
 
     path: Path
     text: str
     doc: JsoncDocument | None
     syntax_error: JsoncSyntaxError | None
     options: RuleOptions = RuleOptions()
+    merged: Any = None  # the merged configuration (dict) under --merge, else None
+    origins: Mapping[tuple[str | int, ...], Origin] = field(default_factory=dict)
+
+    @property
+    def value(self) -> Any:
+        """What rules judge: the merged configuration under --merge, else the file's."""
+        if self.merged is not None:
+            return self.merged
+        return self.doc.value if self.doc is not None else None
+
+    def origin_of(self, pointer: tuple[str | int, ...]) -> Origin | None:
+        parts = tuple(pointer)
+        while parts:
+            if parts in self.origins:
+                return self.origins[parts]
+            parts = parts[:-1]
+        return None
+
+    def report(self, pointer: tuple[str | int, ...], message: str, key: bool = False) -> Problem:
+        """A problem at a value (or its key); a value that came from a Feature or the image
+        is reported where that origin is named, with "(set by ...)"."""
+        origin = self.origin_of(pointer)
+        if origin is not None:
+            return Problem(origin.line, origin.column, f"{message} (set by {origin.label})")
+        if self.doc is None:
+            return Problem(1, 1, message)
+        return self.at_key(pointer, message) if key else self.at_value(pointer, message)
 
     def at_value(self, pointer: tuple[str | int, ...], message: str) -> Problem:
         assert self.doc is not None
@@ -163,6 +211,9 @@ class Rule:
     dockerfile: DockerfileCheck | None = None
     compose: ComposeCheck | None = None
     image: ImageCheck | None = None
+    feature: ConfigCheck | None = None  # devcontainer-feature.json
+    template: ConfigCheck | None = None  # devcontainer-template.json
+    tools: frozenset[str] = frozenset()  # run only when one of these tools is asked for
     profiles: frozenset[Profile] = BOTH_PROFILES
     enabled_by_default: bool = True
 
@@ -183,6 +234,8 @@ class Rule:
             (Target.DOCKERFILE, self.dockerfile),
             (Target.COMPOSE, self.compose),
             (Target.IMAGE, self.image),
+            (Target.FEATURE, self.feature),
+            (Target.TEMPLATE, self.template),
         )
         return tuple(target for target, check in checks if check is not None)
 
@@ -192,4 +245,6 @@ class Rule:
         text = ", ".join(t.value for t in self.targets)
         if self.profiles != BOTH_PROFILES:
             text += " (" + "/".join(sorted(p.value for p in self.profiles)) + " profile)"
+        if self.tools:
+            text += " (with --tools " + ",".join(sorted(self.tools)) + ")"
         return text
