@@ -26,6 +26,21 @@ def validate(
     fail_on: str | None = typer.Option(
         None, "--fail-on", help="Exit 1 on findings at or above: error, warning, info."
     ),
+    merge: bool = typer.Option(
+        False,
+        "--merge",
+        help="Also judge the merged configuration: image metadata and Features (fetched) "
+        "merged with the config, each finding naming its origin.",
+    ),
+    use_env: bool = typer.Option(
+        False, "--use-env", help="With --merge: resolve ${localEnv:X} from the real environment."
+    ),
+    insecure: list[str] | None = typer.Option(
+        None, "--insecure-registry", help="With --merge: allow plain HTTP to this registry."
+    ),
+    mirror: str | None = typer.Option(
+        None, "--registry-mirror", help="With --merge: resolve Docker Hub through this host."
+    ),
     tools: list[str] | None = typer.Option(
         None, "--tools", help="Also check the limits of these supporting tools: codespaces."
     ),
@@ -52,8 +67,23 @@ def validate(
         from devcon.compat.knowledge import target_for
 
         target_for(vscode)  # a usage error now rather than inside a rule
+    merger = None
+    if merge:
+        from devcon.merge import MergeOptions, Merger
+        from devcon.registry.factory import RegistrySettings, make_client
+
+        registry = RegistrySettings(
+            insecure_registries=frozenset([*settings.insecure_registries, *(insecure or [])]),
+            registry_mirror=mirror or settings.registry_mirror,
+        )
+        merger = Merger(
+            lambda: make_client(registry), MergeOptions(settings.merge_env, use_env=use_env)
+        )
     request = ValidateRequest(
-        paths=tuple(paths or ()), settings=settings, profile=parse_profile(profile)
+        paths=tuple(paths or ()),
+        settings=settings,
+        profile=parse_profile(profile),
+        merger=merger,
     )
     result = run_validate(request)
     enabled = [rule for rule in all_rules() if settings.is_enabled(rule)]
