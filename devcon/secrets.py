@@ -1,0 +1,427 @@
+"""Is this name=value a credential? Secret-like names, placeholders and known token formats.
+
+Used by the secret rules (secret-in-config, secret-in-dockerfile). Two ways a value is a
+secret:
+
+- by FORMAT, whatever the name: AWS access key ids, GitHub/GitLab/Slack/Stripe/npm/PyPI/
+  Hugging Face/OpenAI/Anthropic/Docker Hub tokens, Google API keys, private key blocks,
+  JWTs, Azure storage keys, passwords embedded in URLs (`scheme://user:pass@host`);
+- by NAME: a secret-like name (TOKEN, PASSWORD, SECRET, API_KEY, ...) with a literal value
+  that is not a placeholder (`${VAR}`, `<token>`, `xxx`, `changeit-me`... see `is_placeholder`).
+
+Names that only look secret are not: `GPG_KEY` (a public key id), `*_FILE`, `*_PATH`,
+`*_URL`, `*_ID`, `USERNAME`, ... (see `is_secret_name`). Nothing here ever returns the value
+itself: `SecretMatch.redacted` shows at most its first 4 characters and its length.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SecretMatch:
+    """A credential found in a name=value pair."""
+
+    kind: str  # what it is, for messages: "GitHub token", "password", ...
+    redacted: str  # safe to print: see `redact`
+    by_format: bool  # the value has a known credential format (not just a secret-like name)
+
+
+def redact(value: str) -> str:
+    """A printable stand-in: first 4 characters + "…" + the length; only the length when the
+    value is shorter than 16 characters (4 characters of a short password say too much)."""
+    length = len(value)
+    unit = "char" if length == 1 else "chars"
+    if length < 16:
+        return f"<{length} {unit}>"
+    return f"{value[:4]}…<{length} {unit}>"
+
+
+# -- names ---------------------------------------------------------------------------------
+
+# name components that make a name secret-like on their own
+_SECRET_WORDS = frozenset(
+    {
+        "token",
+        "tokens",
+        "password",
+        "passwords",
+        "passwd",
+        "pwd",
+        "pass",
+        "passphrase",
+        "secret",
+        "secrets",
+        "apikey",
+        "accesskey",
+        "secretkey",
+        "privatekey",
+        "authtoken",
+        "clientsecret",
+        "credential",
+        "credentials",
+        "creds",
+        "auth",
+        "pat",
+        "connectionstring",
+    }
+)
+# "<first>_KEY" pairs that are secret (a bare KEY is not: SORT_KEY, PRIMARY_KEY, GPG_KEY)
+_KEY_QUALIFIERS = frozenset(
+    {
+        "api",
+        "access",
+        "private",
+        "secret",
+        "signing",
+        "encryption",
+        "master",
+        "app",
+        "client",
+        "account",
+        "storage",
+        "license",
+        "licence",
+        "ssh",
+        "deploy",
+        "service",
+        "subscription",
+        "session",
+        "hmac",
+        "jwt",
+    }
+)
+# a name ending with one of these names something ABOUT a secret, not the secret
+_NOT_SECRET_SUFFIXES = frozenset(
+    {
+        "file",
+        "files",
+        "path",
+        "paths",
+        "dir",
+        "directory",
+        "url",
+        "uri",
+        "endpoint",
+        "host",
+        "hostname",
+        "port",
+        "server",
+        "domain",
+        "realm",
+        "id",
+        "ids",
+        "name",
+        "user",
+        "username",
+        "type",
+        "method",
+        "mode",
+        "enabled",
+        "enable",
+        "disabled",
+        "disable",
+        "required",
+        "provider",
+        "plugin",
+        "helper",
+        "command",
+        "cmd",
+        "length",
+        "len",
+        "min",
+        "max",
+        "ttl",
+        "expiry",
+        "expires",
+        "expiration",
+        "timeout",
+        "version",
+        "header",
+        "prefix",
+        "location",
+        "keyring",
+        "fingerprint",
+        "algorithm",
+        "alg",
+        "format",
+        "field",
+        "var",
+        "env",
+        "count",
+        "policy",
+        "rotation",
+        "store",
+        "backend",
+        "audience",
+        "issuer",
+        "scope",
+        "scopes",
+        "region",
+        "source",
+        "sources",
+        "mount",
+        "hash",
+        "salt",
+        "strength",
+        "pattern",
+        "regex",
+        "option",
+        "options",
+        "set",
+        "check",
+        "validation",
+        "verify",
+        "stdin",
+        "mechanism",
+        "strategy",
+        "flow",
+        "level",
+        "protocol",
+        "scheme",
+        "kind",
+        "lifetime",
+        "seconds",
+        "secs",
+        "minutes",
+        "mins",
+        "hours",
+        "days",
+        "size",
+        "limit",
+        "interval",
+        "duration",
+        "retries",
+        "attempts",
+        "age",
+        "delay",
+        "rounds",
+        "iterations",
+        "encoding",
+        "charset",
+        "class",
+        "module",
+        "handler",
+        "callback",
+        "redirect",
+        "sock",
+        "socket",
+        "home",
+    }
+)
+# anywhere in the name: the thing is public
+_PUBLIC_WORDS = frozenset({"public", "pub", "pubkey", "gpg", "pgp", "fingerprint", "keyring"})
+# a name that is exactly one of these is not a secret (shell and OS variables)
+_NOT_SECRET_NAMES = frozenset({"pwd", "oldpwd"})
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def name_parts(name: str) -> list[str]:
+    """Lower-cased components of a name: split on `_ - . /`, spaces and camelCase."""
+    spaced = _CAMEL.sub("_", name.strip())
+    return [p for p in re.split(r"[_\-./\s:]+", spaced.lower()) if p]
+
+
+def _word_is_secret(word: str) -> bool:
+    if word in _SECRET_WORDS:
+        return True
+    # glued words: DBPASSWORD, GHTOKEN, MYAPIKEY (but not TOKENIZER, PASSENGER, AUTHOR)
+    return word.endswith(
+        ("password", "passwd", "token", "secret", "apikey", "accesskey", "secretkey", "privatekey")
+    )
+
+
+def is_secret_name(name: str) -> bool:
+    """True when the name says its value is a credential (case-insensitive, by component)."""
+    parts = name_parts(name)
+    if not parts or name.strip().lower() in _NOT_SECRET_NAMES:
+        return False
+    if any(p in _PUBLIC_WORDS for p in parts):
+        return False  # GPG_KEY, SSH_PUBLIC_KEY, *_FINGERPRINT, *_KEYRING
+    if parts[-1] in _NOT_SECRET_SUFFIXES:
+        return False  # TOKEN_FILE, SECRET_PATH, AUTH_URL, ACCESS_KEY_ID, DB_USER
+    if any(_word_is_secret(p) for p in parts):
+        return True
+    return any(
+        p == "key" and i > 0 and parts[i - 1] in _KEY_QUALIFIERS for i, p in enumerate(parts)
+    )
+
+
+# -- placeholders --------------------------------------------------------------------------
+
+_PLACEHOLDER_WORDS = frozenset(
+    {
+        "none",
+        "null",
+        "nil",
+        "undefined",
+        "false",
+        "true",
+        "yes",
+        "no",
+        "on",
+        "off",
+        "todo",
+        "tbd",
+        "fixme",
+        "replaceme",
+        "replace_me",
+        "replace-me",
+        "placeholder",
+        "redacted",
+        "example",
+        "sample",
+        "dummy",
+        "fake",
+        "unused",
+        "notasecret",
+        "not-a-secret",
+        "unset",
+        "empty",
+        "-",
+    }
+)
+_VARIABLE = re.compile(r"(?<!\$)\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)")
+
+
+def is_placeholder(value: str) -> bool:
+    """True for values that stand for a secret without being one: empty, variables
+    (`${localEnv:X}`, `$X`, `${X:-}`), command substitutions, templates (`{{ x }}`,
+    `<token>`, `%X%`), masks (`xxx`, `***`), `your-token-here`, `TODO`, booleans, `none`,
+    single digits and paths.
+    A literal default password such as `changeme` or `postgres` is NOT a placeholder."""
+    text = value.strip().strip("'\"").strip()
+    if not text:
+        return True
+    lowered = text.lower()
+    if _VARIABLE.search(text) or "$(" in text or "`" in text:
+        return True  # interpolated or computed when used: the secret comes from elsewhere
+    if re.fullmatch(r"<[^<>]+>|\{\{.*\}\}|%[A-Za-z_][A-Za-z0-9_]*%|\[[^\[\]]+\]", text):
+        return True
+    if len(set(lowered)) == 1 and lowered[0] in "x*.#?-_0":
+        return True  # xxx, ***, ..., 000
+    if re.fullmatch(r"[x*.]+(?:[-_][x*.]+)*", lowered) and len(text) >= 3:
+        return True  # xxxx-xxxx, ***_***
+    if lowered in _PLACEHOLDER_WORDS or re.fullmatch(r"\d", lowered):
+        return True
+    if re.match(r"your|insert[-_ ]|enter[-_ ]|put[-_ ]|replace|fill[-_ ]?(in|me)", lowered):
+        return True  # your-token-here, YOUR_API_KEY, insert-key, replace-with-token
+    if "placeholder" in lowered or "redacted" in lowered or lowered.endswith(("-here", "_here")):
+        return True
+    # a path to the secret (e.g. /run/secrets/token), not the secret
+    return re.fullmatch(r"(/|~/|\./)[\w.@+/-]*", text) is not None
+
+
+# -- formats -------------------------------------------------------------------------------
+
+_B = r"(?<![A-Za-z0-9_])"  # token boundary before
+_E = r"(?![A-Za-z0-9_])"  # and after
+
+_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")),
+    ("AWS access key id", re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")),
+    ("GitHub token", re.compile(rf"{_B}gh[pousr]_[A-Za-z0-9]{{36,}}{_E}")),
+    ("GitHub token", re.compile(rf"{_B}github_pat_[A-Za-z0-9]{{22}}_[A-Za-z0-9]{{59}}{_E}")),
+    ("GitLab token", re.compile(rf"{_B}gl(?:pat|dt|rt|ptt|cbt|oas)-[A-Za-z0-9_-]{{20,}}")),
+    ("Slack token", re.compile(rf"{_B}xox[abposr]-(?:[A-Za-z0-9]+-){{1,4}}[A-Za-z0-9]{{6,}}")),
+    (
+        "Slack webhook",
+        re.compile(r"hooks\.slack\.com/(?:services|workflows)/T[A-Z0-9]+/[A-Z0-9]+/\w{16,}"),
+    ),
+    ("Stripe key", re.compile(rf"{_B}(?:sk|rk)_live_[A-Za-z0-9]{{20,}}{_E}")),
+    ("Google API key", re.compile(rf"{_B}AIza[0-9A-Za-z_-]{{35}}(?![A-Za-z0-9_-])")),
+    ("npm token", re.compile(rf"{_B}npm_[A-Za-z0-9]{{36}}{_E}")),
+    ("PyPI token", re.compile(rf"{_B}pypi-AgE[A-Za-z0-9_-]{{50,}}")),
+    ("Hugging Face token", re.compile(rf"{_B}hf_[A-Za-z0-9]{{34,}}{_E}")),
+    ("OpenAI API key", re.compile(rf"{_B}sk-(?:proj-|svcacct-|admin-)[A-Za-z0-9_-]{{40,}}")),
+    ("OpenAI API key", re.compile(rf"{_B}sk-[A-Za-z0-9]{{20}}T3BlbkFJ[A-Za-z0-9]{{20}}{_E}")),
+    ("Anthropic API key", re.compile(rf"{_B}sk-ant-(?:api|admin)\d\d-[A-Za-z0-9_-]{{80,}}")),
+    ("Docker Hub token", re.compile(rf"{_B}dckr_pat_[A-Za-z0-9_-]{{27,}}")),
+    ("SendGrid API key", re.compile(rf"{_B}SG\.[A-Za-z0-9_-]{{22}}\.[A-Za-z0-9_-]{{43}}{_E}")),
+    (
+        "JSON web token",
+        re.compile(rf"{_B}eyJ[A-Za-z0-9_-]{{10,}}\.eyJ[A-Za-z0-9_-]{{10,}}\.[A-Za-z0-9_-]{{10,}}"),
+    ),
+    (
+        "Azure storage key",
+        re.compile(r"(?:AccountKey|SharedAccessKey)=[A-Za-z0-9+/]{20,}={0,2}", re.IGNORECASE),
+    ),
+)
+# scheme://user:password@host; the password may not be a variable
+_URL_CREDENTIALS = re.compile(
+    r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://([^\s/:@'\"]*):([^\s/@'\"]+)@[A-Za-z0-9\[]"
+)
+_AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+
+
+@dataclass(frozen=True)
+class FoundSecret:
+    """A credential format found inside a longer text (a RUN line, a URL, ...)."""
+
+    kind: str
+    start: int
+    end: int
+    redacted: str  # of the matched text only
+
+
+def scan(text: str) -> list[FoundSecret]:
+    """Every known credential format in the text, in order (names not considered)."""
+    found: list[FoundSecret] = []
+    for kind, pattern in _FORMATS:
+        for match in pattern.finditer(text):
+            if kind == "Azure storage key" and "devstoreaccount1" in text:
+                continue  # the Azurite emulator's published development key
+            found.append(FoundSecret(kind, match.start(), match.end(), redact(match.group())))
+    for match in _URL_CREDENTIALS.finditer(text):
+        password = match.group(2)
+        if not is_placeholder(password) and "$" not in password:
+            found.append(
+                FoundSecret("password in a URL", match.start(), match.end(), redact(match.group()))
+            )
+    found.sort(key=lambda f: f.start)
+    # one finding per place: drop matches inside an earlier one (a token in a URL)
+    kept: list[FoundSecret] = []
+    for item in found:
+        if kept and item.start < kept[-1].end:
+            continue
+        kept.append(item)
+    return kept
+
+
+def _format_kind(value: str) -> str | None:
+    found = scan(value)
+    return found[0].kind if found else None
+
+
+def classify(name: str, value: str | None) -> SecretMatch | None:
+    """Is `name=value` a credential? By the value's format first, else by a secret-like name
+    with a literal value that is not a placeholder. None when it is not (or has no value)."""
+    if value is None:
+        return None
+    kind = _format_kind(value)
+    if kind is not None:
+        return SecretMatch(kind, redact(value), True)
+    parts = name_parts(name)
+    if "aws" in parts and "secret" in parts and _AWS_SECRET.fullmatch(value.strip()):
+        return SecretMatch("AWS secret access key", redact(value), True)
+    if is_secret_name(name) and not is_placeholder(value):
+        return SecretMatch(_name_kind(parts), redact(value), False)
+    return None
+
+
+def _name_kind(parts: list[str]) -> str:
+    def has(*words: str) -> bool:
+        return any(p in words or p.endswith(words) for p in parts)
+
+    if has("password", "passwd", "pwd", "pass", "passphrase"):
+        return "password"
+    if has("token", "tokens", "pat"):
+        return "token"
+    if has("credential", "credentials", "creds"):
+        return "credential"
+    if has("key", "apikey", "accesskey", "secretkey", "privatekey"):
+        return "key"
+    return "secret"
