@@ -12,13 +12,12 @@ from devcon.cli.app import main
 
 PINNED = "python:3.12@sha256:" + "0123456789abcdef" * 4
 BAD = (
-    """{
-  "image": "%s",
+    f"""{{
+  "image": "{PINNED}",
   "extensions": ["ms-python.python"],
   "forwardPorts": [8000,],
-}
+}}
 """
-    % PINNED
 )
 
 
@@ -45,7 +44,7 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_clean_config_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _project(tmp_path, '{"name": "ok", "image": "%s"}' % PINNED)
+    _project(tmp_path, f'{{"name": "ok", "image": "{PINNED}"}}')
     assert main(["validate"]) == 0
     assert "1 file checked: no findings" in capsys.readouterr().out
 
@@ -75,7 +74,7 @@ def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_github_format_escapes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _project(tmp_path, '{"image": "%s", "zz,y": 1}' % PINNED)
+    _project(tmp_path, f'{{"image": "{PINNED}", "zz,y": 1}}')
     assert main(["validate", "--format", "github"]) == 1
     line = capsys.readouterr().out.strip()
     assert line.startswith(
@@ -189,17 +188,16 @@ def test_bad_config_is_exit_2_with_location(
 def test_inline_suppression(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _project(
         tmp_path,
-        """{
-  "image": "%s",
+        f"""{{
+  "image": "{PINNED}",
   // devcon-ignore: deprecated-property
   // (an explanation may follow on further comment lines)
   "extensions": ["ms-python.python"],
-  "settings": {}, // devcon-ignore: deprecated-property, trailing-comma
+  "settings": {{}}, // devcon-ignore: deprecated-property, trailing-comma
   "devPort": 1, // devcon-ignore: schema
   "forwardPorts": [1,], // devcon-ignore: deprecated-property
-}
-"""
-        % PINNED,
+}}
+""",
     )
     assert main(["validate", "--format", "json"]) == 1
     payload = json.loads(capsys.readouterr().out)
@@ -224,7 +222,7 @@ def test_output_file_is_written(tmp_path: Path, capsys: pytest.CaptureFixture[st
 def test_discovery_finds_all_spec_locations(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    ok = '{"image": "%s"}' % PINNED
+    ok = f'{{"image": "{PINNED}"}}'
     _project(tmp_path, ok)
     _project(tmp_path, ok, ".devcontainer.json")
     _project(tmp_path, ok, ".devcontainer/gpu/devcontainer.json")
