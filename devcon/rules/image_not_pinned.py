@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from devcon import images
 from devcon.images import ImageUse
-from devcon.rules._image_text import describe, label
+from devcon.rules._image_text import describe, image_checks, label
 from devcon.rules.base import (
     Category,
-    ComposeContext,
-    ConfigContext,
-    DockerfileContext,
     Problem,
     Rule,
     RuleDoc,
@@ -31,26 +27,16 @@ def _problems(uses: Iterable[ImageUse]) -> Iterator[Problem]:
         )
 
 
-def check_config(ctx: ConfigContext) -> Iterator[Problem]:
-    if ctx.doc is not None:
-        yield from _problems(images.in_config(ctx.doc))
-
-
-def check_dockerfile(ctx: DockerfileContext) -> Iterator[Problem]:
-    yield from _problems(images.in_dockerfile(ctx.dockerfile))
-
-
-def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
-    yield from _problems(images.in_compose(ctx.compose))
+CHECKS = image_checks(lambda uses, _options: _problems(uses))
 
 
 RULE = Rule(
     name="image-not-pinned",
     category=Category.REPRODUCIBILITY,
     summary="image reference without an @sha256 digest",
-    config=check_config,
-    dockerfile=check_dockerfile,
-    compose=check_compose,
+    config=CHECKS.config,
+    dockerfile=CHECKS.dockerfile,
+    compose=CHECKS.compose,
     doc=RuleDoc(
         what=(
             "Reports image references without an `@sha256:` digest: devcontainer.json `image`, "

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from devcon import images
 from devcon.images import ImageUse
 from devcon.reference import DOCKER_HUB, Reference
-from devcon.rules._image_text import describe, label
+from devcon.rules._image_text import describe, image_checks, label
 from devcon.rules.base import (
     Category,
-    ComposeContext,
-    ConfigContext,
-    DockerfileContext,
     Problem,
     Rule,
     RuleDoc,
@@ -67,26 +63,16 @@ def _problems(uses: Iterable[ImageUse], options: RuleOptions) -> Iterator[Proble
         )
 
 
-def check_config(ctx: ConfigContext) -> Iterator[Problem]:
-    if ctx.doc is not None:
-        yield from _problems(images.in_config(ctx.doc), ctx.options)
-
-
-def check_dockerfile(ctx: DockerfileContext) -> Iterator[Problem]:
-    yield from _problems(images.in_dockerfile(ctx.dockerfile), ctx.options)
-
-
-def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
-    yield from _problems(images.in_compose(ctx.compose), ctx.options)
+CHECKS = image_checks(_problems)
 
 
 RULE = Rule(
     name="untrusted-registry",
     category=Category.SECURITY,
     summary="image from a registry not listed in trusted-registries",
-    config=check_config,
-    dockerfile=check_dockerfile,
-    compose=check_compose,
+    config=CHECKS.config,
+    dockerfile=CHECKS.dockerfile,
+    compose=CHECKS.compose,
     doc=RuleDoc(
         what=(
             "Only when `trusted-registries` is set in devcon's configuration: reports images "
