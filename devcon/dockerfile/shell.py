@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 _SEPARATORS = ("&&", "||", ";", "|", "&", "\n", "(", ")")
 _WRAPPERS = frozenset({"sudo", "exec", "nohup", "time", "command", "xargs"})
+_KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "}"})
+_WRAPPER_VALUE_OPTIONS = frozenset({"-u", "-g", "-p", "-C", "-h", "-U", "--user", "--group"})
+_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
 
 
 @dataclass(frozen=True)
@@ -155,8 +158,9 @@ def split_words(text: str) -> list[str | None]:
     return out
 
 
-def commands(text: str) -> list[Command]:
-    """Simple commands of a shell text, wrappers and assignments stripped."""
+def commands(text: str, _depth: int = 0) -> list[Command]:
+    """Simple commands of a shell text, wrappers, keywords and assignments stripped; the
+    script of `sh -c '...'` / `bash -c` / `su USER -c '...'` is read too."""
     result: list[Command] = []
     current: list[str] = []
     for word in [*split_words(text), None]:
@@ -164,10 +168,27 @@ def commands(text: str) -> list[Command]:
             current.append(word)
             continue
         words = _strip_prefixes(current)
-        if words:
-            result.append(Command(tuple(words)))
         current = []
+        if not words:
+            continue
+        command = Command(tuple(words))
+        script = _inner_script(command)
+        if script is not None and _depth < 3:
+            result.extend(commands(script, _depth + 1))
+        else:
+            result.append(command)
     return result
+
+
+def _inner_script(command: Command) -> str | None:
+    if command.name in _SHELLS or command.name == "su":
+        args = list(command.args)
+        for index, arg in enumerate(args[:-1]):
+            if arg == "-c" or (
+                arg.startswith("-") and not arg.startswith("--") and arg.endswith("c")
+            ):
+                return args[index + 1]
+    return None
 
 
 def _strip_prefixes(words: list[str]) -> list[str]:
@@ -178,6 +199,9 @@ def _strip_prefixes(words: list[str]) -> list[str]:
             i += 1  # VAR=value prefix
             continue
         name = word.rsplit("/", 1)[-1]
+        if word in _KEYWORDS:
+            i += 1
+            continue
         if name == "env":
             i += 1
             while i < len(words) and (words[i].startswith("-") or "=" in words[i]):
@@ -186,7 +210,7 @@ def _strip_prefixes(words: list[str]) -> list[str]:
         if name in _WRAPPERS:
             i += 1
             while i < len(words) and words[i].startswith("-"):
-                i += 1
+                i += 2 if words[i] in _WRAPPER_VALUE_OPTIONS else 1
             continue
         break
     return words[i:]
