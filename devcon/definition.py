@@ -29,6 +29,7 @@ class DefinitionFile:
     doc: jsonc.JsoncDocument | None = None  # configs
     syntax_error: jsonc.JsoncSyntaxError | None = None  # configs
     compose: ComposeFile | None = None  # compose files
+    target: str | None = None  # Dockerfiles: the stage a config or compose service builds
 
 
 def collect(paths: Sequence[Path]) -> list[DefinitionFile]:
@@ -38,12 +39,16 @@ def collect(paths: Sequence[Path]) -> list[DefinitionFile]:
     dockerfiles: dict[Path, DefinitionFile] = {}
 
     def want_dockerfile(
-        path: Path, profile: Profile, args: Mapping[str, str | None], context: Path | None
+        path: Path,
+        profile: Profile,
+        args: Mapping[str, str | None],
+        context: Path | None,
+        target: str | None = None,
     ) -> None:
         key = path.resolve()
         if key not in dockerfiles:
             dockerfiles[key] = DefinitionFile(
-                FileKind.DOCKERFILE, path, read_text(path), profile, args, context
+                FileKind.DOCKERFILE, path, read_text(path), profile, args, context, target=target
             )
 
     def want_compose(path: Path, profile: Profile) -> None:
@@ -75,7 +80,9 @@ def collect(paths: Sequence[Path]) -> list[DefinitionFile]:
             if item.doc is not None:
                 refs = references(path, item.doc.value)
                 if refs.dockerfile is not None:
-                    want_dockerfile(refs.dockerfile, Profile.DEV, refs.build_args, refs.context)
+                    want_dockerfile(
+                        refs.dockerfile, Profile.DEV, refs.build_args, refs.context, refs.target
+                    )
                 for compose in refs.compose_files:
                     want_compose(compose, Profile.DEV)
         elif kind is FileKind.DOCKERFILE:
@@ -93,5 +100,5 @@ def collect(paths: Sequence[Path]) -> list[DefinitionFile]:
             dockerfile = context / (build.dockerfile or "Dockerfile")
             if dockerfile.is_file():
                 args = {e.key.value: (e.value.value if e.value else None) for e in build.args}
-                want_dockerfile(dockerfile, item.default_profile, args, context)
+                want_dockerfile(dockerfile, item.default_profile, args, context, build.target)
     return [*configs, *extras, *composes.values(), *dockerfiles.values()]

@@ -166,6 +166,7 @@ class References:
     context: Path | None = None
     build_args: Mapping[str, str | None] = field(default_factory=dict)
     compose_files: tuple[Path, ...] = ()
+    target: str | None = None  # build.target: the Dockerfile stage the config builds
 
 
 def references(config_path: Path, value: object) -> References:
@@ -200,4 +201,7 @@ def references(config_path: Path, value: object) -> References:
                 candidate = resolve_local(item, config_path)
                 if candidate is not None and candidate.is_file():
                     compose.append(candidate)
-    return References(dockerfile, context, args, tuple(compose))
+    target = build.get("target")
+    return References(
+        dockerfile, context, args, tuple(compose), target if isinstance(target, str) else None
+    )

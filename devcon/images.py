@@ -63,6 +63,16 @@ def _column_of(instruction: Instruction, text: str) -> tuple[int, int]:
     return instruction.line, instruction.column
 
 
+def built_base(dockerfile: Dockerfile, target: str | None = None) -> list[ImageUse]:
+    """The external image the built stage (`target`, else the last) starts from, through
+    stage aliases: where VS Code runs. Empty when that is `scratch` or there is no stage."""
+    stage = dockerfile.built_stage(target)
+    if stage is None:
+        return []
+    line = dockerfile.root_stage(stage).from_instruction.line
+    return [u for u in in_dockerfile(dockerfile) if u.origin is Origin.FROM and u.line == line]
+
+
 def in_dockerfile(dockerfile: Dockerfile) -> list[ImageUse]:
     uses: list[ImageUse] = []
     names = {s.name for s in dockerfile.stages if s.name}

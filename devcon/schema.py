@@ -34,6 +34,11 @@ if TYPE_CHECKING:
 
 RULE = "schema"
 SCHEMA_FILE = "devcontainer.schema.json"
+FEATURE_SCHEMA_FILE = "devcontainer-feature.schema.json"
+TEMPLATE_SCHEMA_FILE = "devcontainer-template.schema.json"
+# Every schema devcon ships; they may refer to each other by `$id` (the Feature schema uses
+# the devcontainer schema's mount and lifecycle-command definitions).
+SCHEMA_FILES = (SCHEMA_FILE, FEATURE_SCHEMA_FILE, TEMPLATE_SCHEMA_FILE)
 
 Pointer = tuple[str | int, ...]
 
@@ -52,41 +57,39 @@ _TYPE_ORDER = ("boolean", "integer", "number", "string", "array", "object", "nul
 # -- loading ---------------------------------------------------------------------------
 
 
-def _read_schema_text() -> str:
+@functools.cache
+def load_schema(name: str = SCHEMA_FILE) -> dict[str, Any]:
+    """One of devcon's schemas (default: devcontainer.json's) as a dict, parsed once."""
     from devcon.resources import schema_text
 
-    return schema_text(SCHEMA_FILE)
-
-
-@functools.cache
-def load_schema() -> dict[str, Any]:
-    """The devcontainer.json schema as a dict (parsed once)."""
-    schema = json.loads(_read_schema_text())
+    schema = json.loads(schema_text(name))
     if not isinstance(schema, dict):
-        raise TypeError(f"{SCHEMA_FILE} must hold a JSON object")
+        raise TypeError(f"{name} must hold a JSON object")
     return schema
 
 
 @functools.cache
-def _validator() -> Validator:
+def _validator(name: str) -> Validator:
     from jsonschema import Draft202012Validator
     from referencing import Registry
     from referencing.jsonschema import DRAFT202012
 
-    schema = load_schema()
-    # A registry holding only our schema: its default `retrieve` raises NoSuchResource for
-    # any other URI, so validation never reaches the network.
-    resource = DRAFT202012.create_resource(schema)
-    registry: Registry[Any] = Registry().with_resource(schema.get("$id", ""), resource)
-    return Draft202012Validator(schema, registry=registry)
+    # A registry holding only devcon's own schemas: its default `retrieve` raises
+    # NoSuchResource for any other URI, so validation never reaches the network.
+    registry: Registry[Any] = Registry().with_resources(
+        (load_schema(n).get("$id", n), DRAFT202012.create_resource(load_schema(n)))
+        for n in SCHEMA_FILES
+    )
+    return Draft202012Validator(load_schema(name), registry=registry)
 
 
 # -- public API ------------------------------------------------------------------------
 
 
-def schema_findings(doc: JsoncDocument, path: str) -> list[Finding]:
-    """One ERROR finding (rule "schema") per schema violation in `doc`, sorted by position."""
-    validator = _validator()
+def schema_findings(doc: JsoncDocument, path: str, schema: str = SCHEMA_FILE) -> list[Finding]:
+    """One ERROR finding (rule "schema") per violation of `schema` (a file in SCHEMA_FILES,
+    default devcontainer.json's) in `doc`, sorted by position."""
+    validator = _validator(schema)
     problems: list[_Problem] = []
     for error in validator.iter_errors(doc.value):
         problems.extend(_explain(error))

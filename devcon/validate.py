@@ -116,7 +116,9 @@ def check_dockerfile(
     args = {k: v for k, v in item.build_args.items() if v is not None}
     dockerfile = parse_dockerfile(item.text, item.path, args)
     profile = settings.profile_for(item.path, item.default_profile, cli_profile)
-    ctx = DockerfileContext(item.path, dockerfile, profile, item.context_dir, settings.rule_options)
+    ctx = DockerfileContext(
+        item.path, dockerfile, profile, item.context_dir, settings.rule_options, item.target
+    )
     display = str(item.path)
 
     def run(rule: Rule) -> Iterable[Problem] | None:

@@ -8,6 +8,7 @@ marks all apply to the next line that is not a comment or blank). The column is 
 A fixture can set the profile it is checked with: `# fixture-profile: dev|prod` (default: what
 validate chooses: dev for Dockerfiles a devcontainer.json uses, prod for files named directly).
 `# fixture-trusted-registries: a, b` (or `//` in JSON) sets devcon's `trusted-registries`.
+`# fixture-tools: codespaces` (or `//` in JSON) sets the supporting tools checked (`--tools`).
 """
 
 from __future__ import annotations
@@ -24,10 +25,17 @@ TRUSTED = re.compile(r"(?://|#)\s*fixture-trusted-registries:[ \t]*([^\n]*)")
 
 def fixture_inputs(path: Path) -> tuple[Path, ...]:
     """What to give `validate` for a fixture: the file itself; a folder with a dev container
-    config as a whole; otherwise every Dockerfile and compose file in the folder."""
+    config, Feature or Template as a whole; otherwise every Dockerfile and compose file in
+    the folder."""
     if path.is_file():
         return (path,)
-    if any(path.rglob("devcontainer.json")) or any(path.rglob(".devcontainer.json")):
+    wholes = (
+        "devcontainer.json",
+        ".devcontainer.json",
+        "devcontainer-feature.json",
+        "devcontainer-template.json",
+    )
+    if any(any(path.rglob(name)) for name in wholes):
         return (path,)
     from devcon.discovery import FileKind, kind_of
 
@@ -71,6 +79,19 @@ def fixture_vscode(path: Path) -> str:
         if match:
             return match.group(1)
     return "stable"
+
+
+TOOLS = re.compile(r"(?://|#)\s*fixture-tools:[ \t]*([^\n]*)")
+
+
+def fixture_tools(path: Path) -> frozenset[str]:
+    """`# fixture-tools: codespaces` in any of the fixture's files (default: none)."""
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    for file in files:
+        match = TOOLS.search(file.read_text(encoding="utf-8"))
+        if match:
+            return frozenset(e.strip() for e in match.group(1).split(",") if e.strip())
+    return frozenset()
 
 
 def fixture_cases(kind: str, facts: bool = False) -> Iterator[tuple[str, Path]]:

@@ -13,7 +13,7 @@ def rules(
     name: str | None = typer.Argument(None, help="Show this rule's full documentation."),
     fmt: str = typer.Option("text", "--format", help="text or markdown."),
 ) -> None:
-    """List every rule with its severity and summary, or document one rule."""
+    """List every rule with its category, severity and summary, or document one rule."""
     from devcon.rules.catalog import all_rules, rules_by_name
     from devcon.rules.docs import rule_list, rule_text, rules_markdown
 

@@ -105,14 +105,7 @@ def _wanted(items: tuple[str, ...]) -> list[_Wanted]:
             elif definition.kind is FileKind.DOCKERFILE:
                 args = {k: v for k, v in definition.build_args.items() if v is not None}
                 dockerfile = parse_dockerfile(definition.text, definition.path, args)
-                final = dockerfile.final_stage
-                if final is not None:
-                    root = dockerfile.root_stage(final)
-                    uses = [
-                        u
-                        for u in images.in_dockerfile(dockerfile)
-                        if u.origin is images.Origin.FROM and u.line == root.from_instruction.line
-                    ]
+                uses = images.built_base(dockerfile, definition.target)
             for use in uses:
                 if use.reference is not None:
                     out.append(

@@ -77,19 +77,11 @@ def config_check(rule: str) -> ConfigCheck:
 
 
 def dockerfile_check(rule: str) -> DockerfileCheck:
-    """Only the image the final stage starts from: that is where VS Code runs."""
+    """Only the image the built stage (build.target, else the last) starts from: that is
+    where VS Code runs; stages the build skips do not count."""
 
     def check(ctx: DockerfileContext) -> Iterator[Problem]:
-        final = ctx.dockerfile.final_stage
-        if final is None:
-            return
-        root = ctx.dockerfile.root_stage(final)
-        uses = [
-            u
-            for u in images.in_dockerfile(ctx.dockerfile)
-            if u.line == root.from_instruction.line and u.origin is images.Origin.FROM
-        ]
-        yield from _guessed(rule, uses, ctx.options.vscode)
+        yield from _guessed(rule, images.built_base(ctx.dockerfile, ctx.target), ctx.options.vscode)
 
     return check
 

@@ -135,6 +135,15 @@ class Dockerfile:
     def final_stage(self) -> Stage | None:
         return self.stages[-1] if self.stages else None
 
+    def built_stage(self, target: str | None = None) -> Stage | None:
+        """The stage a build produces: `target` (build.target, compose `target:`) when this
+        file has it, else the last stage."""
+        if target:
+            stage = self.stage(target)
+            if stage is not None:
+                return stage
+        return self.final_stage
+
     def stage(self, name_or_index: str) -> Stage | None:
         """The stage with this alias (case-insensitive) or index."""
         lowered = name_or_index.lower()

@@ -165,6 +165,7 @@ class DockerfileContext:
     profile: Profile
     context_dir: Path | None = None  # the build context, for files COPY'd or installed from
     options: RuleOptions = RuleOptions()
+    target: str | None = None  # the stage the config or compose service builds (build.target)
 
 
 @dataclass(frozen=True)

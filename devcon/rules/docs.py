@@ -13,7 +13,8 @@ def rule_list(rules: Sequence[Rule]) -> str:
     for rule in rules:
         default = "" if rule.enabled_by_default else " (off by default)"
         lines.append(
-            f"{rule.name:<{width}}  {rule.default_severity.value:<7}  {rule.summary}{default}"
+            f"{rule.name:<{width}}  {rule.category.value:<15}  {rule.default_severity.value:<7}  "
+            f"{rule.summary}{default}"
         )
     return "\n".join(lines) + "\n"
 

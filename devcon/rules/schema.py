@@ -7,24 +7,40 @@ from collections.abc import Iterator
 from devcon.rules.base import Category, ConfigContext, Problem, Rule, RuleDoc
 
 
-def check(ctx: ConfigContext) -> Iterator[Problem]:
+def _check(ctx: ConfigContext, schema: str) -> Iterator[Problem]:
     if ctx.doc is None:
         return
     from devcon.schema import schema_findings
 
-    for finding in schema_findings(ctx.doc, str(ctx.path)):
+    for finding in schema_findings(ctx.doc, str(ctx.path), schema):
         yield Problem(finding.line, finding.column, finding.message)
+
+
+def check_config(ctx: ConfigContext) -> Iterator[Problem]:
+    yield from _check(ctx, "devcontainer.schema.json")
+
+
+def check_feature(ctx: ConfigContext) -> Iterator[Problem]:
+    yield from _check(ctx, "devcontainer-feature.schema.json")
+
+
+def check_template(ctx: ConfigContext) -> Iterator[Problem]:
+    yield from _check(ctx, "devcontainer-template.schema.json")
 
 
 RULE = Rule(
     name="schema",
     category=Category.CORRECTNESS,
     summary="property unknown, of the wrong type or with a value the spec does not allow",
-    config=check,
+    config=check_config,
+    feature=check_feature,
+    template=check_template,
     doc=RuleDoc(
         what=(
-            "Checks devcontainer.json against devcon's schema of the dev container specification: "
-            "every property, its type and allowed values. Each real problem is reported once, at "
+            "Checks devcontainer.json, devcontainer-feature.json and devcontainer-template.json "
+            "against devcon's schemas of the dev container specification: every property, its "
+            "type and allowed values (for Feature and Template options: type, description, "
+            "default, enum or proposals). Each real problem is reported once, at "
             "the offending value, with its JSON pointer; an unknown property gets a 'did you mean' "
             "when a known one is close. Variables such as `${localEnv:HOME}` are valid wherever "
             "a string is."

@@ -238,6 +238,10 @@ def test_rules_command(capsys: pytest.CaptureFixture[str]) -> None:
     listing = capsys.readouterr().out
     for name in ("json-syntax", "trailing-comma", "schema", "deprecated-property", "missing-file"):
         assert name in listing
+    rows = {line.split()[0]: line.split()[1:3] for line in listing.splitlines()}
+    assert rows["trailing-comma"] == ["style", "warning"]
+    assert rows["privileged-container"] == ["security", "warning"]
+    assert rows["schema"] == ["correctness", "error"]
     assert main(["rules", "trailing-comma"]) == 0
     doc = capsys.readouterr().out
     for heading in ("What it does", "Why", "Example", "Fix"):

@@ -17,6 +17,7 @@ from tests.fixtures_support import (
     fixture_cases,
     fixture_inputs,
     fixture_profile,
+    fixture_tools,
     fixture_trusted_registries,
     fixture_vscode,
 )
@@ -27,6 +28,7 @@ def _run(rule: str, path: Path) -> list[Finding]:
         select=frozenset({rule}),
         trusted_registries=fixture_trusted_registries(path),
         vscode=fixture_vscode(path),
+        tools=fixture_tools(path),
     )
     profile = fixture_profile(path)
     request = ValidateRequest(

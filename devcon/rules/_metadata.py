@@ -1,0 +1,10 @@
+"""What the Feature and Template metadata rules share: which kind of file is being read."""
+
+from __future__ import annotations
+
+from devcon.rules.base import ConfigContext
+
+
+def kind_of(ctx: ConfigContext) -> str:
+    """ "Feature" for devcontainer-feature.json, "Template" for devcontainer-template.json."""
+    return "Template" if ctx.path.name == "devcontainer-template.json" else "Feature"

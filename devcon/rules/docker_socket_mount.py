@@ -1,0 +1,88 @@
+"""docker-socket-mount: the host's Docker socket is mounted into the dev container."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from devcon.rules._container_options import (
+    compose_services,
+    config_mounts,
+    is_docker_socket,
+    report,
+)
+from devcon.rules.base import Category, ComposeContext, ConfigContext, Problem, Rule, RuleDoc
+
+_WHY = (
+    "whoever can use it controls the host's Docker daemon, which is root on the host "
+    "(e.g. `docker run -v /:/host --privileged`)"
+)
+
+
+def _check(ctx: ConfigContext, feature: bool) -> Iterator[Problem]:
+    into = "every container that installs this Feature" if feature else "the container"
+    for item in config_mounts(ctx.value):
+        if is_docker_socket(item.mount.source):
+            yield report(
+                ctx,
+                item.pointer,
+                f"{item.written} mounts the host's Docker socket ({item.mount.source}) into "
+                f"{into}: {_WHY}. Keep it only for trusted code",
+            )
+
+
+def check_config(ctx: ConfigContext) -> Iterator[Problem]:
+    yield from _check(ctx, feature=False)
+
+
+def check_feature(ctx: ConfigContext) -> Iterator[Problem]:
+    yield from _check(ctx, feature=True)
+
+
+def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
+    for service in compose_services(ctx):
+        for mount, at in service.volumes:
+            if is_docker_socket(mount.source):
+                yield Problem(
+                    at.line,
+                    at.column,
+                    f"service `{service.name}` mounts the host's Docker socket ({mount.source}): "
+                    f"{_WHY}. Keep it only for trusted code",
+                )
+
+
+RULE = Rule(
+    name="docker-socket-mount",
+    category=Category.SECURITY,
+    summary="the host's Docker socket (/var/run/docker.sock) is mounted into the container",
+    config=check_config,
+    feature=check_feature,
+    compose=check_compose,
+    doc=RuleDoc(
+        what=(
+            "Reports a mount of the host's Docker socket: `/var/run/docker.sock`, "
+            "`/run/docker.sock` or any other `.../docker.sock` source (rootless Docker, Docker "
+            "Desktop) in `mounts` (the `--mount` string and the object form), in `runArgs` "
+            "(`-v`, `--volume`, `--mount`), in a Feature's devcontainer-feature.json `mounts`, "
+            "and in a compose service's `volumes` (short and long syntax). With `--merge`, a "
+            "socket mounted by a Feature such as docker-outside-of-docker is reported at that "
+            "Feature."
+        ),
+        why=(
+            "The Docker socket is the Docker daemon's API, and the daemon runs as root: anything "
+            "in the container that can reach the socket can start a privileged container that "
+            "mounts the host's root filesystem. Everything the dev container runs (dependency "
+            "install scripts, extensions, tasks) gets that power."
+        ),
+        example=(
+            '{\n  "image": "mcr.microsoft.com/devcontainers/base:bookworm",\n  "mounts": [\n'
+            '    "source=/var/run/docker.sock,target=/var/run/docker.sock,type=bind"\n  ]\n}'
+        ),
+        fix=(
+            "Remove the mount if the container does not need Docker. If it does, prefer a "
+            "daemon that is not the host's: the docker-in-docker Feature (which needs "
+            "`privileged`, see privileged-container), rootless Docker, or a remote Docker host; "
+            "or keep the socket for trusted projects only and suppress the finding with a "
+            "comment saying why."
+        ),
+    ),
+)

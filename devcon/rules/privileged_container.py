@@ -1,0 +1,92 @@
+"""privileged-container: the dev container runs with Docker's --privileged."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from devcon.rules._container_options import compose_services, is_true, report, run_flags
+from devcon.rules.base import Category, ComposeContext, ConfigContext, Problem, Rule, RuleDoc
+
+_WHY = (
+    "a privileged container gets every capability and every host device, without seccomp or "
+    "AppArmor confinement: a process in it can take over the host"
+)
+
+
+def _check(ctx: ConfigContext, feature: bool) -> Iterator[Problem]:
+    value = ctx.value
+    if not isinstance(value, dict):
+        return
+    if value.get("privileged") is True:
+        who = "every container that installs this Feature runs" if feature else "the container runs"
+        yield report(
+            ctx,
+            ("privileged",),
+            f"`privileged: true`: {who} privileged; {_WHY}. Remove it and add only the "
+            "capabilities needed (`capAdd`)",
+        )
+    for flag in run_flags(value):
+        if flag.name == "--privileged" and flag.value.strip().lower() in ("", "1", "t", "true"):
+            yield report(
+                ctx,
+                flag.pointer,
+                f"`runArgs` --privileged: {_WHY}. Remove it and add only the capabilities "
+                "needed (`capAdd`)",
+            )
+
+
+def check_config(ctx: ConfigContext) -> Iterator[Problem]:
+    yield from _check(ctx, feature=False)
+
+
+def check_feature(ctx: ConfigContext) -> Iterator[Problem]:
+    yield from _check(ctx, feature=True)
+
+
+def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
+    for service in compose_services(ctx):
+        if service.privileged is not None and is_true(service.privileged.value):
+            at = service.privileged
+            yield Problem(
+                at.line,
+                at.column,
+                f"service `{service.name}` runs privileged: {_WHY}. Remove `privileged` and add "
+                "only the capabilities needed (`cap_add`)",
+            )
+
+
+RULE = Rule(
+    name="privileged-container",
+    category=Category.SECURITY,
+    summary="the container runs privileged (`privileged: true`, runArgs --privileged)",
+    config=check_config,
+    feature=check_feature,
+    compose=check_compose,
+    doc=RuleDoc(
+        what=(
+            "Reports `privileged: true` and `--privileged` in `runArgs` in devcontainer.json "
+            "(with `--merge`, also when the base image's metadata or a Feature sets it, reported "
+            "at that image or Feature), `privileged: true` in a Feature's "
+            "devcontainer-feature.json (every container installing the Feature gets it), and "
+            "`privileged: true` on a compose service."
+        ),
+        why=(
+            "A privileged container gets all Linux capabilities and access to every host "
+            "device, and runs without the seccomp and AppArmor profiles: code running in it "
+            "(a dependency's install script, a compromised extension) can mount the host's "
+            "disks or load kernel modules, i.e. take over the host. Docker-in-Docker is the "
+            "usual reason; it is a deliberate trade-off to make knowingly."
+        ),
+        example=(
+            "{\n"
+            '  "image": "mcr.microsoft.com/devcontainers/base:bookworm",\n  "privileged": true\n}'
+        ),
+        fix=(
+            "Remove it and grant only what the tool needs, e.g. "
+            '`"capAdd": ["SYS_PTRACE"]` for a debugger; for Docker access, weigh the '
+            "docker-outside-of-docker Feature (see docker-socket-mount) or a remote Docker "
+            "host. If privileged mode is really needed (Docker-in-Docker), suppress the "
+            "finding with a comment saying why."
+        ),
+    ),
+)

@@ -1,0 +1,53 @@
+"""remote-user-root: remoteUser (or containerUser when remoteUser is unset) is root."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from devcon.config import Settings
+from devcon.definition import DefinitionFile
+from devcon.merge import Layer, merge
+from devcon.rules.base import MergedConfig, Origin
+from devcon.validate import ValidateRequest, validate
+
+RULE = "remote-user-root"
+
+
+def run(tmp_path: Path, text: str, merger: Any = None) -> list[str]:
+    path = tmp_path / "devcontainer.json"
+    path.write_text(text, encoding="utf-8")
+    settings = Settings(select=frozenset({RULE}))
+    result = validate(ValidateRequest(paths=(path,), settings=settings, merger=merger))
+    return [f"{f.line}:{f.column} {f.message}" for f in result.findings]
+
+
+def test_remote_user(tmp_path: Path) -> None:
+    (finding,) = run(tmp_path, '{\n  "image": "x",\n  "remoteUser": "root"\n}')
+    assert finding.startswith("3:17 `remoteUser` is `root`: VS Code")
+    assert "`vscode`" in finding
+
+
+def test_container_user_when_remote_user_unset(tmp_path: Path) -> None:
+    (finding,) = run(tmp_path, '{"image": "x", "containerUser": "0"}')
+    assert "`containerUser` is `0`: `remoteUser` is not set" in finding
+    assert run(tmp_path, '{"image": "x", "containerUser": "root", "remoteUser": "dev"}') == []
+
+
+def test_non_root_unset_and_variables(tmp_path: Path) -> None:
+    assert run(tmp_path, '{"image": "x", "remoteUser": "vscode"}') == []
+    assert run(tmp_path, '{"image": "x"}') == []
+    assert run(tmp_path, '{"image": "x", "remoteUser": "${templateOption:user}"}') == []
+    assert run(tmp_path, '{"image": "x", "remoteUser": "rootless"}') == []
+
+
+def test_root_from_image_metadata(tmp_path: Path) -> None:
+    def merger(item: DefinitionFile) -> MergedConfig:
+        assert item.doc is not None
+        origin = Origin("the metadata of image x", 2, 12)
+        layers = [Layer(origin.label, origin, {"remoteUser": "root"})]
+        return merge([*layers, Layer(str(item.path), None, item.doc.value)])
+
+    (finding,) = run(tmp_path, '{\n  "image": "x"\n}', merger)
+    assert finding.startswith("2:12 `remoteUser` is `root`")
+    assert finding.endswith("(set by the metadata of image x)")
