@@ -7,6 +7,7 @@ Dockerfiles those compose files build are collected once, deduplicated, in a sta
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,8 +97,8 @@ def collect(paths: Sequence[Path]) -> list[DefinitionFile]:
             build = service.build
             if build is None or (build.context and "${" in build.context):
                 continue
-            context = item.path.parent / (build.context or ".")
-            dockerfile = context / (build.dockerfile or "Dockerfile")
+            context = Path(os.path.normpath(item.path.parent / (build.context or ".")))
+            dockerfile = Path(os.path.normpath(context / (build.dockerfile or "Dockerfile")))
             if dockerfile.is_file():
                 args = {e.key.value: (e.value.value if e.value else None) for e in build.args}
                 want_dockerfile(dockerfile, item.default_profile, args, context, build.target)

@@ -155,7 +155,9 @@ def resolve_local(value: str, config_path: Path, base: Path | None = None) -> Pa
         resolved = _VARIABLE.sub(substitute, value)
     except LookupError:
         return None
-    return (base or config_path.parent) / resolved
+    # `..` is folded lexically, as Docker folds build paths: `.devcontainer/../Dockerfile`
+    # is reported as `Dockerfile`
+    return Path(os.path.normpath((base or config_path.parent) / resolved))
 
 
 @dataclass(frozen=True)
