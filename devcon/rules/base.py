@@ -121,6 +121,12 @@ class ConfigContext:
     origins: Mapping[tuple[str | int, ...], Origin] = field(default_factory=dict)
 
     @property
+    def is_feature(self) -> bool:
+        """A Feature's devcontainer-feature.json: what it sets, it sets for every container
+        that installs it."""
+        return self.path.name == "devcontainer-feature.json"
+
+    @property
     def value(self) -> Any:
         """What rules judge: the merged configuration under --merge, else the file's."""
         if self.merged is not None:

@@ -24,18 +24,12 @@ def _message(written: str, cap: str, feature: bool) -> str:
     return f"{written} `{cap}`{where} {_REASONS[capability(cap)]}; {_FIX}"
 
 
-def _check(ctx: ConfigContext, feature: bool) -> Iterator[Problem]:
+def check_config(ctx: ConfigContext) -> Iterator[Problem]:
+    """devcontainer.json, or a Feature's devcontainer-feature.json."""
+    feature = ctx.is_feature
     for option in cap_adds(ctx.value):
         if capability(option.value) in _REASONS:
             yield report(ctx, option.pointer, _message(option.written, option.value, feature))
-
-
-def check_config(ctx: ConfigContext) -> Iterator[Problem]:
-    yield from _check(ctx, feature=False)
-
-
-def check_feature(ctx: ConfigContext) -> Iterator[Problem]:
-    yield from _check(ctx, feature=True)
 
 
 def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
@@ -51,7 +45,7 @@ RULE = Rule(
     category=Category.SECURITY,
     summary="capAdd / --cap-add adds ALL capabilities (or SYS_ADMIN / SYS_MODULE, as good as ALL)",
     config=check_config,
-    feature=check_feature,
+    feature=check_config,
     compose=check_compose,
     doc=RuleDoc(
         what=(

@@ -18,7 +18,9 @@ _WHY = (
 )
 
 
-def _check(ctx: ConfigContext, feature: bool) -> Iterator[Problem]:
+def check_config(ctx: ConfigContext) -> Iterator[Problem]:
+    """devcontainer.json, or a Feature's devcontainer-feature.json."""
+    feature = ctx.is_feature
     into = "every container that installs this Feature" if feature else "the container"
     for item in config_mounts(ctx.value):
         if is_docker_socket(item.mount.source):
@@ -28,14 +30,6 @@ def _check(ctx: ConfigContext, feature: bool) -> Iterator[Problem]:
                 f"{item.written} mounts the host's Docker socket ({item.mount.source}) into "
                 f"{into}: {_WHY}. Keep it only for trusted code",
             )
-
-
-def check_config(ctx: ConfigContext) -> Iterator[Problem]:
-    yield from _check(ctx, feature=False)
-
-
-def check_feature(ctx: ConfigContext) -> Iterator[Problem]:
-    yield from _check(ctx, feature=True)
 
 
 def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
@@ -55,7 +49,7 @@ RULE = Rule(
     category=Category.SECURITY,
     summary="the host's Docker socket (/var/run/docker.sock) is mounted into the container",
     config=check_config,
-    feature=check_feature,
+    feature=check_config,
     compose=check_compose,
     doc=RuleDoc(
         what=(

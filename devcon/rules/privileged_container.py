@@ -13,7 +13,9 @@ _WHY = (
 )
 
 
-def _check(ctx: ConfigContext, feature: bool) -> Iterator[Problem]:
+def check_config(ctx: ConfigContext) -> Iterator[Problem]:
+    """devcontainer.json, or a Feature's devcontainer-feature.json."""
+    feature = ctx.is_feature
     value = ctx.value
     if not isinstance(value, dict):
         return
@@ -35,14 +37,6 @@ def _check(ctx: ConfigContext, feature: bool) -> Iterator[Problem]:
             )
 
 
-def check_config(ctx: ConfigContext) -> Iterator[Problem]:
-    yield from _check(ctx, feature=False)
-
-
-def check_feature(ctx: ConfigContext) -> Iterator[Problem]:
-    yield from _check(ctx, feature=True)
-
-
 def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
     for service in compose_services(ctx):
         if service.privileged is not None and is_true(service.privileged.value):
@@ -60,7 +54,7 @@ RULE = Rule(
     category=Category.SECURITY,
     summary="the container runs privileged (`privileged: true`, runArgs --privileged)",
     config=check_config,
-    feature=check_feature,
+    feature=check_config,
     compose=check_compose,
     doc=RuleDoc(
         what=(

@@ -34,18 +34,12 @@ def _message(written: str, value: str, feature: bool) -> str:
     )
 
 
-def _check(ctx: ConfigContext, feature: bool) -> Iterator[Problem]:
+def check_config(ctx: ConfigContext) -> Iterator[Problem]:
+    """devcontainer.json, or a Feature's devcontainer-feature.json."""
+    feature = ctx.is_feature
     for option in security_opts(ctx.value):
         if profile(option.value) is not None:
             yield report(ctx, option.pointer, _message(option.written, option.value, feature))
-
-
-def check_config(ctx: ConfigContext) -> Iterator[Problem]:
-    yield from _check(ctx, feature=False)
-
-
-def check_feature(ctx: ConfigContext) -> Iterator[Problem]:
-    yield from _check(ctx, feature=True)
 
 
 def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
@@ -61,7 +55,7 @@ RULE = Rule(
     category=Category.SECURITY,
     summary="a custom seccomp profile (seccomp=<file>) replaces Docker's default one",
     config=check_config,
-    feature=check_feature,
+    feature=check_config,
     compose=check_compose,
     doc=RuleDoc(
         what=(

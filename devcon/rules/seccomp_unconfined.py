@@ -27,21 +27,15 @@ def unconfined(text: str) -> bool:
     return key == "seccomp" and value is not None and value.strip("\"'").lower() == "unconfined"
 
 
-def _check(ctx: ConfigContext, feature: bool) -> Iterator[Problem]:
+def check_config(ctx: ConfigContext) -> Iterator[Problem]:
+    """devcontainer.json, or a Feature's devcontainer-feature.json."""
+    feature = ctx.is_feature
     where = " (for every container that installs this Feature)" if feature else ""
     for option in security_opts(ctx.value):
         if unconfined(option.value):
             yield report(
                 ctx, option.pointer, f"{option.written} `{option.value}`{where} {_WHY}; {_FIX}"
             )
-
-
-def check_config(ctx: ConfigContext) -> Iterator[Problem]:
-    yield from _check(ctx, feature=False)
-
-
-def check_feature(ctx: ConfigContext) -> Iterator[Problem]:
-    yield from _check(ctx, feature=True)
 
 
 def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
@@ -60,7 +54,7 @@ RULE = Rule(
     category=Category.SECURITY,
     summary="seccomp=unconfined in securityOpt / runArgs turns off the syscall filter",
     config=check_config,
-    feature=check_feature,
+    feature=check_config,
     compose=check_compose,
     doc=RuleDoc(
         what=(
