@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from devcon.config import Settings
 from devcon.findings import Severity
-from devcon.validate import ValidateRequest, validate
+from tests.unit.rules._support import run_rule
 
 RULE = "app-port-legacy"
 
 
 def run(tmp_path: Path, text: str) -> list[str]:
-    path = tmp_path / "devcontainer.json"
-    path.write_text(text, encoding="utf-8")
-    settings = Settings(select=frozenset({RULE}))
-    result = validate(ValidateRequest(paths=(path,), settings=settings))
-    assert all(f.severity is Severity.INFO for f in result.findings)
-    return [f"{f.line}:{f.column} {f.message}" for f in result.findings]
+    return run_rule(tmp_path, RULE, text, severity=Severity.INFO)
 
 
 def test_app_port(tmp_path: Path) -> None:

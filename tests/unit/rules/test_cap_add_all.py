@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from devcon.config import Settings
 from devcon.rules._container_options import capability
-from devcon.validate import ValidateRequest, validate
+from tests.unit.rules._support import run_rule
 
 RULE = "cap-add-all"
 
 
 def run(tmp_path: Path, name: str, text: str) -> list[str]:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    settings = Settings(select=frozenset({RULE}))
-    result = validate(ValidateRequest(paths=(path,), settings=settings))
-    return [f"{f.line}:{f.column} {f.message}" for f in result.findings]
+    return run_rule(tmp_path, RULE, text, name)
 
 
 def test_capability_names() -> None:

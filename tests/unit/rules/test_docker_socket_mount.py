@@ -5,22 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from devcon.config import Settings
 from devcon.definition import DefinitionFile
 from devcon.merge import Layer, merge, substitute_variables
 from devcon.rules._container_options import is_docker_socket, parse_volume
 from devcon.rules.base import MergedConfig, Origin
-from devcon.validate import ValidateRequest, validate
+from tests.unit.rules._support import run_rule
 
 RULE = "docker-socket-mount"
 
 
 def run(tmp_path: Path, name: str, text: str, merger: Any = None) -> list[str]:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    settings = Settings(select=frozenset({RULE}))
-    result = validate(ValidateRequest(paths=(path,), settings=settings, merger=merger))
-    return [f"{f.line}:{f.column} {f.message}" for f in result.findings]
+    return run_rule(tmp_path, RULE, text, name, merger=merger)
 
 
 def test_socket_paths() -> None:

@@ -8,21 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from devcon.config import Settings
 from devcon.findings import Severity
 from devcon.rules.invalid_semver import is_semver
-from devcon.validate import ValidateRequest, validate
+from tests.unit.rules._support import run_rule
 
 
 def run(tmp_path: Path, rule: str, rel: str, text: str) -> list[str]:
-    path = tmp_path / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    result = validate(
-        ValidateRequest(paths=(tmp_path,), settings=Settings(select=frozenset({rule})))
-    )
-    assert all(f.severity is Severity.ERROR for f in result.findings)
-    return [f"{f.line}:{f.column} {f.message}" for f in result.findings]
+    return run_rule(tmp_path, rule, text, rel, severity=Severity.ERROR, scan_folder=True)
 
 
 FEATURE = "src/hello/devcontainer-feature.json"

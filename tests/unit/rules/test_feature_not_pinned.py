@@ -5,19 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from devcon.config import Settings
 from devcon.rules.feature_not_pinned import problem_with
-from devcon.validate import ValidateRequest, validate
+from tests.unit.rules._support import run_rule
 
 RULE = "feature-not-pinned"
 
 
 def run(folder: Path, features: dict[str, object]) -> list[str]:
-    path = folder / "devcontainer.json"
-    path.write_text(json.dumps({"image": "x", "features": features}, indent=2), encoding="utf-8")
-    settings = Settings(select=frozenset({RULE}))
-    result = validate(ValidateRequest(paths=(path,), settings=settings))
-    return [f"{f.line}:{f.column} {f.message}" for f in result.findings]
+    return run_rule(folder, RULE, json.dumps({"image": "x", "features": features}, indent=2))
 
 
 def test_judgements() -> None:

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from devcon.config import Settings
 from devcon.dockerfile.parser import parse_dockerfile
 from devcon.rules.base import DockerfileContext, Profile
 from devcon.rules.insecure_package_source import check_dockerfile
-from devcon.validate import ValidateRequest, validate
+from tests.unit.rules._support import run_rule
 
 
 def run(text: str) -> list[str]:
@@ -91,11 +90,7 @@ def test_credentials_in_index_url_are_not_shown() -> None:
 
 
 def _validate(tmp_path: Path, name: str, text: str) -> list[str]:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    settings = Settings(select=frozenset({"insecure-package-source"}))
-    result = validate(ValidateRequest(paths=(path,), settings=settings))
-    return [f"{f.line}:{f.column} {f.message}" for f in result.findings]
+    return run_rule(tmp_path, "insecure-package-source", text, name)
 
 
 def test_config_and_compose_environment(tmp_path: Path) -> None:

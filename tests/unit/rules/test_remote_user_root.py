@@ -5,21 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from devcon.config import Settings
 from devcon.definition import DefinitionFile
 from devcon.merge import Layer, merge
 from devcon.rules.base import MergedConfig, Origin
-from devcon.validate import ValidateRequest, validate
+from tests.unit.rules._support import run_rule
 
 RULE = "remote-user-root"
 
 
 def run(tmp_path: Path, text: str, merger: Any = None) -> list[str]:
-    path = tmp_path / "devcontainer.json"
-    path.write_text(text, encoding="utf-8")
-    settings = Settings(select=frozenset({RULE}))
-    result = validate(ValidateRequest(paths=(path,), settings=settings, merger=merger))
-    return [f"{f.line}:{f.column} {f.message}" for f in result.findings]
+    return run_rule(tmp_path, RULE, text, merger=merger)
 
 
 def test_remote_user(tmp_path: Path) -> None:

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from devcon.config import Settings
-from devcon.validate import ValidateRequest, validate
+from tests.unit.rules._support import run_rule
 
 RULE = "secret-in-config"
 
 
 def run(tmp_path: Path, name: str, text: str) -> list[str]:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    settings = Settings(select=frozenset({RULE}))
-    result = validate(ValidateRequest(paths=(path,), settings=settings))
-    return [f"{f.line}:{f.column} {f.message}" for f in result.findings]
+    return run_rule(tmp_path, RULE, text, name)
 
 
 def test_container_env_by_name(tmp_path: Path) -> None:

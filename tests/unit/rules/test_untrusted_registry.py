@@ -6,20 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from devcon.config import Settings
 from devcon.reference import parse_reference
 from devcon.rules.untrusted_registry import is_trusted
-from devcon.validate import ValidateRequest, validate
+from tests.unit.rules._support import run_rule
 
 TRUSTED = ("ghcr.io", "mcr.microsoft.com")
 
 
 def run(tmp_path: Path, name: str, text: str, trusted: tuple[str, ...] | None) -> list[str]:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    settings = Settings(select=frozenset({"untrusted-registry"}), trusted_registries=trusted)
-    result = validate(ValidateRequest(paths=(path,), settings=settings))
-    return [f"{f.line}:{f.column} {f.message}" for f in result.findings]
+    return run_rule(tmp_path, "untrusted-registry", text, name, trusted=trusted)
 
 
 def test_silent_without_the_setting(tmp_path: Path) -> None:

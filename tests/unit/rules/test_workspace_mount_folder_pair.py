@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from devcon.config import Settings
-from devcon.validate import ValidateRequest, validate
+from tests.unit.rules._support import run_rule
 
 RULE = "workspace-mount-folder-pair"
 
 
 def run(tmp_path: Path, text: str) -> list[str]:
-    path = tmp_path / "devcontainer.json"
-    path.write_text(text, encoding="utf-8")
-    settings = Settings(select=frozenset({RULE}))
-    result = validate(ValidateRequest(paths=(path,), settings=settings))
-    return [f"{f.line}:{f.column} {f.message}" for f in result.findings]
+    return run_rule(tmp_path, RULE, text)
 
 
 def test_folder_alone(tmp_path: Path) -> None:
