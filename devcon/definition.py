@@ -14,7 +14,8 @@ from pathlib import Path
 
 from devcon import jsonc
 from devcon.compose import ComposeFile, parse_compose
-from devcon.discovery import FileKind, discover_files, references
+from devcon.discovery import FileKind, References, configs_in, discover_files, references
+from devcon.errors import InputError
 from devcon.fileio import read_text
 from devcon.rules.base import Profile
 
@@ -31,11 +32,47 @@ class DefinitionFile:
     syntax_error: jsonc.JsoncSyntaxError | None = None  # configs
     compose: ComposeFile | None = None  # compose files
     target: str | None = None  # Dockerfiles: the stage a config or compose service builds
+    # compose files a config uses: the services it attaches to (`service`), where VS Code runs
+    attached_services: frozenset[str] = frozenset()
+
+
+def _parse_config(kind: FileKind, path: Path, profile: Profile) -> DefinitionFile:
+    text = read_text(path)
+    item = DefinitionFile(kind, path, text, profile)
+    try:
+        item.doc = jsonc.parse(text)
+    except jsonc.JsoncSyntaxError as exc:
+        item.syntax_error = exc
+    return item
+
+
+def _user_of(dockerfile: Path) -> tuple[Path, References] | None:
+    """A config at the spec's locations near a Dockerfile named on its own (its folder and
+    the one above) that builds it: then it is a dev container's Dockerfile, held to the dev
+    profile with that config's build args, context and target."""
+    wanted = os.path.normcase(str(dockerfile.absolute()))
+    folders = [dockerfile.parent, dockerfile.parent.parent]
+    if dockerfile.parent.parent.name == ".devcontainer":  # .devcontainer/<name>/Dockerfile
+        folders.append(dockerfile.parent.parent.parent)
+    for folder in folders:
+        for config in configs_in(folder):
+            try:
+                value = jsonc.parse(read_text(config)).value
+            except (jsonc.JsoncSyntaxError, InputError):
+                continue
+            refs = references(config, value)
+            used = refs.dockerfile
+            if used is not None and os.path.normcase(str(used.absolute())) == wanted:
+                return config, refs
+    return None
 
 
 def collect(paths: Sequence[Path]) -> list[DefinitionFile]:
-    """Configs first (in discovery order), then compose files, then Dockerfiles."""
+    """Configs first (in discovery order), then Feature and Template files, compose files,
+    and Dockerfiles. A file a config uses is read as that config uses it (dev profile, its
+    build args, context and target), whether or not it is also named on its own."""
     configs: list[DefinitionFile] = []
+    extras: list[DefinitionFile] = []  # Feature and Template files
     composes: dict[Path, DefinitionFile] = {}
     dockerfiles: dict[Path, DefinitionFile] = {}
 
@@ -52,43 +89,43 @@ def collect(paths: Sequence[Path]) -> list[DefinitionFile]:
                 FileKind.DOCKERFILE, path, read_text(path), profile, args, context, target=target
             )
 
-    def want_compose(path: Path, profile: Profile) -> None:
+    def want_compose(path: Path, profile: Profile, service: str | None = None) -> None:
         key = path.resolve()
         if key not in composes:
             text = read_text(path)
             composes[key] = DefinitionFile(
                 FileKind.COMPOSE, path, text, profile, compose=parse_compose(text, path)
             )
+        if service:
+            item = composes[key]
+            item.attached_services = item.attached_services | {service}
 
-    extras: list[DefinitionFile] = []  # Feature and Template files
-    for kind, path in discover_files(paths or (Path("."),)):
-        if kind in (FileKind.FEATURE, FileKind.TEMPLATE):
-            text = read_text(path)
-            item = DefinitionFile(kind, path, text)
-            try:
-                item.doc = jsonc.parse(text)
-            except jsonc.JsoncSyntaxError as exc:
-                item.syntax_error = exc
-            extras.append(item)
-        elif kind is FileKind.CONFIG:
-            text = read_text(path)
-            item = DefinitionFile(kind, path, text, Profile.DEV)
-            try:
-                item.doc = jsonc.parse(text)
-            except jsonc.JsoncSyntaxError as exc:
-                item.syntax_error = exc
+    found = discover_files(paths or (Path("."),))
+    for kind, path in found:
+        if kind is FileKind.CONFIG:
+            item = _parse_config(kind, path, Profile.DEV)
             configs.append(item)
-            if item.doc is not None:
-                refs = references(path, item.doc.value)
-                if refs.dockerfile is not None:
-                    want_dockerfile(
-                        refs.dockerfile, Profile.DEV, refs.build_args, refs.context, refs.target
-                    )
-                for compose in refs.compose_files:
-                    want_compose(compose, Profile.DEV)
-        elif kind is FileKind.DOCKERFILE:
-            want_dockerfile(path, Profile.PROD, {}, path.parent)
-        else:
+            if item.doc is None:
+                continue
+            refs = references(path, item.doc.value)
+            if refs.dockerfile is not None:
+                want_dockerfile(
+                    refs.dockerfile, Profile.DEV, refs.build_args, refs.context, refs.target
+                )
+            service = item.doc.value.get("service") if isinstance(item.doc.value, dict) else None
+            for compose in refs.compose_files:
+                want_compose(compose, Profile.DEV, service if isinstance(service, str) else None)
+        elif kind in (FileKind.FEATURE, FileKind.TEMPLATE):
+            extras.append(_parse_config(kind, path, Profile.PROD))
+    for kind, path in found:  # files named on their own, unless a config uses them
+        if kind is FileKind.DOCKERFILE:
+            user = _user_of(path)
+            if user is None:
+                want_dockerfile(path, Profile.PROD, {}, path.parent)
+            else:
+                refs = user[1]
+                want_dockerfile(path, Profile.DEV, refs.build_args, refs.context, refs.target)
+        elif kind is FileKind.COMPOSE:
             want_compose(path, Profile.PROD)
 
     for item in list(composes.values()):

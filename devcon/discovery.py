@@ -8,6 +8,7 @@ cache folders); a file argument is taken as it is.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import fnmatch
 import os
@@ -141,12 +142,12 @@ _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 def resolve_local(value: str, config_path: Path, base: Path | None = None) -> Path | None:
     """The file a path value names (relative to `base`, default the config's folder);
     None when it uses variables other than the local workspace folder."""
-    workspace = workspace_folder(config_path)
+    workspace = workspace_folder(config_path.absolute())
 
     def substitute(match: re.Match[str]) -> str:
         name = match.group(1)
         if name == "localWorkspaceFolder":
-            return str(workspace)
+            return str(workspace)  # absolute, as the tools substitute it
         if name == "localWorkspaceFolderBasename":
             return workspace.name
         raise LookupError(name)
@@ -157,7 +158,12 @@ def resolve_local(value: str, config_path: Path, base: Path | None = None) -> Pa
         return None
     # `..` is folded lexically, as Docker folds build paths: `.devcontainer/../Dockerfile`
     # is reported as `Dockerfile`
-    return Path(os.path.normpath((base or config_path.parent) / resolved))
+    path = Path(os.path.normpath((base or config_path.parent) / resolved))
+    if path.is_absolute() and not config_path.is_absolute():
+        # ${localWorkspaceFolder} made it absolute: name it as the config was named
+        with contextlib.suppress(ValueError):
+            return path.relative_to(Path.cwd())
+    return path
 
 
 @dataclass(frozen=True)

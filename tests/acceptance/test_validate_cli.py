@@ -247,3 +247,23 @@ def test_rules_command(capsys: pytest.CaptureFixture[str]) -> None:
     for heading in ("What it does", "Why", "Example", "Fix"):
         assert heading in doc
     assert main(["rules", "nope"]) == 2
+
+
+def test_local_workspace_folder_with_relative_paths(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`${localWorkspaceFolder}` is the project folder however the config was named."""
+    project = tmp_path / "proj"
+    (project / ".devcontainer").mkdir(parents=True)
+    (project / ".devcontainer" / "devcontainer.json").write_text(
+        '{"build": {"dockerfile": "${localWorkspaceFolder}/Dockerfile",'
+        ' "context": "${localWorkspaceFolder}"}}',
+        encoding="utf-8",
+    )
+    (project / "Dockerfile").write_text("FROM python:3.12\n", encoding="utf-8")
+    for cwd, arg in ((tmp_path, "proj"), (project, "."), (project / ".devcontainer", "..")):
+        monkeypatch.chdir(cwd)
+        assert main(["validate", arg, "--format", "json"]) == 1
+        report = json.loads(capsys.readouterr().out)
+        assert report["files"] == 2, (cwd, arg)
+        assert {f["rule"] for f in report["findings"]} == {"image-not-pinned"}, (cwd, arg)

@@ -71,5 +71,15 @@ def test_prod_profile_only(tmp_path: Path) -> None:
     settings = Settings(select=frozenset({"root-user"}))
     dev = validate(ValidateRequest(paths=(tmp_path,), settings=settings))
     assert dev.findings == ()
-    prod = validate(ValidateRequest(paths=(folder / "Dockerfile",), settings=settings))
+    # named on its own, the Dockerfile is still the one the config builds: dev, in any order
+    for paths in ((folder / "Dockerfile",), (folder / "Dockerfile", tmp_path)):
+        alone = validate(ValidateRequest(paths=paths, settings=settings))
+        assert alone.findings == ()
+    forced = ValidateRequest(
+        paths=(folder / "Dockerfile",), settings=settings, profile=Profile.PROD
+    )
+    assert [f.rule for f in validate(forced).findings] == ["root-user"]
+    # a Dockerfile no config uses is a production image
+    (tmp_path / "Dockerfile").write_text((folder / "Dockerfile").read_text())
+    prod = validate(ValidateRequest(paths=(tmp_path / "Dockerfile",), settings=settings))
     assert [f.rule for f in prod.findings] == ["root-user"]
