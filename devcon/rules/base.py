@@ -181,6 +181,9 @@ class ComposeContext:
     path: Path
     compose: ComposeFile
     options: RuleOptions = RuleOptions()
+    # the services a devcontainer.json attaches to (`service`): where VS Code runs; empty
+    # for a compose file named on its own
+    attached_services: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
