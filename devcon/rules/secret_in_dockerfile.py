@@ -17,6 +17,10 @@ _ASSIGNMENT = re.compile(r"((?:--)?[A-Za-z_][A-Za-z0-9_.-]*)=(.*)", re.DOTALL)
 _BUILDKIT = "a BuildKit secret (`RUN --mount=type=secret,id=NAME ...`)"
 
 
+def _article(noun: str) -> str:
+    return "an" if noun[:1].lower() in "aeiou" else "a"
+
+
 def _find(instruction: Instruction, text: str) -> tuple[int, int]:
     """Line and column of `text` in the instruction as written (the keyword if not found)."""
     for offset, source in enumerate(instruction.original.split("\n")):
@@ -72,7 +76,15 @@ def _key_value_problems(instruction: Instruction) -> Iterator[Problem]:
 def _script_problems(instruction: Instruction) -> Iterator[Problem]:
     """Known token formats anywhere in the instruction; secret-named literal assignments
     (`TOKEN=abc cmd`, `export TOKEN=abc`, `--password=abc`) in RUN."""
-    text = run_script(instruction) if instruction.keyword == "RUN" else instruction.args
+    if instruction.keyword == "RUN":
+        text = run_script(instruction)
+    else:  # COPY/ADD <<EOF write the heredoc's text into the image as a file
+        text = "\n".join([instruction.args, *(h.body for h in instruction.heredocs)])
+    kept = (
+        "kept in the image history"
+        if instruction.keyword in ("RUN", "ONBUILD")
+        else "kept in the image for anyone who pulls it"
+    )
     seen: set[tuple[int, int]] = set()
     for found in scan(text):
         line, column = _find(instruction, text[found.start : found.end])
@@ -80,8 +92,8 @@ def _script_problems(instruction: Instruction) -> Iterator[Problem]:
         yield Problem(
             line,
             column,
-            f"{instruction.keyword} holds a {found.kind} ({found.redacted}), kept in the image "
-            f"history: pass it with {_BUILDKIT} and rotate it",
+            f"{instruction.keyword} holds {_article(found.kind)} {found.kind} ({found.redacted}), "
+            f"{kept}: pass it with {_BUILDKIT} and rotate it",
         )
     if instruction.keyword != "RUN":
         return

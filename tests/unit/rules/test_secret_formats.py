@@ -333,3 +333,26 @@ def test_redact() -> None:
     assert redact("a") == "<1 char>"
     long_value = "ghp" + "_" + fake(36)
     assert redact(long_value) == "ghp_…<40 chars>"
+
+
+@pytest.mark.parametrize("label", [k for k, v in FORMATS.items() if scan(v)])
+def test_copy_heredoc_secrets_are_caught_and_never_printed(
+    label: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`COPY <<EOF` writes its text into the image as a file: known formats in it count."""
+    value = FORMATS[label]
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(
+        f"FROM debian:12\nCOPY <<EOF /root/.config/tool/credentials\n[default]\n"
+        f"key = {value}\nEOF\n",
+        encoding="utf-8",
+    )
+    for fmt in ("text", "json", "sarif", "github"):
+        code = main(
+            ["validate", str(dockerfile), "--select", "secret-in-dockerfile", "--format", fmt]
+        )
+        captured = capsys.readouterr()
+        assert code == 1, (label, fmt, captured.out)
+        assert _leaks(value, captured.out + captured.err) == [], (label, fmt)
+        if fmt == "text":
+            assert ":4:" in captured.out and "COPY holds" in captured.out, captured.out
