@@ -36,6 +36,7 @@ _TOKEN = re.compile(
 )
 
 _VALUE_END = frozenset({"string", "scalar", "}", "]"})
+_NOT_JSON_NUMBERS = frozenset({"NaN", "Infinity", "-Infinity", "+Infinity", "-NaN"})
 
 
 @dataclass(frozen=True)
@@ -75,12 +76,16 @@ class JsoncSyntaxError(ValueError):
 
 
 class _LineIndex:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, bom: bool = False) -> None:
         self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self._bom = bom  # the first character is a byte order mark: editors show no column
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self._starts, offset)
-        return line, offset - self._starts[line - 1] + 1
+        column = offset - self._starts[line - 1] + 1
+        if self._bom and line == 1:
+            column = max(1, column - 1)
+        return line, column
 
 
 @dataclass
@@ -168,7 +173,8 @@ def tokenize(text: str) -> list[Token]:
 
 def parse(text: str) -> JsoncDocument:
     """Parse JSONC text; raise JsoncSyntaxError with an exact line/column on bad input."""
-    if text.startswith("\ufeff"):
+    bom = text.startswith("\ufeff")
+    if bom:
         text = " " + text[1:]  # a BOM is allowed; keep offsets stable
     tokens = tokenize(text)
     chars = list(text) if tokens else []
@@ -179,7 +185,7 @@ def parse(text: str) -> JsoncDocument:
             comments.append((tok.start, tok.end))
         else:
             significant.append(tok)
-    lines = _LineIndex(text)
+    lines = _LineIndex(text, bom)
 
     for start, end in comments:
         for i in range(start, end):
@@ -191,6 +197,13 @@ def parse(text: str) -> JsoncDocument:
         if tok.kind == "other" and text.startswith("/*", tok.start):
             line, col = lines.position(tok.start)
             raise JsoncSyntaxError("unterminated /* comment", line, col)
+        if tok.kind == "scalar" and text[tok.start : tok.end] in _NOT_JSON_NUMBERS:
+            # Python's json reads them; JSON (and VS Code) does not
+            line, col = lines.position(tok.start)
+            word = text[tok.start : tok.end]
+            raise JsoncSyntaxError(
+                f"{word} is not a JSON value; write a number or a string", line, col
+            )
         if tok.kind == ",":
             nxt = significant[i + 1].kind if i + 1 < len(significant) else None
             prev = significant[i - 1].kind if i > 0 else None
@@ -201,7 +214,7 @@ def parse(text: str) -> JsoncDocument:
     try:
         value = json.loads(cleaned)
     except json.JSONDecodeError as exc:
-        raise _explain(exc, text) from None
+        raise _explain(exc, text, lines) from None
     except RecursionError:
         raise JsoncSyntaxError("nesting too deep", 1, 1) from None
 
@@ -221,7 +234,7 @@ def parse(text: str) -> JsoncDocument:
     )
 
 
-def _explain(exc: json.JSONDecodeError, text: str) -> JsoncSyntaxError:
+def _explain(exc: json.JSONDecodeError, text: str, lines: _LineIndex) -> JsoncSyntaxError:
     """Turn a json error into a message that says what VS Code users typically did."""
     pos = exc.pos
     char = text[pos] if pos < len(text) else ""
@@ -248,7 +261,8 @@ def _explain(exc: json.JSONDecodeError, text: str) -> JsoncSyntaxError:
         msg = "unterminated string"
     elif msg.startswith("Invalid control character"):
         msg = "control character in string (escape newlines and tabs)"
-    return JsoncSyntaxError(msg, exc.lineno, exc.colno)
+    line, column = lines.position(pos)
+    return JsoncSyntaxError(msg, line, column)
 
 
 def _index_spans(text: str, tokens: list[Token]) -> dict[Pointer, Span]:

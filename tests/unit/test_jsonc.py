@@ -43,6 +43,9 @@ def test_comment_markers_inside_strings_are_text() -> None:
         ("{} {}", 1, 4, "after the top-level value"),
         ('{"a": tru}', 1, 7, "Expecting value"),
         ('{"a": "line\nbreak"}', 1, 12, "control character"),
+        ('{"a": NaN}', 1, 7, "NaN is not a JSON value"),
+        ('{"a": [1, Infinity]}', 1, 11, "Infinity is not a JSON value"),
+        ('{\n  "a": -Infinity\n}', 2, 8, "-Infinity is not a JSON value"),
     ],
 )
 def test_rejects_what_vscode_rejects(text: str, line: int, column: int, fragment: str) -> None:
@@ -71,9 +74,14 @@ def test_positions_of_values_and_keys() -> None:
 
 
 def test_bom_is_accepted_and_columns_kept() -> None:
-    doc = jsonc.parse('\ufeff{"a": 1}')
-    assert doc.value == {"a": 1}
-    assert doc.value_position(("a",)) == (1, 8)
+    doc = jsonc.parse('\ufeff{"a": 1,\n"b": 2}')
+    assert doc.value == {"a": 1, "b": 2}
+    # editors show no column for the BOM: columns are as without it
+    assert doc.value_position(("a",)) == (1, 7)
+    assert doc.value_position(("b",)) == (2, 6)
+    with pytest.raises(jsonc.JsoncSyntaxError) as info:
+        jsonc.parse("\ufeff{'a': 1}")
+    assert (info.value.line, info.value.column) == (1, 2)
 
 
 def test_replace_value_touches_nothing_else() -> None:
