@@ -110,7 +110,8 @@ def discover(paths: Sequence[Path]) -> list[Path]:
 def discover_files(paths: Sequence[Path]) -> list[tuple[FileKind, Path]]:
     """Files named by `paths`: folders give their configs; files are taken by their name.
 
-    Raises InputError (exit 2) for a path that does not exist or a file of unknown kind.
+    Raises InputError (exit 2) for a path that does not exist, a file of unknown kind, or a
+    folder holding none of these files.
     """
     seen: set[Path] = set()
     result: list[tuple[FileKind, Path]] = []
@@ -128,6 +129,15 @@ def discover_files(paths: Sequence[Path]) -> list[tuple[FileKind, Path]]:
             candidates = [(kind, path)]
         else:
             candidates = list(_walk(path))
+            if not candidates:
+                # a wrong path in CI must not pass by checking nothing
+                raise InputError(
+                    "no dev container files in this folder or below it (looked for "
+                    ".devcontainer/devcontainer.json, .devcontainer.json, "
+                    ".devcontainer/<name>/devcontainer.json, devcontainer-feature.json and "
+                    "devcontainer-template.json)",
+                    str(path),
+                )
         for kind, candidate in candidates:
             key = candidate.resolve()
             if key not in seen:

@@ -56,8 +56,11 @@ def settings_from(
     if config is not None and not config.is_file():
         raise UsageError(f"--config: no such file: {config}")
     path = None if no_config else (config or find_config(Path.cwd()))
+    selected = split_names(select)
+    if selected == []:
+        raise UsageError("--select: no rule or category named (`devcon rules` lists them)")
     return load_settings(path).with_overrides(
-        select=split_names(select),
+        select=selected,
         ignore=split_names(ignore),
         fail_on=parse_severity("--fail-on", fail_on),
         vscode=vscode,
@@ -83,6 +86,12 @@ def write_output(text: str, output: Path | None) -> None:
 
         sys.stdout.write(text)
         return
+    from devcon.errors import InputError
     from devcon.fileio import atomic_write_text
 
-    atomic_write_text(output, text)
+    if output.is_dir():
+        raise UsageError(f"--output {output}: is a folder; name the report file")
+    try:
+        atomic_write_text(output, text)
+    except OSError as exc:
+        raise InputError(f"cannot write the report: {exc.strerror or exc}", str(output)) from None

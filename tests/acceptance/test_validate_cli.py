@@ -267,3 +267,34 @@ def test_local_workspace_folder_with_relative_paths(
         report = json.loads(capsys.readouterr().out)
         assert report["files"] == 2, (cwd, arg)
         assert {f["rule"] for f in report["findings"]} == {"image-not-pinned"}, (cwd, arg)
+
+
+def test_checking_nothing_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A wrong path or an empty selection in CI must not pass by checking nothing."""
+    empty = tmp_path / "empty"
+    (empty / "src").mkdir(parents=True)
+    assert main(["validate", str(empty)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(empty) in err and "no dev container files" in err
+    monkeypatch.chdir(empty)
+    assert main(["validate"]) == 2
+    capsys.readouterr()
+    ok = tmp_path / "ok" / ".devcontainer.json"
+    ok.parent.mkdir()
+    ok.write_text('{"image": "x"}', encoding="utf-8")
+    assert main(["validate", str(ok), "--select", ""]) == 2
+    assert "--select: no rule or category named" in capsys.readouterr().err
+    assert main(["validate", str(ok), "--select", " , "]) == 2
+
+
+def test_output_to_a_folder_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ok = tmp_path / ".devcontainer.json"
+    ok.write_text('{"image": "x"}', encoding="utf-8")
+    assert main(["validate", str(ok), "-o", str(tmp_path)]) == 2
+    assert "is a folder" in capsys.readouterr().err
+    assert main(["validate", str(ok), "-o", str(tmp_path / "missing" / "r.txt")]) == 2
+    assert "cannot write" in capsys.readouterr().err
