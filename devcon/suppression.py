@@ -3,6 +3,7 @@
 `// devcon-ignore: rule-a, rule-b` (or `# devcon-ignore: ...` in Dockerfiles) on the line of
 a finding, or on its own line before it, silences those rules there;
 `devcon-ignore-file: rule-a` anywhere silences them in the whole file. `all` matches every rule.
+Text after the list of names is a reason, for readers: `// devcon-ignore: root-user -- CI only`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from devcon.dockerfile.model import Dockerfile
 from devcon.findings import Finding
 from devcon.jsonc import JsoncDocument
 
-DIRECTIVE = re.compile(r"devcon-ignore(?P<file>-file)?\s*:\s*(?P<rules>[A-Za-z0-9_,\- \t]+)")
+_NAME = r"[A-Za-z0-9_][A-Za-z0-9_-]*"
+DIRECTIVE = re.compile(
+    rf"devcon-ignore(?P<file>-file)?[ \t]*:[ \t]*(?P<rules>{_NAME}(?:[ \t]*,[ \t]*{_NAME})*)"
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,15 @@ def parse_directive(comment: str) -> tuple[bool, frozenset[str]] | None:
         return None
     names = frozenset(n.strip() for n in match.group("rules").split(",") if n.strip())
     return bool(match.group("file")), names
+
+
+def directive_names(comment: str) -> list[tuple[int, str]]:
+    """(offset in `comment`, name) of every rule name a suppression comment gives."""
+    match = DIRECTIVE.search(comment)
+    if not match:
+        return []
+    start = match.start("rules")
+    return [(start + m.start(), m.group()) for m in re.finditer(_NAME, match.group("rules"))]
 
 
 def build(directives: Iterable[tuple[int, bool, str]], code_lines: list[int]) -> Suppressions:

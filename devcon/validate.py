@@ -14,6 +14,8 @@ from devcon import suppression
 from devcon.config import Settings
 from devcon.definition import DefinitionFile, collect
 from devcon.discovery import FileKind
+from devcon.errors import InputError
+from devcon.fileio import read_text
 from devcon.dockerfile.parser import parse_dockerfile
 from devcon.findings import Finding, Severity
 from devcon.rules.base import (
@@ -73,7 +75,23 @@ def _run_rules(
 def _suppress(
     found: list[Finding], display: str, marks: suppression.Suppressions
 ) -> tuple[list[Finding], int]:
-    kept = [f for f in found if not (f.path == display and marks.covers(f))]
+    """Findings left after inline suppression. A finding in another file than the one
+    checked (an entry of a requirements.txt or environment.yml a RUN installs from) is
+    suppressed by `# devcon-ignore:` comments in that file."""
+    others: dict[str, suppression.Suppressions] = {}
+
+    def covered(finding: Finding) -> bool:
+        if finding.path == display:
+            return marks.covers(finding)
+        if finding.path not in others:
+            try:
+                text = read_text(Path(finding.path))
+            except InputError:
+                text = ""
+            others[finding.path] = suppression.for_hash_comments(text)
+        return others[finding.path].covers(finding)
+
+    kept = [f for f in found if not covered(f)]
     return kept, len(found) - len(kept)
 
 
