@@ -14,9 +14,9 @@ from devcon import suppression
 from devcon.config import Settings
 from devcon.definition import DefinitionFile, collect
 from devcon.discovery import FileKind
+from devcon.dockerfile.parser import parse_dockerfile
 from devcon.errors import InputError
 from devcon.fileio import read_text
-from devcon.dockerfile.parser import parse_dockerfile
 from devcon.findings import Finding, Severity
 from devcon.rules.base import (
     ComposeContext,
