@@ -85,6 +85,46 @@ def test_chosen_cli_fixtures(relative: str, expected: set[tuple[str, int]]) -> N
     assert found == expected
 
 
+def test_corpus_dockerfiles_have_no_credentials() -> None:
+    """The corpus has secret-like ARG names that are not secrets (USERNAME, USER_UID,
+    NODE_VERSION...): none may be reported, in either profile, named directly or through
+    the configs that build them."""
+    dockerfiles = sorted(p for p in CORPUS.rglob("*") if p.is_file() and "ockerfile" in p.name)
+    assert len(dockerfiles) >= 60
+    select = Settings(select=frozenset({"secret-in-dockerfile"}))
+    direct = validate(ValidateRequest(paths=tuple(dockerfiles), settings=select))
+    assert len(direct.files) == len(dockerfiles)
+    through_configs = validate(ValidateRequest(paths=(CORPUS,), settings=select))
+    assert [f for f in (*direct.findings, *through_configs.findings)] == []
+
+
+def test_features_and_templates_metadata() -> None:
+    """The official Features and Templates pass the schema and the metadata rules; the
+    security rules report exactly what the Features grant themselves."""
+    result = validate(
+        ValidateRequest(
+            paths=(CORPUS / "devcontainers__features", CORPUS / "devcontainers__templates"),
+            settings=Settings(),
+        )
+    )
+    metadata = {
+        "schema", "json-syntax", "missing-required-props", "id-dir-mismatch",
+        "invalid-semver", "option-default-invalid",
+    }  # fmt: skip
+    assert [f for f in result.findings if f.rule in metadata] == []
+    granted = sorted(
+        (Path(f.path).parent.name, f.rule)
+        for f in result.findings
+        if f.path.endswith("devcontainer-feature.json")
+    )
+    assert granted == [
+        ("docker-in-docker", "privileged-container"),
+        ("docker-outside-of-docker", "docker-socket-mount"),
+        ("go", "seccomp-unconfined"),
+        ("rust", "seccomp-unconfined"),
+    ]
+
+
 def test_corpus_is_not_modified() -> None:
     # validation must never write: no temporary or backup files appear beside the corpus files
     stray = [p for p in CORPUS.rglob("*") if p.name.endswith((".tmp", ".bak"))]
