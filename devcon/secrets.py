@@ -29,14 +29,28 @@ class SecretMatch:
     by_format: bool  # the value has a known credential format (not just a secret-like name)
 
 
+# The fixed, public start of the credential formats devcon knows (`AKIA`, `ghp_`, a URL's
+# scheme...): naming it tells a reader which credential it is without giving any of its
+# secret part away.
+_PUBLIC_PREFIX = re.compile(
+    r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|AKIA|ASIA|github_pat_|gh[pousr]_"
+    r"|gl(?:pat|dt|rt|ptt|cbt|oas)-|xox[abposr]-|(?:sk|rk)_live_|AIza|npm_|pypi-|hf_"
+    r"|sk-ant-(?:api|admin)\d\d-|sk-(?:proj-|svcacct-|admin-)?|dckr_pat_|SG\.|eyJ"
+    r"|(?:AccountKey|SharedAccessKey)=|hooks\.slack\.com/(?:services|workflows)/"
+    r"|[A-Za-z][A-Za-z0-9+.-]*://"
+)
+
+
 def redact(value: str) -> str:
-    """A printable stand-in: first 4 characters + "…" + the length; only the length when the
-    value is shorter than 16 characters (4 characters of a short password say too much)."""
+    """A printable stand-in: the format's public prefix when the value has a known one
+    (`ghp_…<40 chars>`), else only the length (`<12 chars>`): never a character of the
+    secret part itself."""
     length = len(value)
     unit = "char" if length == 1 else "chars"
-    if length < 16:
+    prefix = _PUBLIC_PREFIX.match(value)
+    if prefix is None or prefix.end() >= length:
         return f"<{length} {unit}>"
-    return f"{value[:4]}…<{length} {unit}>"
+    return f"{prefix.group()}…<{length} {unit}>"
 
 
 # -- names ---------------------------------------------------------------------------------

@@ -156,6 +156,14 @@ PUBLIC_PARTS = (
     "postgres://",
     "DefaultEndpointsProtocol=https;AccountName=",
     ";EndpointSuffix=core.windows.net",
+    # the formats' public prefixes, which redaction names (`github_pat_…<93 chars>`)
+    "github_pat_",
+    "sk_live_",
+    "rk_live_",
+    "sk-proj-",
+    "sk-ant-api03-",
+    "dckr_pat_",
+    "AccountKey=",
 )
 
 
@@ -333,6 +341,15 @@ def test_redact() -> None:
     assert redact("a") == "<1 char>"
     long_value = "ghp" + "_" + fake(36)
     assert redact(long_value) == "ghp_…<40 chars>"
+    # a value with no public prefix shows none of its characters, however long
+    generic = "3f9a" + fake(28)
+    assert redact(generic) == "<32 chars>"
+    assert redact("postgres://app:" + fake(12) + "@db/app") == "postgres://…<34 chars>"
+    for label, value in FORMATS.items():
+        shown = redact(value).split("…")[0]
+        if not shown.startswith("<"):  # a public prefix, then nothing of the rest
+            assert shown == value[: len(shown)] and shown in redact(value), label
+            assert len(shown) < len(value) - 8, label
 
 
 @pytest.mark.parametrize("label", [k for k, v in FORMATS.items() if scan(v)])

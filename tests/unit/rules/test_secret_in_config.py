@@ -81,4 +81,4 @@ def test_url_with_password_in_compose(tmp_path: Path) -> None:
         "      DATABASE_URL: postgresql://postgres:postgres@db:5432/postgres\n"
     )
     (finding,) = run(tmp_path, "compose.yml", text)
-    assert finding.startswith("5:21 ") and "password in a URL (post…<47 chars>)" in finding
+    assert finding.startswith("5:21 ") and "password in a URL (postgresql://…<47 chars>)" in finding
