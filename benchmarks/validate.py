@@ -73,9 +73,8 @@ def main() -> int:
     args = parser.parse_args()
 
     files, cold, warm = corpus_throughput(args.corpus, args.repeat)
-    print(
-        f"corpus: {files} files (configs, Dockerfiles, compose, Feature and Template files) under {args.corpus}"
-    )
+    kinds = "configs, Dockerfiles, compose, Feature and Template files"
+    print(f"corpus: {files} files ({kinds}) under {args.corpus}")
     print(f"corpus throughput, first pass (loads the schema): {cold:8.0f} files/s")
     print(f"corpus throughput, warm passes (x{args.repeat}):        {warm:8.0f} files/s")
     times = single_repo_wall(args.repo, args.runs)
