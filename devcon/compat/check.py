@@ -3,6 +3,7 @@ judged against the knowledge table for a target VS Code."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -11,15 +12,17 @@ from devcon import images
 from devcon.compat.facts import ImageInfo
 from devcon.compat.guess import guess
 from devcon.compat.knowledge import Target, target_for
+from devcon.compat.rule_support import compose_uses
 from devcon.compat.sources import (
     DEFAULT_MAX_DOWNLOAD,
     PlatformUnavailable,
     from_engine,
     from_registry,
 )
+from devcon.compose import ComposeBuild
 from devcon.config import Settings
-from devcon.definition import collect
-from devcon.discovery import FileKind
+from devcon.definition import DefinitionFile, collect
+from devcon.discovery import FileKind, references
 from devcon.dockerfile.parser import parse_dockerfile
 from devcon.engine import Engine, EngineError
 from devcon.errors import InputError, UsageError
@@ -81,6 +84,39 @@ class _Wanted:
     column: int
 
 
+def _compose_dockerfile(compose_path: Path, build: ComposeBuild) -> Path | None:
+    """The Dockerfile a compose service builds, as definition.collect() finds it."""
+    if build.context and "${" in build.context:
+        return None
+    context = Path(os.path.normpath(compose_path.parent / (build.context or ".")))
+    return Path(os.path.normpath(context / (build.dockerfile or "Dockerfile")))
+
+
+def _sidecar_dockerfiles(definitions: list[DefinitionFile], named: set[Path]) -> set[Path]:
+    """Dockerfiles collected only because a service VS Code does not attach to builds them:
+    their base is not where VS Code runs."""
+    needed = set(named)
+    sidecar: set[Path] = set()
+    for definition in definitions:
+        if definition.kind is FileKind.CONFIG and definition.doc is not None:
+            used = references(definition.path, definition.doc.value).dockerfile
+            if used is not None:
+                needed.add(used.resolve())
+        elif definition.kind is FileKind.COMPOSE and definition.compose is not None:
+            attached = definition.attached_services
+            for service in definition.compose.services:
+                if service.build is None:
+                    continue
+                dockerfile = _compose_dockerfile(definition.path, service.build)
+                if dockerfile is None:
+                    continue
+                if not attached or service.name.value in attached:
+                    needed.add(dockerfile.resolve())
+                else:
+                    sidecar.add(dockerfile.resolve())
+    return sidecar - needed
+
+
 def _wanted(items: tuple[str, ...]) -> list[_Wanted]:
     out: list[_Wanted] = []
     paths = [Path(i) for i in items if Path(i).exists()]
@@ -96,13 +132,18 @@ def _wanted(items: tuple[str, ...]) -> list[_Wanted]:
             raise UsageError(f"{item}: neither a file nor an image reference ({exc})") from None
         out.append(_Wanted(item, item, 1, 1))
     if paths or not items:
-        for definition in collect(tuple(paths)):
+        definitions = collect(tuple(paths))
+        named = {p.resolve() for p in paths if p.is_file()}
+        skipped = _sidecar_dockerfiles(definitions, named)
+        for definition in definitions:
             uses: list[images.ImageUse] = []
             if definition.kind is FileKind.CONFIG and definition.doc is not None:
                 uses = images.in_config(definition.doc)
             elif definition.kind is FileKind.COMPOSE and definition.compose is not None:
-                uses = images.in_compose(definition.compose)
+                uses = compose_uses(definition.compose, definition.attached_services)
             elif definition.kind is FileKind.DOCKERFILE:
+                if definition.path.resolve() in skipped:
+                    continue
                 args = {k: v for k, v in definition.build_args.items() if v is not None}
                 dockerfile = parse_dockerfile(definition.text, definition.path, args)
                 uses = images.built_base(dockerfile, definition.target)

@@ -4,11 +4,13 @@ and for image references guessed from their names (validate)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from devcon import images
 from devcon.compat.facts import ImageInfo
 from devcon.compat.guess import guess
 from devcon.compat.knowledge import Target, matching_rows, target_for
+from devcon.compose import ComposeFile
 from devcon.images import ImageUse
 from devcon.rules.base import (
     ComposeCheck,
@@ -86,8 +88,22 @@ def dockerfile_check(rule: str) -> DockerfileCheck:
     return check
 
 
+def compose_uses(compose: ComposeFile, attached: frozenset[str]) -> list[ImageUse]:
+    """The compose images VS Code runs in: those of the services a config attaches to
+    (`service`), or every service of a compose file named on its own (`attached` empty).
+    A service with `build:` is left out: its `image:` only names what the build tags, and
+    the Dockerfile it builds is judged instead (at its `target:`)."""
+    services = tuple(
+        s
+        for s in compose.services
+        if s.build is None and (not attached or s.name.value in attached)
+    )
+    return images.in_compose(replace(compose, services=services))
+
+
 def compose_check(rule: str) -> ComposeCheck:
     def check(ctx: ComposeContext) -> Iterator[Problem]:
-        yield from _guessed(rule, images.in_compose(ctx.compose), ctx.options.vscode)
+        uses = compose_uses(ctx.compose, ctx.attached_services)
+        yield from _guessed(rule, uses, ctx.options.vscode)
 
     return check

@@ -279,3 +279,70 @@ def test_config_images_and_text_output(
     out = capsys.readouterr().out
     assert f"{config}:2:13: no-shell:" in out
     assert "read from the engine" in out
+
+
+def _compose_project(tmp_path: Path, zoo: Zoo, service: str) -> tuple[Path, Path]:
+    folder = tmp_path / "project" / ".devcontainer"
+    folder.mkdir(parents=True)
+    (folder / "devcontainer.json").write_text(
+        "{\n"
+        '  "dockerComposeFile": "compose.yml",\n'
+        f'  "service": "{service}",\n'
+        '  "workspaceFolder": "/workspace"\n'
+        "}\n"
+    )
+    compose = folder / "compose.yml"
+    compose.write_text(
+        "services:\n"
+        "  app:\n"
+        f"    image: {zoo.remote('hostglibc')}\n"
+        "  db:\n"
+        f"    image: {zoo.remote('alpine')}\n"
+        "  worker:\n"
+        "    build:\n"
+        "      context: .\n"
+        "      dockerfile: worker.Dockerfile\n"
+        "    image: devcon-test/never-pushed:1\n"
+    )
+    (folder / "worker.Dockerfile").write_text(f"FROM {zoo.remote('centos7')}\n")
+    return folder.parent, compose
+
+
+def test_compose_only_the_attached_service_is_judged(
+    zoo: Zoo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    project, _ = _compose_project(tmp_path, zoo, "app")
+    code, payload = _run([str(project)], capsys)
+    # the Alpine `db` and the CentOS 7 `worker` sidecars are not where VS Code runs
+    assert [i["image"] for i in payload["images"]] == [zoo.remote("hostglibc")]  # type: ignore[index]
+    assert payload["findings"] == [] and code == 0
+
+
+def test_compose_attached_alpine_service_is_judged(
+    zoo: Zoo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    project, compose = _compose_project(tmp_path, zoo, "db")
+    assert main(["compat", str(project)]) == 1
+    out = capsys.readouterr().out
+    assert f"{compose}:5:12: musl-too-old:" in out
+    assert zoo.remote("hostglibc") not in out and "glibc-too-old" not in out
+
+
+def test_compose_attached_built_service_is_judged_by_its_dockerfile(
+    zoo: Zoo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    project, compose = _compose_project(tmp_path, zoo, "worker")
+    code, payload = _run([str(project)], capsys)
+    images = payload["images"]  # type: ignore[index]
+    # the service's `image:` is what its build is tagged as (never pushed): not read
+    assert [(i["image"], i["path"], i["line"], i["column"]) for i in images] == [
+        (zoo.remote("centos7"), str(compose.parent / "worker.Dockerfile"), 1, 6)
+    ]
+    assert {f["rule"] for f in images[0]["findings"]} == {"glibc-too-old", "eol-distro"}
+    assert code == 1
