@@ -12,7 +12,7 @@ import enum
 from dataclasses import dataclass
 
 from devcon.compose import ComposeFile
-from devcon.dockerfile.model import Dockerfile, Instruction
+from devcon.dockerfile.model import Dockerfile, Flag, Instruction
 from devcon.dockerfile.parser import key_values, substitute
 from devcon.jsonc import JsoncDocument
 from devcon.reference import Reference, ReferenceError, parse_reference
@@ -53,14 +53,68 @@ def _use(written: str, resolved: str | None, line: int, column: int, origin: Ori
         return ImageUse(written, line, column, origin, None, str(exc))
 
 
-def _column_of(instruction: Instruction, text: str) -> tuple[int, int]:
+def _column_of(
+    instruction: Instruction, text: str, after: tuple[int, int] | None = None
+) -> tuple[int, int]:
+    """Where `text` first appears in the instruction's source at or after `after` (a 1-based
+    (line, column)); by default after the keyword. The instruction's own position if absent."""
+    line, column = after or (instruction.line, instruction.column + len(instruction.keyword))
     for offset, source in enumerate(instruction.original.split("\n")):
-        start = source.find(
-            text, instruction.column - 1 + len(instruction.keyword) if offset == 0 else 0
-        )
+        number = instruction.line + offset
+        if number < line:
+            continue
+        start = source.find(text, column - 1 if number == line else 0)
         if start >= 0:
-            return instruction.line + offset, start + 1
+            return number, start + 1
     return instruction.line, instruction.column
+
+
+def _source_at(instruction: Instruction, line: int, column: int, length: int) -> str:
+    lines = instruction.original.split("\n")
+    index = line - instruction.line
+    if not 0 <= index < len(lines) or column < 1:
+        return ""
+    return lines[index][column - 1 : column - 1 + length]
+
+
+def _base_position(instruction: Instruction, base: str) -> tuple[int, int]:
+    """FROM's image: after its flags (`--platform=...`), never inside them."""
+    after = None
+    for flag in instruction.flags:
+        if flag.line and flag.value is not None:
+            after = (flag.line, flag.column + len(flag.value))
+    return _column_of(instruction, base, after)
+
+
+def _flag_value_position(
+    instruction: Instruction, flag: Flag, value: str, offset: int = 0, prefix: str = ""
+) -> tuple[int, int]:
+    """Where `value`, found `offset` characters into `flag`'s value (right after `prefix`),
+    is in the file: from the position the parser recorded, so `--chown=node:20
+    --from=node:20` finds the second."""
+    if flag.line:
+        line, column = flag.line, flag.column + offset
+        if _source_at(instruction, line, column, len(value)) == value:
+            return line, column
+        # the value goes on after a line continuation (`--mount=a,\` ...): find `prefix`
+        # and the value together, after where the flag's value starts
+        line, column = _column_of(instruction, prefix + value, (flag.line, flag.column))
+        return line, column + len(prefix)
+    line, column = _column_of(instruction, prefix + value)
+    return line, column + len(prefix)
+
+
+def _mount_from(flag: Flag) -> tuple[str, int] | None:
+    """The `from=` value of a `--mount` flag and its offset in the flag's value."""
+    offset = 0
+    found = None
+    for part in (flag.value or "").split(","):
+        key, sep, value = part.partition("=")
+        if sep and key.strip() == "from" and value.strip():
+            lead = len(value) - len(value.lstrip())
+            found = (value.strip(), offset + len(key) + 1 + lead)
+        offset += len(part) + 1
+    return found
 
 
 def built_base(dockerfile: Dockerfile, target: str | None = None) -> list[ImageUse]:
@@ -78,7 +132,7 @@ def in_dockerfile(dockerfile: Dockerfile) -> list[ImageUse]:
     names = {s.name for s in dockerfile.stages if s.name}
     for stage in dockerfile.stages:
         if stage.parent is None and stage.base and (stage.resolved_base or "").lower() != "scratch":
-            line, column = _column_of(stage.from_instruction, stage.base)
+            line, column = _base_position(stage.from_instruction, stage.base)
             uses.append(_use(stage.base, stage.resolved_base, line, column, Origin.FROM))
         stage_args: dict[str, str | None] = dict(dockerfile.global_args)
         for instruction in stage.instructions:
@@ -87,24 +141,26 @@ def in_dockerfile(dockerfile: Dockerfile) -> list[ImageUse]:
                     stage_args[kv.key] = (
                         dockerfile.global_args.get(kv.key) if kv.value is None else kv.value
                     )
-            sources: list[tuple[str, Origin]] = []
+            sources: list[tuple[str, Origin, tuple[int, int]]] = []
             if instruction.keyword in ("COPY", "ADD"):
-                value = instruction.flag("from")
-                if value:
-                    sources.append((value, Origin.COPY_FROM))
+                from_flags = [f for f in instruction.flags if f.name == "from"]
+                if from_flags and from_flags[-1].value:
+                    flag = from_flags[-1]
+                    assert flag.value is not None
+                    where = _flag_value_position(instruction, flag, flag.value)
+                    sources.append((flag.value, Origin.COPY_FROM, where))
             if instruction.keyword == "RUN":
-                for mount in instruction.flag_values("mount"):
-                    for part in mount.split(","):
-                        key, _, value = part.partition("=")
-                        if key.strip() == "from" and value:
-                            sources.append((value.strip(), Origin.MOUNT_FROM))
-            for value, origin in sources:
+                for flag in instruction.flags:
+                    mount = _mount_from(flag) if flag.name == "mount" else None
+                    if mount is not None:
+                        where = _flag_value_position(instruction, flag, mount[0], mount[1], "from=")
+                        sources.append((mount[0], Origin.MOUNT_FROM, where))
+            for value, origin, (line, column) in sources:
                 resolved = substitute(value, stage_args)
                 if value.isdigit() or (resolved or value).lower() in names:
                     continue  # an earlier stage
                 if (resolved or "").lower() == "scratch":
                     continue
-                line, column = _column_of(instruction, value)
                 uses.append(_use(value, resolved, line, column, origin))
     return uses
 

@@ -32,10 +32,15 @@ KNOWN_INSTRUCTIONS = frozenset(
 
 @dataclass(frozen=True)
 class Flag:
-    """A `--name=value` (or `--name`) flag before an instruction's arguments."""
+    """A `--name=value` (or `--name`) flag before an instruction's arguments.
+
+    `line`/`column` (1-based, columns in characters) are where the value starts in the file,
+    inside its quotes if it is quoted; 0 when unknown (a Flag built by hand)."""
 
     name: str
     value: str | None
+    line: int = field(default=0, compare=False)
+    column: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@ and build args. Problems are collected as SyntaxProblem values, never raised.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from devcon.dockerfile.model import (
@@ -94,8 +95,11 @@ class _Parser:
                 continue
             first = i
             parts: list[str] = []
+            # (offset in the logical line, index of the physical line) of each part
+            segments: list[tuple[int, int]] = []
             while True:
                 line = self.lines[i]
+                segments.append((sum(len(p) for p in parts), i))
                 if continuation.search(line) and i + 1 < n:
                     parts.append(continuation.sub("", line))
                     i += 1
@@ -112,7 +116,7 @@ class _Parser:
                 parts.append(continuation.sub("", line) if continuation.search(line) else line)
                 i += 1
                 break
-            instruction, i = self._instruction("".join(parts), first, i)
+            instruction, i = self._instruction("".join(parts), first, i, segments)
             if instruction is not None:
                 instructions.append(instruction)
         stages, global_args = self._stages(instructions)
@@ -149,7 +153,11 @@ class _Parser:
         return len(self.lines)
 
     def _instruction(
-        self, logical: str, first: int, next_index: int
+        self,
+        logical: str,
+        first: int,
+        next_index: int,
+        segments: list[tuple[int, int]] | None = None,
     ) -> tuple[Instruction | None, int]:
         body = logical.lstrip()
         column = len(self.lines[first]) - len(self.lines[first].lstrip()) + 1
@@ -167,7 +175,17 @@ class _Parser:
                 SyntaxProblem(first + 1, column, f"unknown instruction {match.group(1)!r}")
             )
             return None, next_index
-        flags, args = _split_flags(args) if args.startswith("--") else ((), args)
+        args_offset = len(logical) - len(body) + match.end()
+        starts = [start for start, _ in segments or [(0, first)]]
+        line_indexes = [index for _, index in segments or [(0, first)]]
+
+        def locate(offset: int) -> tuple[int, int]:
+            """(line, column) in the file of a character of `args`."""
+            at = args_offset + offset
+            k = max(0, bisect.bisect_right(starts, at) - 1)
+            return line_indexes[k] + 1, at - starts[k] + 1
+
+        flags, args = _split_flags(args, locate) if args.startswith("--") else ((), args)
         heredocs: list[Heredoc] = []
         if keyword in _HEREDOC_INSTRUCTIONS and "<<" in args:
             for hd in _HEREDOC.finditer(args):
@@ -292,17 +310,26 @@ class _Parser:
         )
 
 
-def _split_flags(args: str) -> tuple[tuple[Flag, ...], str]:
+def _split_flags(
+    args: str, locate: Callable[[int], tuple[int, int]] | None = None
+) -> tuple[tuple[Flag, ...], str]:
+    """The leading flags and the rest; `locate` maps an offset in `args` to (line, column)
+    in the file, recorded on each Flag as where its value starts."""
     flags: list[Flag] = []
     rest = args
+    consumed = 0
     while rest.startswith("--"):
         match = _FLAG.match(rest)
         if not match:
             break
         value = match.group(2)
+        start = match.start(2)
         if value is not None and len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
             value = value[1:-1]
-        flags.append(Flag(match.group(1).lower(), value))
+            start += 1
+        line, column = locate(consumed + start) if locate and value is not None else (0, 0)
+        flags.append(Flag(match.group(1).lower(), value, line, column))
+        consumed += match.end()
         rest = rest[match.end() :]
     return tuple(flags), rest.strip()
 
