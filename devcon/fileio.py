@@ -20,7 +20,10 @@ def atomic_write_text(path: Path, text: str, *, newline: str | None = "") -> Non
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
+    """Replace `path` with `data` atomically. A symlink is written through (its target is
+    replaced and the link stays a link); mode kept, or the umask's for a new file."""
+    path = Path(os.path.realpath(path))
+    folder = path.parent
     try:
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
