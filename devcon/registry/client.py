@@ -2,25 +2,30 @@
 
 The session, credential store and cache are passed in; nothing here is global. Every network
 failure becomes a RegistryError (exit 3) at this boundary.
+
+`requests` is imported only when a request is made (or a session built): commands that never
+reach the network (`validate`, `rules`) import this module through Features and compat code
+without paying for the HTTP stack.
 """
 
 from __future__ import annotations
 
+import base64
 import email.utils
 import hashlib
 import ipaddress
 import json
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlparse
 
-import requests
-
 from devcon import __version__
+from devcon.errors import UsageError
 from devcon.reference import DOCKER_HUB, Reference
 from devcon.registry.auth import Challenge, Credentials, CredentialStore, parse_challenge
 from devcon.registry.cache import ContentCache
@@ -32,6 +37,9 @@ from devcon.registry.errors import (
     RegistryError,
     RegistryUnavailable,
 )
+
+if TYPE_CHECKING:
+    import requests
 
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
@@ -100,6 +108,18 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(name).is_loopback
     except ValueError:
         return False
+
+
+_PLATFORM_PART = re.compile(r"[a-z0-9][a-z0-9._-]*")
+
+
+def check_platform(text: str) -> str:
+    """`os/arch[/variant]` (e.g. `linux/arm64`, `linux/arm/v7`), lower case; UsageError
+    (exit 2) for anything else, such as a bare `arm64`."""
+    parts = text.strip().lower().split("/")
+    if not 2 <= len(parts) <= 3 or not all(_PLATFORM_PART.fullmatch(p) for p in parts):
+        raise UsageError(f"--platform: {text!r} is not os/arch[/variant] (for example linux/arm64)")
+    return "/".join(parts)
 
 
 def platform_matches(wanted: str, name: str) -> bool:
@@ -276,6 +296,8 @@ class RegistryClient:
         return Manifest(actual, media_type, raw)
 
     def _read(self, response: requests.Response, ref: Reference, limit: int | None) -> bytes:
+        import requests
+
         chunks: list[bytes] = []
         total = 0
         try:
@@ -317,7 +339,7 @@ class RegistryClient:
                 response.close()
                 who = (
                     "with the credentials from the docker config"
-                    if self._creds(ref)
+                    if self._creds(host, ref)
                     else ("anonymously (no credentials for it in the docker config)")
                 )
                 raise AuthenticationError(f"{host}: authentication failed {who}")
@@ -332,23 +354,43 @@ class RegistryClient:
             raise RegistryError(f"{host}: {method} {path} answered HTTP {response.status_code}")
         return response
 
-    def _creds(self, ref: Reference) -> Credentials | None:
-        return self.credentials.get(ref.registry) if self.credentials is not None else None
+    def _creds(self, host: str, ref: Reference) -> Credentials | None:
+        """The credentials to answer `host`'s challenge with: the reference's registry's own
+        when `host` serves it, but a mirror's only when the docker config names the mirror
+        host itself (docker.io credentials never go to a mirror)."""
+        if self.credentials is None:
+            return None
+        if host == ref.api_host or host == ref.registry:
+            return self.credentials.get(ref.registry)
+        return self.credentials.get(host)
+
+    def _plain_http_allowed(self, host: str) -> bool:
+        """Loopback, or named with --insecure-registry (as host:port or host)."""
+        name = urlparse(f"//{host}").hostname or host
+        return (
+            is_loopback(host)
+            or host in self.insecure_registries
+            or (name in self.insecure_registries)
+        )
 
     def _cached_authorization(self, host: str, scope: str) -> str | None:
         with self._lock:
             return self._tokens.get((host, scope))
 
     def _authorize(self, host: str, scope: str, challenge: Challenge | None, ref: Reference) -> str:
-        creds = self._creds(ref)
+        creds = self._creds(host, ref)
         if challenge is None:
             raise AuthenticationError(f"{host}: asks for authentication without a usable challenge")
         if challenge.scheme == "basic":
             if creds is None:
                 raise AuthenticationError(
-                    f"{host}: needs credentials and the docker config has none for {ref.registry}"
+                    f"{host}: needs credentials and the docker config has none for "
+                    + (ref.registry if host in (ref.api_host, ref.registry) else host)
                 )
-            value = requests.auth._basic_auth_str(creds.username, creds.secret)
+            # Basic goes to the registry itself, which is plain HTTP only when it is loopback
+            # or named with --insecure-registry (see _url and _send)
+            token = base64.b64encode(f"{creds.username}:{creds.secret}".encode()).decode()
+            value = "Basic " + token
         else:
             value = "Bearer " + self._token(host, scope, challenge, creds)
         with self._lock:
@@ -361,16 +403,20 @@ class RegistryClient:
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise InsecureRefused(f"{host}: token realm {realm!r} is not an http(s) URL")
         realm_host = parsed.netloc
-        if (
-            creds is not None
-            and parsed.scheme == "http"
-            and realm_host != host
-            and not (is_loopback(realm_host) and is_loopback(host))
-        ):
-            raise InsecureRefused(
-                f"{host}: refusing to send credentials to token realm {realm_host} over plain "
-                "http (another host)"
-            )
+        if creds is not None and parsed.scheme == "http":
+            same_host = parsed.hostname == urlparse(f"//{host}").hostname
+            if is_loopback(realm_host) and is_loopback(host):
+                pass  # a local registry and its local token service
+            elif not same_host:
+                raise InsecureRefused(
+                    f"{host}: refusing to send credentials to token realm {realm_host} over "
+                    "plain http (another host)"
+                )
+            elif not self._plain_http_allowed(host):
+                raise InsecureRefused(
+                    f"{host}: refusing to send credentials to token realm {realm} over plain "
+                    "http; name the registry with --insecure-registry if it has no HTTPS"
+                )
         params = {"scope": challenge.params.get("scope") or scope}
         if challenge.params.get("service"):
             params["service"] = challenge.params["service"]
@@ -453,6 +499,8 @@ class RegistryClient:
         auth: tuple[str, str] | None = None,
         data: Mapping[str, str] | None = None,
     ) -> requests.Response:
+        import requests
+
         started = time.monotonic()
         attempt = 0
         host = urlparse(url).netloc
@@ -545,6 +593,9 @@ def _short(exc: BaseException) -> str:
 
 def new_session() -> requests.Session:
     """A session with connection pooling sized for the resolution pool."""
+    import requests
+    import requests.adapters
+
     session = requests.Session()
     adapter = requests.adapters.HTTPAdapter(pool_connections=16, pool_maxsize=16, max_retries=0)
     session.mount("https://", adapter)

@@ -2,13 +2,41 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from devcon.errors import UsageError
 from devcon.reference import DOCKER_HUB
 from devcon.registry.auth import CredentialStore
 from devcon.registry.cache import ContentCache, default_cache_dir
 from devcon.registry.client import RegistryClient, new_session
+
+_HOST = re.compile(
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.?)+(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?"
+)
+
+MIRROR_HELP = (
+    "Resolve Docker Hub references through this registry, given as HOST[:PORT] without a "
+    "scheme: HTTPS, or plain HTTP when HOST is loopback or named with --insecure-registry."
+)
+
+
+def check_mirror(value: str, source: str = "registry mirror") -> str:
+    """A mirror as HOST[:PORT]; UsageError (exit 2) for a URL (`http://h:p` would otherwise
+    become `https://http://h:p`) or anything else that is not a host."""
+    text = value.strip()
+    if "://" in text:
+        scheme = text.split("://", 1)[0]
+        raise UsageError(
+            f"{source}: {value!r} has a scheme ({scheme}://); give HOST[:PORT] only. devcon "
+            "uses HTTPS, and plain HTTP only for loopback hosts and hosts named with "
+            "--insecure-registry"
+        )
+    text = text.rstrip("/")
+    if not _HOST.fullmatch(text):
+        raise UsageError(f"{source}: {value!r} is not HOST[:PORT] (for example mirror.gcr.io)")
+    return text
 
 
 @dataclass(frozen=True)
@@ -20,6 +48,10 @@ class RegistrySettings:
     use_cache: bool = True
     timeout: float = 10.0
     retries: int = 3
+
+    def __post_init__(self) -> None:
+        if self.registry_mirror is not None:
+            object.__setattr__(self, "registry_mirror", check_mirror(self.registry_mirror))
 
 
 def make_client(settings: RegistrySettings) -> RegistryClient:
