@@ -6,7 +6,7 @@ Gathered from image configs only (registry or local engine), never from layer do
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,6 +78,14 @@ def platform_of(config: dict[str, Any]) -> str:
     name = f"{config.get('os', 'unknown')}/{config.get('architecture', 'unknown')}"
     if config.get("variant"):
         name += f"/{config['variant']}"
+    return name
+
+
+def engine_platform(attrs: Mapping[str, Any]) -> str:
+    """`os/arch[/variant]` of an image as the engine's inspect data (`Os`, ...) names it."""
+    name = f"{attrs.get('Os') or 'unknown'}/{attrs.get('Architecture') or 'unknown'}"
+    if attrs.get("Variant"):
+        name += f"/{attrs['Variant']}"
     return name
 
 

@@ -12,20 +12,38 @@ from devcon.errors import EXIT_FINDINGS, EXIT_OK
 def compat(
     items: list[str] = typer.Argument(
         None,
-        help="Images (REF or docker:NAME), or files/folders whose images to check (default: .).",
+        help=(
+            "Images (REF, or docker:NAME for the local engine only), Dockerfile#STAGE, or "
+            "files/folders whose images to check (default: .)."
+        ),
         show_default=False,
     ),
     vscode: str | None = typer.Option(
         None, "--vscode", help="Target VS Code: stable, insiders or X.Y (default: config, stable)."
     ),
     platform: str | None = typer.Option(
-        None, "--platform", help="Check this platform of multi-arch images (default: linux/amd64)."
+        None,
+        "--platform",
+        help=(
+            "Check this platform, e.g. linux/arm64 (default: the local engine's copy as it is, "
+            "else linux/amd64 from the registry). An engine copy of another platform is not "
+            "used: the registry is read for this one (docker:NAME: reported unavailable)."
+        ),
     ),
     offline: bool = typer.Option(
-        False, "--offline", help="Judge from image names only (no engine or registry reads)."
+        False,
+        "--offline",
+        help=(
+            "No network: never read a registry. Images the local Docker Engine has (a unix "
+            "socket or loopback DOCKER_HOST) are still read from it; the others are judged "
+            "from their names, and marked as guesses."
+        ),
     ),
     max_download: int = typer.Option(
-        1024, "--max-download", help="MiB of layers compat may download per image."
+        1024,
+        "--max-download",
+        min=1,
+        help="MiB of layers compat may download per image; an image needing more is not read.",
     ),
     fmt: str = typer.Option("text", "--format", "-f", help="text, json, sarif or github."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the report here."),
@@ -48,8 +66,9 @@ def compat(
 ) -> None:
     """Will VS Code work in this image? Read from the real image, not the tag name."""
     from devcon.cli.options import parse_format, settings_from, write_output
-    from devcon.compat.check import CompatRequest, CompatServices
+    from devcon.compat.check import CompatRequest, CompatServices, unreadable_message
     from devcon.compat.check import compat as run_compat
+    from devcon.errors import EnvironmentProblem
     from devcon.registry.factory import RegistrySettings, make_client
     from devcon.report import OutputFormat, Report, render
     from devcon.report.compat_report import render_compat_json, render_compat_text
@@ -82,6 +101,9 @@ def compat(
         rules = [r for r in all_rules() if r.image is not None and settings.is_enabled(r)]
         text = render(output_format, Report(result.findings, len(result.reports), rules))
     write_output(text, output)
+    if result.unreadable:
+        # no verdict for an image is not a pass: the report above says what was read
+        raise EnvironmentProblem(unreadable_message(result))
     failed = any(f.severity >= settings.fail_on for f in result.findings)
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 

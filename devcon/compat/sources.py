@@ -11,13 +11,17 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import ipaddress
+import os
 import posixpath
 import tarfile
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from devcon.compat.facts import ARCH_NAMES, ImageInfo, Lookup, answered, gather, wanted_content
 from devcon.engine import Engine, EngineError
+from devcon.errors import InputError
 from devcon.imagefs import MergedFS
 from devcon.reference import Reference
 from devcon.registry.client import RegistryClient, platform_matches
@@ -33,6 +37,32 @@ class PlatformUnavailable(Exception):
         super().__init__(platform)
         self.platform = platform
         self.available = available
+
+
+class DownloadCapExceeded(RegistryError):
+    """Reading an image's layers would download more than --max-download allows."""
+
+
+def mib(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MiB"
+
+
+def engine_is_local() -> bool:
+    """Whether the Docker Engine (DOCKER_HOST, else the default socket) is reached without
+    the network: a unix socket, a named pipe, or a loopback address."""
+    host = os.environ.get("DOCKER_HOST", "")
+    if not host or host.startswith(("unix://", "npipe://")):
+        return True
+    try:
+        name = urlsplit(host if "://" in host else f"tcp://{host}").hostname
+    except ValueError:
+        return False
+    if name == "localhost":
+        return True
+    try:
+        return name is not None and ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 class _HashingReader(io.RawIOBase):
@@ -57,9 +87,9 @@ class _HashingReader(io.RawIOBase):
         self.count += len(chunk)
         self.budget[0] -= len(chunk)
         if self.budget[0] < 0:
-            raise RegistryError(
-                f"{self.label}: reading layers went over the download cap; "
-                "raise it with --max-download"
+            raise DownloadCapExceeded(
+                f"{self.label}: layer {self.digest} went over the download cap; "
+                "raise it with --max-download (MiB)"
             )
         buffer[: len(chunk)] = chunk
         return len(chunk)
@@ -112,6 +142,14 @@ def from_registry(
         media_type = str(layer.get("mediaType", ""))
         if "zstd" in media_type:
             raise RegistryError(f"{label}: zstd-compressed layers are not supported yet")
+        size = layer.get("size")
+        if isinstance(size, int) and size > budget[0]:
+            # refused before a byte of it is fetched
+            raise DownloadCapExceeded(
+                f"{label}: the files compat needs were not in the {read} layer(s) read, and the "
+                f"next one ({digest}, {mib(size)}) is over what is left of the download cap "
+                f"({mib(budget[0])} of {mib(max_download)}); raise it with --max-download (MiB)"
+            )
         response = client.open_blob(ref, digest)
         try:
             reader = _HashingReader(response.raw, digest, budget, label)
@@ -182,16 +220,25 @@ class _EngineFS:
         return [f"{folder}/{n}" for n in names if predicate(n) and self.exists(f"{folder}/{n}")]
 
 
-def from_engine(engine: Engine, name: str, label: str) -> ImageInfo:
+def engine_image(engine: Engine, name: str) -> Any | None:
+    """The engine's image `name`, or None when the engine lacks it or cannot be reached."""
+    try:
+        return engine.image(name)
+    except (InputError, EngineError):
+        return None
+
+
+def from_engine(engine: Engine, image: Any, label: str) -> ImageInfo:
+    """Facts of an engine image (from `Engine.image`), read from a container created from it
+    and never started."""
     import docker.errors
 
-    image = engine.image(name)
     arch = ARCH_NAMES.get(str(image.attrs.get("Architecture", "")), None)
     try:
         container = engine.client.containers.create(image.id, command=["/devcon-never-runs"])
     except docker.errors.APIError as exc:
         raise EngineError(
-            f"cannot create a container from {name}: {exc.explanation or exc}"
+            f"cannot create a container from {label}: {exc.explanation or exc}"
         ) from None
     try:
         fs = _EngineFS(container)

@@ -18,6 +18,8 @@ def facts_line(report: ImageReport) -> str:
     if info is None:
         if report.unavailable_platform:
             return f"no image for {report.unavailable_platform}"
+        if report.unreadable is not None:
+            return "could not be read: no verdict"
         return "facts unknown"
     distro = f"{info.distro_id or '?'} {info.distro_version or ''}".strip()
     libc = f"{info.libc or 'no libc found'} {info.libc_version or ''}".strip()
@@ -84,6 +86,7 @@ def render_compat_json(result: CompatResult) -> str:
                 "facts": facts,
                 "notes": list(report.notes) + (list(info.notes) if info else []),
                 "unavailable_platform": report.unavailable_platform,
+                "unreadable": report.unreadable,
                 "findings": [
                     _finding(f)
                     for f in result.findings

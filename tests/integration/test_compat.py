@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import socket
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +14,14 @@ import pytest
 
 from devcon.cli.app import main
 from tests.harness.engine import DockerEngine
-from tests.harness.oci import get_manifest
+from tests.harness.oci import (
+    copy_blob,
+    copy_image,
+    get_manifest,
+    push_index,
+    put_manifest,
+    upload_blob,
+)
 from tests.harness.registry import Registry
 from tests.harness.rootfs import (
     File,
@@ -138,16 +147,75 @@ def zoo(docker_engine: DockerEngine, registry: Registry) -> Zoo:
             "devcon-test/compat-toplayer:1", registry.ref("devcon-test/compat-toplayer:1")
         )
         names["toplayer"] = "devcon-test/compat-toplayer:1"
+        # the answers lie below a ~3 MiB layer that holds none of them
+        docker_engine.build(
+            "FROM devcon-test/compat-hostglibc:1\nRUN head -c 3000000 /dev/urandom > /big.bin\n",
+            "devcon-test/compat-bigtop:1",
+        )
+        docker_engine.push(
+            "devcon-test/compat-bigtop:1", registry.ref("devcon-test/compat-bigtop:1")
+        )
+        names["bigtop"] = "devcon-test/compat-bigtop:1"
+        names["multi"] = _push_multi(registry, docker_engine)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return Zoo(registry, names)
+
+
+def _push_multi(registry: Registry, docker_engine: DockerEngine) -> str:
+    """An index with linux/amd64 (the host-glibc Debian image) and linux/arm64 (the Alpine
+    image's layers under an arm64 config); the local engine has only the amd64 one under
+    the same name."""
+    url, multi = registry.url, "devcon-test/compat-multi"
+    amd64 = copy_image(url, url, "devcon-test/compat-hostglibc", "1", multi, "amd64")
+    _, media_type, body = get_manifest(url, "devcon-test/compat-alpine", "1")
+    manifest = json.loads(body)
+    for layer in manifest["layers"]:
+        copy_blob(url, url, "devcon-test/compat-alpine", multi, layer["digest"], None)
+    import requests
+
+    config = requests.get(
+        f"{url}/v2/devcon-test/compat-alpine/blobs/{manifest['config']['digest']}", timeout=10
+    ).json()
+    config["architecture"] = "arm64"
+    config_bytes = json.dumps(config).encode()
+    manifest["config"] = {
+        **manifest["config"],
+        "digest": upload_blob(url, multi, config_bytes),
+        "size": len(config_bytes),
+    }
+    arm_body = json.dumps(manifest).encode()
+    arm64 = put_manifest(url, multi, "arm64", arm_body, media_type)
+    amd_media, amd_body = get_manifest(url, multi, "amd64")[1:]
+    push_index(
+        url,
+        multi,
+        "1",
+        [
+            ("linux/amd64", amd64, amd_media, len(amd_body)),
+            ("linux/arm64", arm64, media_type, len(arm_body)),
+        ],
+    )
+    docker_engine.docker("tag", "devcon-test/compat-hostglibc:1", registry.ref(f"{multi}:1"))
+    return f"{multi}:1"
+
+
+# "glibc 2.36": the version the host's own libc.so.6 (copied into an image) must show
+HOST_GLIBC_VERSION = (os.confstr("CS_GNU_LIBC_VERSION") or "none ?").split()[1]
 
 
 EXPECTED = {
     # short name: (rules expected with --vscode stable, facts checks)
     "alpine": ({"musl-too-old", "eol-distro"}, {"libc": "musl", "distro_id": "alpine"}),
     "centos7": ({"glibc-too-old", "eol-distro"}, {"libc": "glibc", "libc_version": "2.17"}),
-    "hostglibc": (set(), {"libc": "glibc", "distro_version": "12"}),
+    "hostglibc": (
+        set(),
+        {
+            "libc": "glibc",
+            "distro_version": "12",
+            "libc_version": HOST_GLIBC_VERSION,
+        },
+    ),
     "nosh": ({"no-shell"}, {"shell": False, "tar": True}),
     "notar": ({"missing-tar"}, {"shell": True, "tar": False}),
     # debian 9 (end of life) lies below a whiteout: only its old glibc shows
@@ -156,8 +224,17 @@ EXPECTED = {
 
 
 def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, object]]:
+    code, payload, _ = _run_err(args, capsys)
+    return code, payload
+
+
+def _run_err(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> tuple[int, dict[str, object], str]:
+    """(exit code, the JSON report, stderr)."""
     code = main(["compat", "--format", "json", *args])
-    return code, json.loads(capsys.readouterr().out)
+    out, err = capsys.readouterr()
+    return code, json.loads(out), err
 
 
 @pytest.mark.parametrize("short", sorted(EXPECTED))
@@ -190,36 +267,46 @@ def test_from_the_engine(
 ) -> None:
     monkeypatch.setenv("DOCKER_HOST", docker_engine.host)
     rules, facts = EXPECTED[short]
-    _, payload = _run([f"docker:{zoo.names[short]}"], capsys)
+    code, payload = _run([f"docker:{zoo.names[short]}"], capsys)
     image = payload["images"][0]  # type: ignore[index]
     assert image["source"] == "engine"
     for key, value in facts.items():
         assert image["facts"][key] == value, (key, image["facts"])
     assert {f["rule"] for f in image["findings"]} == rules
+    assert code == (1 if rules - {"alpine-preview"} else 0)
 
 
+@pytest.mark.parametrize("source", ["engine", "registry"])
 def test_vscode_version_changes_the_alpine_verdict(
     zoo: Zoo,
+    source: str,
     capsys: pytest.CaptureFixture[str],
     docker_engine: DockerEngine,
     monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
-    monkeypatch.setenv("DOCKER_HOST", docker_engine.host)
-    image = f"docker:{zoo.names['alpine']}"
-    _, old = _run(["--vscode", "1.37", image], capsys)
-    _, new = _run(["--vscode", "stable", image], capsys)
-    old_rules = {f["rule"] for f in old["findings"]}  # type: ignore[union-attr]
-    new_rules = {f["rule"] for f in new["findings"]}  # type: ignore[union-attr]
-    assert "alpine-needs-insiders" in old_rules and "alpine-preview" not in old_rules
+    if source == "engine":
+        monkeypatch.setenv("DOCKER_HOST", docker_engine.host)
+        name = {short: f"docker:{tag}" for short, tag in zoo.names.items()}
+    else:
+        monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+        name = {short: zoo.remote(short) for short in zoo.names}
+
+    def rules(vscode: str, image: str) -> set[str]:
+        _, payload = _run(["--vscode", vscode, image], capsys)
+        assert payload["images"][0]["source"] == source  # type: ignore[index]
+        return {f["rule"] for f in payload["findings"]}  # type: ignore[union-attr]
+
+    old = rules("1.37", name["alpine"])
+    assert "alpine-needs-insiders" in old and "alpine-preview" not in old
     # today Alpine 3.12 is no longer "insiders only" but too old (musl 1.1.24 < 1.2.3)
-    assert "musl-too-old" in new_rules and "alpine-needs-insiders" not in new_rules
-    current = f"docker:{zoo.names['toplayer']}"  # Alpine 3.20, musl 1.2.5
-    _, old_current = _run(["--vscode", "1.37", current], capsys)
-    _, new_current = _run(["--vscode", "stable", current], capsys)
-    assert {f["rule"] for f in old_current["findings"]} == {"alpine-needs-insiders", "eol-distro"}  # type: ignore[union-attr]
-    assert {f["rule"] for f in new_current["findings"]} == {"alpine-preview", "eol-distro"}  # type: ignore[union-attr]
-    _, insiders = _run(["--vscode", "insiders", image], capsys)
-    assert "alpine-needs-insiders" not in {f["rule"] for f in insiders["findings"]}  # type: ignore[union-attr]
+    new = rules("stable", name["alpine"])
+    assert "musl-too-old" in new and "alpine-needs-insiders" not in new
+    # Alpine 3.20, musl 1.2.5
+    assert rules("1.37", name["toplayer"]) == {"alpine-needs-insiders", "eol-distro"}
+    assert rules("stable", name["toplayer"]) == {"alpine-preview", "eol-distro"}
+    assert "alpine-needs-insiders" not in rules("insiders", name["alpine"])
 
 
 def test_registry_reads_only_the_layers_it_needs(
@@ -250,6 +337,90 @@ def test_platform_unavailable(
     code, payload = _run(["--platform", "linux/arm64", zoo.remote("hostglibc")], capsys)
     assert code == 1
     assert [f["rule"] for f in payload["findings"]] == ["platform-unavailable"]  # type: ignore[index]
+
+
+def test_platform_unavailable_in_an_index(
+    zoo: Zoo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    mark = zoo.reg.mark()
+    code, payload = _run(["--platform", "linux/s390x", zoo.remote("multi")], capsys)
+    findings = payload["findings"]  # type: ignore[index]
+    assert [f["rule"] for f in findings] == ["platform-unavailable"]
+    # the attestation-like unknown/unknown entry is not a platform
+    assert "(it has: linux/amd64, linux/arm64)" in findings[0]["message"]
+    assert payload["images"][0]["unavailable_platform"] == "linux/s390x"  # type: ignore[index]
+    assert code == 1
+    assert zoo.reg.blob_fetches(mark) == []  # judged from the index alone
+    # the index's other platform is read when asked for
+    code, payload = _run(["--platform", "linux/arm64", zoo.remote("multi")], capsys)
+    image = payload["images"][0]  # type: ignore[index]
+    assert image["facts"]["distro_id"] == "alpine" and image["facts"]["architecture"] == "aarch64"
+    assert "musl-too-old" in {f["rule"] for f in image["findings"]} and code == 1
+
+
+def test_download_cap(
+    zoo: Zoo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    repo = zoo.names["bigtop"].split(":")[0]
+    manifest = json.loads(get_manifest(zoo.reg.url, repo, "1")[2])
+    big = manifest["layers"][-1]
+    assert big["size"] > 2 * 1024 * 1024
+    mark = zoo.reg.mark()
+    code, payload, err = _run_err(["--max-download", "1", zoo.remote("bigtop")], capsys)
+    image = payload["images"][0]  # type: ignore[index]
+    notes = " ".join(image["notes"])
+    assert "download cap" in notes and "--max-download" in notes and big["digest"] in notes
+    assert image["facts"] is None and image["unreadable"]
+    # the name says nothing, so there is no verdict: an environment error, not a pass
+    assert code == 3
+    assert "no verdict for " + zoo.remote("bigtop") in err and "download cap" in err
+    assert big["digest"] not in zoo.reg.blob_fetches(mark), "refused before downloading it"
+    code, payload = _run(["--max-download", "16", zoo.remote("bigtop")], capsys)
+    image = payload["images"][0]  # type: ignore[index]
+    assert image["layers_read"] == 2 and image["facts"]["distro_version"] == "12"
+    assert code == 0
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+def test_unreachable_registry_is_no_verdict(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    host = f"127.0.0.1:{_closed_port()}"
+    silent, other = f"{host}/myorg/base:3", f"{host}/myorg/tools:1"
+    code = main(["compat", "--timeout", "1", silent, other])
+    out, err = capsys.readouterr()
+    assert code == 3
+    assert f"no verdict for {silent}: it could not be read ({host}: unreachable" in err
+    # the registry is not asked again for the second image
+    assert f"no verdict for {other}: it could not be read ({host} did not answer" in err
+    assert "Traceback" not in err and "could not be read: no verdict" in out
+
+
+def test_unreachable_registry_guess_from_the_name(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    image = f"127.0.0.1:{_closed_port()}/myorg/python:3.12-alpine3.15"
+    code, payload = _run(["--timeout", "1", image], capsys)
+    report = payload["images"][0]  # type: ignore[index]
+    assert report["guessed"] is True and report["unreadable"] is None
+    notes = " ".join(report["notes"])
+    assert "could not be read" in notes and "a guess" in notes
+    assert "musl-too-old" in {f["rule"] for f in report["findings"]}
+    assert code == 1
 
 
 def test_offline_guess_from_the_name(
@@ -346,3 +517,79 @@ def test_compose_attached_built_service_is_judged_by_its_dockerfile(
     ]
     assert {f["rule"] for f in images[0]["findings"]} == {"glibc-too-old", "eol-distro"}
     assert code == 1
+
+
+def test_dockerfile_stage_form(
+    zoo: Zoo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(
+        f"FROM {zoo.remote('alpine')} AS prod\nFROM {zoo.remote('hostglibc')} AS dev\n"
+    )
+    code, payload = _run([f"{dockerfile}#prod"], capsys)  # as `devcon parity` takes it
+    images = payload["images"]  # type: ignore[index]
+    assert [(i["image"], i["path"], i["line"], i["column"]) for i in images] == [
+        (zoo.remote("alpine"), str(dockerfile), 1, 6)
+    ]
+    assert "musl-too-old" in {f["rule"] for f in images[0]["findings"]} and code == 1
+    code, payload = _run([str(dockerfile)], capsys)  # the last stage is what is built
+    assert [i["image"] for i in payload["images"]] == [zoo.remote("hostglibc")]  # type: ignore[index]
+    assert code == 0
+    assert main(["compat", f"{dockerfile}#nope"]) == 2
+    assert "no stage 'nope' (stages: prod, dev)" in capsys.readouterr().err
+
+
+def test_offline_reads_the_local_engine_never_the_registry(
+    zoo: Zoo,
+    docker_engine: DockerEngine,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("DOCKER_HOST", docker_engine.host)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    local = zoo.remote("nosh")  # the engine has it under this name (it pushed it)
+    guessable = f"{zoo.reg.host}/library/centos:7"
+    unknown = f"{zoo.reg.host}/devcon-test/compat-unknown:1"
+    mark = zoo.reg.mark()
+    code, payload = _run(["--offline", local, guessable, unknown], capsys)
+    images = payload["images"]  # type: ignore[index]
+    assert images[0]["source"] == "engine" and images[0]["guessed"] is False
+    assert {f["rule"] for f in images[0]["findings"]} == {"no-shell"}
+    assert images[1]["guessed"] is True
+    assert "glibc-too-old" in {f["rule"] for f in images[1]["findings"]}
+    assert images[2]["facts"] is None and images[2]["unreadable"] is None
+    assert code == 1  # --offline accepts "no verdict": no exit 3
+    assert zoo.reg.access_log(mark) == [], "--offline reached the registry"
+
+
+def test_platform_other_than_the_engine_copy(
+    zoo: Zoo,
+    docker_engine: DockerEngine,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("DOCKER_HOST", docker_engine.host)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    ref = zoo.remote("multi")  # index: amd64 Debian, arm64 Alpine; the engine has amd64
+    for args in ([ref], ["--platform", "linux/amd64", ref]):
+        code, payload = _run(args, capsys)
+        image = payload["images"][0]  # type: ignore[index]
+        assert image["source"] == "engine" and image["facts"]["distro_id"] == "debian"
+        assert code == 0
+    code, payload = _run(["--platform", "linux/arm64", ref], capsys)
+    image = payload["images"][0]  # type: ignore[index]
+    assert image["source"] == "registry" and image["facts"]["distro_id"] == "alpine"
+    assert "the local engine's copy is linux/amd64, not linux/arm64: read from the registry" in (
+        " ".join(image["notes"])
+    )
+    assert "musl-too-old" in {f["rule"] for f in image["findings"]} and code == 1
+    # docker:NAME reads only the engine, which has no linux/arm64 image
+    code, payload = _run(["--platform", "linux/arm64", f"docker:{ref}"], capsys)
+    image = payload["images"][0]  # type: ignore[index]
+    assert [f["rule"] for f in image["findings"]] == ["platform-unavailable"]
+    assert "(it has: linux/amd64)" in image["findings"][0]["message"]
+    assert "reads only the engine" in " ".join(image["notes"]) and code == 1
