@@ -2,12 +2,90 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from devcon.errors import EXIT_OK, EnvironmentProblem, UsageError
+
+if TYPE_CHECKING:
+    from devcon.scaffold import InitResult
+
+#: answers `pick_template` accepts before it gives up (exit 2)
+PROMPT_ATTEMPTS = 3
+
+
+def is_interactive() -> bool:
+    """Prompts only with a person at a terminal: stdin and stdout are TTYs and `CI` is unset
+    (or "false"/"0"/"no", which some CI systems and users set to mean "not CI")."""
+    ci = os.environ.get("CI", "").strip().lower()
+    if ci not in ("", "0", "false", "no"):
+        return False
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):  # a closed or replaced stream
+        return False
+
+
+def _ask(text: str) -> str:
+    answer: str = typer.prompt(text, default="1")
+    return answer
+
+
+def pick_template(
+    candidates: Sequence[tuple[str, str, int]],
+    known: Sequence[str],
+    ask: Callable[[str], str],
+    say: Callable[[str], None],
+    attempts: int = PROMPT_ATTEMPTS,
+) -> str:
+    """Ask which template to use: a number from the list or a template name; a bad answer is
+    explained and asked again, at most `attempts` times (then exit 2)."""
+    say("Several templates fit this repository:")
+    for index, (template_id, why, _) in enumerate(candidates, 1):
+        say(f"  {index}. {template_id} ({why})")
+    others = [t for t in known if t not in {c[0] for c in candidates}]
+    if others:
+        say(f"  (or type a template name: {', '.join(others)})")
+    count = len(candidates)
+    for _ in range(attempts):
+        answer = ask("Template").strip()
+        if answer.isdigit():
+            if 1 <= int(answer) <= count:
+                return candidates[int(answer) - 1][0]
+            say(f"{answer} is not in the list: answer 1-{count} or a template name")
+        elif answer in known:
+            return answer
+        else:
+            say(f"{answer!r} is not a template: answer 1-{count} or one of {', '.join(known)}")
+    raise UsageError(
+        f"no template chosen after {attempts} answers: run again with --template "
+        f"({', '.join(known)})"
+    )
+
+
+def _report_choice(result: InitResult, interactive: bool) -> None:
+    detected = dict(result.detected)
+    why = detected.get(result.template.id)
+    line = f"template: {result.template.id}"
+    if result.chosen_by in ("detected", "choice") and why:
+        line += f" (detected: {why})"
+    elif result.chosen_by == "default":
+        line += " (no stack detected)"
+    if result.variant.id != "default":
+        line += f", {result.variant.description}"
+    typer.echo(line)
+    if result.chosen_by == "detected" and len(result.detected) > 1 and not interactive:
+        others = ", ".join(f"{t} ({w})" for t, w in result.detected[1:])
+        typer.echo(
+            f"also detected: {others}; not asking (no terminal, or CI is set): using "
+            f"{result.template.id}; choose another with --template"
+        )
+    typer.echo(f"base: {result.image}")
 
 
 def _template_options(args: list[str]) -> dict[str, str]:
@@ -74,7 +152,7 @@ def init(
     from devcon.reference import parse_reference
     from devcon.registry.errors import RegistryError
     from devcon.registry.factory import RegistrySettings, make_client
-    from devcon.scaffold import InitRequest, plan_and_write
+    from devcon.scaffold import InitRequest, load_templates, plan_and_write
 
     options = _template_options(list(ctx.args))
     settings = settings_from(None, False, None, None, None)
@@ -95,16 +173,6 @@ def init(
                 "tag-only references and is not reproducible until `devcon pin` runs."
             ) from None
 
-    def choose(candidates: list[tuple[str, str, int]]) -> str:
-        if len(candidates) == 1 or not sys.stdin.isatty():
-            return candidates[0][0]
-        for index, (template_id, why, _) in enumerate(candidates, 1):
-            typer.echo(f"  {index}. {template_id} ({why})")
-        picked = typer.prompt("Template", default="1")
-        if picked.isdigit() and 1 <= int(picked) <= len(candidates):
-            return candidates[int(picked) - 1][0]
-        return picked
-
     request = InitRequest(
         root=path,
         template=template,
@@ -116,13 +184,15 @@ def init(
         dockerfile_at_root=dockerfile_at_root,
         name=name,
     )
-    result = plan_and_write(request, resolve, choose)
-    why = dict(result.detected).get(result.template.id)
-    typer.echo(
-        f"template: {result.template.id}"
-        + (f" (detected: {why})" if why else "")
-        + f"\nbase: {result.image}"
-    )
+    interactive = is_interactive()
+    known = sorted(load_templates())
+
+    def choose(candidates: list[tuple[str, str, int]]) -> str:
+        return pick_template(candidates, known, _ask, typer.echo)
+
+    # without a person at a terminal, the best detected template is used (and init says so)
+    result = plan_and_write(request, resolve, choose if interactive else None)
+    _report_choice(result, interactive)
     if dry_run:
         for planned in result.files:
             typer.echo(f"\n--- {planned.path} ---\n{planned.content}", nl=False)
@@ -135,11 +205,13 @@ def init(
             typer.echo(f"kept the old file as {backup}")
         for created in result.created_manifests:
             typer.echo(f"created {created} (add your dependencies there, pinned)")
-        if all(f.path.name != ".dockerignore" for f in result.files):
+        if result.kept_dockerignore:
             typer.echo(
                 "kept your existing .dockerignore (check that it excludes .git, .env and "
                 "credentials)"
             )
+    for note in result.notes:
+        typer.echo(f"note: {note}")
     if not result.pinned:
         typer.echo(
             "WARNING: the base is not pinned (--no-pin): run `devcon pin` before relying on "

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,23 +18,42 @@ from devcon.scaffold import load_templates
 from tests.harness.engine import DockerEngine
 from tests.harness.oci import copy_image
 from tests.harness.registry import Registry
-from tests.harness.rootfs import File, make_rootfs_tar
+from tests.harness.rootfs import DEFAULT_GROUP, DEFAULT_PASSWD, Dir, File, make_rootfs_tar
 
 pytestmark = [pytest.mark.engine, pytest.mark.registry]
 
 TEMPLATES = sorted(load_templates())
 
-# the few tools the templates' RUN lines call, as stand-ins in a busybox rootfs
-USERADD = """#!/bin/sh
-# useradd stand-in: records the user (uid from --uid, name = last argument)
-uid=1000
-while [ $# -gt 1 ]; do
-  case "$1" in --uid) uid="$2"; shift 2;; *) shift;; esac
-done
-echo "$1:x:$uid:$uid::/home/$1:/bin/sh" >> /etc/passwd
-mkdir -p "/home/$1"
-"""
+# The templates' RUN lines need a few tools. The user tools are the host's real shadow
+# utilities (useradd, usermod, groupmod, with their libraries), so the user creation of every
+# template runs for real; the package managers are stand-ins that record their arguments.
+SHADOW_TOOLS = ("/usr/sbin/useradd", "/usr/sbin/usermod", "/usr/sbin/groupmod")
 RECORDER = '#!/bin/sh\necho "$0 $*" >> /tmp/tools.log\n'
+
+
+def _host_binaries(paths: tuple[str, ...]) -> dict[str, File]:
+    """The binaries and the shared libraries they load (from ldd), as rootfs entries."""
+    files: dict[str, File] = {}
+    for binary in paths:
+        files[binary.lstrip("/")] = File(Path(binary).read_bytes(), mode=0o755)
+        out = subprocess.run(["ldd", binary], check=True, capture_output=True, text=True).stdout
+        for lib in re.findall(r"(/\S+\.so[.\d]*)", out):
+            files[lib.lstrip("/")] = File(Path(lib).resolve().read_bytes(), mode=0o755)
+    for config in ("/etc/login.defs", "/etc/default/useradd"):
+        if Path(config).is_file():
+            files[config.lstrip("/")] = File(Path(config).read_text())
+    return files
+
+
+def _tools() -> dict[str, File]:
+    return {
+        **_host_binaries(SHADOW_TOOLS),
+        **{
+            f"usr/local/bin/{t}": File(RECORDER, mode=0o755)
+            for t in ("pip", "conda", "R", "python", "uv")
+        },
+    }
+
 
 MANIFESTS = {
     "requirements.txt": "numpy==2.1.3\npandas==2.2.3\n",
@@ -46,14 +68,9 @@ MANIFESTS = {
 def init_base(docker_engine: DockerEngine, registry: Registry) -> str:
     work = Path(tempfile.mkdtemp(prefix="dc-init-", dir="/tmp"))
     try:
-        tools = {
-            "usr/sbin/useradd": File(USERADD, mode=0o755),
-            **{
-                f"usr/local/bin/{t}": File(RECORDER, mode=0o755)
-                for t in ("pip", "conda", "R", "python")
-            },
-        }
-        tarball = make_rootfs_tar(work / "init.tar", extra_files=tools)
+        # the harness rootfs has a uid-1000 `vscode` user, as devcontainers/base does: the r
+        # template (user rstudio) must rename it, not fail to add a second uid 1000
+        tarball = make_rootfs_tar(work / "init.tar", extra_files=_tools())
         docker_engine.import_rootfs(tarball, "devcon-test/init-base:1")
         ref = registry.ref("devcon-test/init-base:1")
         docker_engine.push("devcon-test/init-base:1", ref)
@@ -122,6 +139,155 @@ def test_template_output_passes_devcon_and_builds(
         )
     monkeypatch.setenv("DOCKER_HOST", docker_engine.host)
     assert main(["parity", f"docker:{dev_tag}", f"docker:{prod_tag}"]) == 0
+    assert "same-base" in capsys.readouterr().out
+    if template != "jupyter":  # jupyter's user (jovyan) comes with the real base image
+        _assert_runs_as_remote_user(docker_engine, dev_tag, config)
+
+
+def _remote_user(config: Path) -> str:
+    text = "\n".join(
+        line for line in config.read_text().splitlines() if not line.strip().startswith("//")
+    )
+    user = json.loads(text)["remoteUser"]
+    assert isinstance(user, str)
+    return user
+
+
+def _assert_runs_as_remote_user(docker_engine: DockerEngine, tag: str, config: Path) -> None:
+    """The dev image's user is devcontainer.json's remoteUser, uid 1000, with its own home."""
+    user = _remote_user(config)
+    out = docker_engine.docker(
+        "run", "--rm", tag, "sh", "-c", 'id -un; id -u; stat -c %u "$HOME"; echo "$HOME"'
+    ).split()
+    assert out == [user, "1000", "1000", f"/home/{user}"]
+
+
+def _build(
+    docker_engine: DockerEngine, dockerfile: Path, repo: Path, target: str, tag: str
+) -> None:
+    docker_engine.docker(
+        "build",
+        "--network",
+        "host",
+        "-f",
+        str(dockerfile),
+        "--target",
+        target,
+        "-t",
+        tag,
+        str(repo),
+        env={"DOCKER_BUILDKIT": "0"},
+    )
+
+
+@pytest.fixture(scope="module")
+def ubuntu_like_base(docker_engine: DockerEngine, registry: Registry) -> str:
+    """A base whose uid-1000 user is `ubuntu` (as in ubuntu:24.04), not the template's user."""
+    work = Path(tempfile.mkdtemp(prefix="dc-init-", dir="/tmp"))
+    try:
+        passwd = DEFAULT_PASSWD.replace(
+            "vscode:x:1000:1000:vscode:/home/vscode", "ubuntu:x:1000:1000:Ubuntu:/home/ubuntu"
+        )
+        files = {
+            **_tools(),
+            "etc/passwd": File(passwd),
+            "etc/group": File(DEFAULT_GROUP.replace("vscode:x:1000:", "ubuntu:x:1000:")),
+            "etc/shadow": File(
+                "root:*:19000:0:99999:7:::\nubuntu:*:19000:0:99999:7:::\n", mode=0o640
+            ),
+            "home/ubuntu": Dir(uid=1000, gid=1000),
+        }
+        tarball = make_rootfs_tar(work / "ubuntu.tar", extra_files=files, omit=["home/vscode"])
+        docker_engine.import_rootfs(tarball, "devcon-test/init-ubuntu:1")
+        ref = registry.ref("devcon-test/init-ubuntu:1")
+        docker_engine.push("devcon-test/init-ubuntu:1", ref)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return ref
+
+
+@pytest.mark.parametrize("template", ["python", "conda", "r", "cuda", "minimal"])
+def test_dev_user_reuses_an_existing_uid_1000_user(
+    template: str,
+    ubuntu_like_base: str,
+    tmp_path: Path,
+    docker_engine: DockerEngine,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    repo = _repo(tmp_path / "repo", template)
+    assert main(["init", str(repo), "--template", template, "--image", ubuntu_like_base]) == 0
+    capsys.readouterr()
+    dockerfile = repo / ".devcontainer" / "Dockerfile"
+    tag = f"devcon-test/init-ubuntu-{template}:dev"
+    _build(docker_engine, dockerfile, repo, "dev", tag)
+    _assert_runs_as_remote_user(docker_engine, tag, repo / ".devcontainer" / "devcontainer.json")
+    _build(docker_engine, dockerfile, repo, "prod", f"devcon-test/init-ubuntu-{template}:prod")
+
+
+PYPROJECT = """[build-system]
+requires = ["setuptools>=68"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "demo-app"
+version = "0.1.0"
+dependencies = ["numpy==2.1.3", "pandas==2.2.3"]
+"""
+
+
+@pytest.mark.parametrize("lock", [False, True], ids=["pyproject", "pyproject+uv.lock"])
+@pytest.mark.parametrize("template", ["python", "cuda"])
+def test_pyproject_repository_installs_dependencies_before_the_code(
+    template: str,
+    lock: bool,
+    init_base: str,
+    tmp_path: Path,
+    docker_engine: DockerEngine,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    repo = tmp_path / "repo"
+    (repo / "src" / "demo_app").mkdir(parents=True)  # a src layout
+    (repo / "src" / "demo_app" / "__main__.py").write_text("print('hello')\n")
+    (repo / "pyproject.toml").write_text(
+        PYPROJECT.replace('"numpy==2.1.3"', '"torch==2.4.1", "numpy==2.1.3"')
+        if template == "cuda"
+        else PYPROJECT
+    )
+    if lock:
+        (repo / "uv.lock").write_text('version = 1\nrequires-python = ">=3.11"\n')
+    assert main(["init", str(repo), "--image", init_base]) == 0
+    out = capsys.readouterr().out
+    assert f"template: {template} (detected: " in out
+    assert not (repo / "requirements.txt").exists()
+    config = repo / ".devcontainer" / "devcontainer.json"
+    dockerfile = repo / ".devcontainer" / "Dockerfile"
+    text = dockerfile.read_text()
+    assert "COPY pyproject.toml uv.lock ./" in text if lock else "COPY pyproject.toml ./" in text
+    assert "requirements.txt ./" not in text
+
+    assert main(["validate", "--profile", "dev", str(config), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["findings"] == []
+    assert main(["validate", "--profile", "prod", str(dockerfile), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["findings"] == []
+    assert main(["pin", "--check", str(repo)]) == 0
+    assert main(["parity", f"{dockerfile}#dev", f"{dockerfile}#prod"]) == 0
+    assert "same-base" in capsys.readouterr().out
+
+    name = f"devcon-test/init-{template}-{'uv' if lock else 'pyproject'}"
+    _build(docker_engine, dockerfile, repo, "dev", f"{name}:dev")
+    _build(docker_engine, dockerfile, repo, "prod", f"{name}:prod")
+    # what ran, in order, in the prod image: the dependencies first, then the project itself
+    log = docker_engine.docker("run", "--rm", f"{name}:prod", "cat", "/tmp/tools.log")
+    steps = [line.split(" ", 1)[0].rsplit("/", 1)[-1] for line in log.splitlines()]
+    expected = ["python", "pip", "pip"] if not lock else ["pip", "uv", "pip", "pip", "pip"]
+    assert steps == expected, log
+    assert log.splitlines()[-1].endswith("install --no-cache-dir --no-deps .")
+    monkeypatch.setenv("DOCKER_HOST", docker_engine.host)
+    assert main(["parity", f"docker:{name}:dev", f"docker:{name}:prod"]) == 0
     assert "same-base" in capsys.readouterr().out
 
 
@@ -203,7 +369,65 @@ def test_never_destroys_work(
     )
 
 
+def _generated_files(repo: Path) -> list[Path]:
+    return [
+        repo / ".devcontainer" / "devcontainer.json",
+        repo / ".devcontainer" / "Dockerfile",
+        repo / "Dockerfile",
+        repo / ".dockerignore",
+        repo / "requirements.txt",
+    ]
+
+
+def _failing_rename(repo: Path, fail_at: int) -> Callable[[str, str], None]:
+    """os.replace that fails on the `fail_at`-th rename into the repository (devcon's
+    registry cache, outside the repository, renames freely)."""
+    real_replace = os.replace
+    calls = {"n": 0}
+
+    def replace(src: str, dst: str) -> None:
+        if Path(dst).resolve().is_relative_to(repo.resolve()):
+            calls["n"] += 1
+            if calls["n"] == fail_at:
+                raise OSError(28, "No space left on device", dst)
+        real_replace(src, dst)
+
+    return replace
+
+
+# init renames devcontainer.json, the Dockerfile, .dockerignore, then requirements.txt: failing
+# on the 2nd leaves one file renamed inside the new .devcontainer/, failing on the 4th leaves
+# .dockerignore (at the root) renamed too
+@pytest.mark.parametrize("fail_at", [2, 4])
+@pytest.mark.parametrize("at_root", [False, True], ids=["devcontainer", "dockerfile-at-root"])
 def test_interrupted_write_leaves_no_half_written_file(
+    fail_at: int,
+    at_root: bool,
+    init_base: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "setup.py").write_text("")  # python, requirements variant: requirements.txt is made
+    (repo / "app").mkdir()
+    before = {p: p.read_bytes() if p.is_file() else None for p in repo.rglob("*")}
+    monkeypatch.setattr("devcon.rewrite.os.replace", _failing_rename(repo, fail_at))
+    args = ["init", str(repo), "--image", init_base] + (["--dockerfile-at-root"] if at_root else [])
+    assert main(args) == 2
+    assert "No space left" in capsys.readouterr().err
+    # nothing init would write is there, not even empty; no temporary file; no .devcontainer/
+    assert [p for p in _generated_files(repo) if p.exists()] == []
+    assert [p for p in repo.rglob("*") if p.name.endswith((".devcon", ".tmp", ".bak"))] == []
+    assert not (repo / ".devcontainer").exists()
+    assert {p: p.read_bytes() if p.is_file() else None for p in repo.rglob("*")} == before
+
+
+@pytest.mark.parametrize("fail_at", [1, 2, 3])
+def test_interrupted_forced_write_puts_every_file_back(
+    fail_at: int,
     init_base: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -211,20 +435,14 @@ def test_interrupted_write_leaves_no_half_written_file(
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     repo = _repo(tmp_path / "repo", "python")
-    real_replace = os.replace
-    calls = {"n": 0}
-
-    def failing_replace(src: str, dst: str) -> None:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise OSError(28, "No space left on device", dst)
-        real_replace(src, dst)
-
-    monkeypatch.setattr(os, "replace", failing_replace)
-    assert main(["init", str(repo), "--image", init_base]) == 2
+    (repo / ".devcontainer").mkdir()
+    (repo / ".devcontainer" / "devcontainer.json").write_text('{"image": "mine"}\n')
+    (repo / ".devcontainer" / "notes.txt").write_text("keep me\n")
+    (repo / ".dockerignore").write_text("mine\n")
+    before = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()}
+    monkeypatch.setattr("devcon.rewrite.os.replace", _failing_rename(repo, fail_at))
+    assert main(["init", str(repo), "--image", init_base, "--force"]) == 2
     assert "No space left" in capsys.readouterr().err
-    leftovers = [p for p in repo.rglob("*") if p.name.endswith((".devcon", ".tmp"))]
-    assert leftovers == []
-    assert not (repo / ".devcontainer" / "devcontainer.json").exists()
-    assert not (repo / ".devcontainer" / "Dockerfile").exists()
-    assert not (repo / ".dockerignore").exists()
+    # the user's files are as they were, the new Dockerfile is not there, no backups remain
+    after = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()}
+    assert after == before
