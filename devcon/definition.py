@@ -34,6 +34,9 @@ class DefinitionFile:
     target: str | None = None  # Dockerfiles: the stage a config or compose service builds
     # compose files a config uses: the services it attaches to (`service`), where VS Code runs
     attached_services: frozenset[str] = frozenset()
+    # Dockerfiles built only by compose services VS Code does not attach to (a database
+    # sidecar): linted, but their base is not where VS Code runs
+    sidecar: bool = False
 
 
 def _parse_config(kind: FileKind, path: Path, profile: Profile) -> DefinitionFile:
@@ -100,6 +103,7 @@ def collect(paths: Sequence[Path]) -> list[DefinitionFile]:
             item = composes[key]
             item.attached_services = item.attached_services | {service}
 
+    runs_here: set[Path] = set()  # Dockerfiles of images VS Code runs in (or named directly)
     found = discover_files(paths or (Path("."),))
     for kind, path in found:
         if kind is FileKind.CONFIG:
@@ -112,6 +116,7 @@ def collect(paths: Sequence[Path]) -> list[DefinitionFile]:
                 want_dockerfile(
                     refs.dockerfile, Profile.DEV, refs.build_args, refs.context, refs.target
                 )
+                runs_here.add(refs.dockerfile.resolve())
             service = item.doc.value.get("service") if isinstance(item.doc.value, dict) else None
             for compose in refs.compose_files:
                 want_compose(compose, Profile.DEV, service if isinstance(service, str) else None)
@@ -119,6 +124,7 @@ def collect(paths: Sequence[Path]) -> list[DefinitionFile]:
             extras.append(_parse_config(kind, path, Profile.PROD))
     for kind, path in found:  # files named on their own, unless a config uses them
         if kind is FileKind.DOCKERFILE:
+            runs_here.add(path.resolve())
             user = _user_of(path)
             if user is None:
                 want_dockerfile(path, Profile.PROD, {}, path.parent)
@@ -139,4 +145,9 @@ def collect(paths: Sequence[Path]) -> list[DefinitionFile]:
             if dockerfile.is_file():
                 args = {e.key.value: (e.value.value if e.value else None) for e in build.args}
                 want_dockerfile(dockerfile, item.default_profile, args, context, build.target)
+                attached = item.attached_services
+                if not attached or service.name.value in attached:
+                    runs_here.add(dockerfile.resolve())
+    for key, dockerfile_item in dockerfiles.items():
+        dockerfile_item.sidecar = key not in runs_here
     return [*configs, *extras, *composes.values(), *dockerfiles.values()]

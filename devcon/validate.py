@@ -135,7 +135,13 @@ def check_dockerfile(
     dockerfile = parse_dockerfile(item.text, item.path, args)
     profile = settings.profile_for(item.path, item.default_profile, cli_profile)
     ctx = DockerfileContext(
-        item.path, dockerfile, profile, item.context_dir, settings.rule_options, item.target
+        item.path,
+        dockerfile,
+        profile,
+        item.context_dir,
+        settings.rule_options,
+        item.target,
+        item.sidecar,
     )
     display = str(item.path)
 

@@ -21,10 +21,9 @@ from devcon.compat.sources import (
     from_engine,
     from_registry,
 )
-from devcon.compose import ComposeBuild
 from devcon.config import Settings
 from devcon.definition import DefinitionFile, collect
-from devcon.discovery import FileKind, kind_of, references
+from devcon.discovery import FileKind, kind_of
 from devcon.dockerfile.parser import parse_dockerfile
 from devcon.engine import Engine
 from devcon.errors import InputError, UsageError
@@ -114,39 +113,6 @@ class _Wanted:
     column: int
 
 
-def _compose_dockerfile(compose_path: Path, build: ComposeBuild) -> Path | None:
-    """The Dockerfile a compose service builds, as definition.collect() finds it."""
-    if build.context and "${" in build.context:
-        return None
-    context = Path(os.path.normpath(compose_path.parent / (build.context or ".")))
-    return Path(os.path.normpath(context / (build.dockerfile or "Dockerfile")))
-
-
-def _sidecar_dockerfiles(definitions: list[DefinitionFile], named: set[Path]) -> set[Path]:
-    """Dockerfiles collected only because a service VS Code does not attach to builds them:
-    their base is not where VS Code runs."""
-    needed = set(named)
-    sidecar: set[Path] = set()
-    for definition in definitions:
-        if definition.kind is FileKind.CONFIG and definition.doc is not None:
-            used = references(definition.path, definition.doc.value).dockerfile
-            if used is not None:
-                needed.add(used.resolve())
-        elif definition.kind is FileKind.COMPOSE and definition.compose is not None:
-            attached = definition.attached_services
-            for service in definition.compose.services:
-                if service.build is None:
-                    continue
-                dockerfile = _compose_dockerfile(definition.path, service.build)
-                if dockerfile is None:
-                    continue
-                if not attached or service.name.value in attached:
-                    needed.add(dockerfile.resolve())
-                else:
-                    sidecar.add(dockerfile.resolve())
-    return sidecar - needed
-
-
 def _stage_base(
     definition: DefinitionFile, target: str | None, explicit: bool
 ) -> list[images.ImageUse]:
@@ -196,8 +162,6 @@ def _wanted(items: tuple[str, ...]) -> list[_Wanted]:
             stages.setdefault(path.resolve(), []).append(stage)
     if paths or not items:
         definitions = collect(tuple(dict.fromkeys(paths)))
-        named = {p.resolve() for p in paths if p.is_file()}
-        skipped = _sidecar_dockerfiles(definitions, named)
         for definition in definitions:
             uses: list[images.ImageUse] = []
             if definition.kind is FileKind.CONFIG and definition.doc is not None:
@@ -206,7 +170,7 @@ def _wanted(items: tuple[str, ...]) -> list[_Wanted]:
                 uses = compose_uses(definition.compose, definition.attached_services)
             elif definition.kind is FileKind.DOCKERFILE:
                 key = definition.path.resolve()
-                if key in skipped:
+                if definition.sidecar:
                     continue
                 for stage in dict.fromkeys(stages.get(key, [None])):
                     for use in _stage_base(definition, stage or definition.target, bool(stage)):

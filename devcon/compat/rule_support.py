@@ -83,6 +83,8 @@ def dockerfile_check(rule: str) -> DockerfileCheck:
     where VS Code runs; stages the build skips do not count."""
 
     def check(ctx: DockerfileContext) -> Iterator[Problem]:
+        if ctx.sidecar:
+            return  # a service VS Code does not attach to builds it
         yield from _guessed(rule, images.built_base(ctx.dockerfile, ctx.target), ctx.options.vscode)
 
     return check

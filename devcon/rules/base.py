@@ -172,6 +172,7 @@ class DockerfileContext:
     context_dir: Path | None = None  # the build context, for files COPY'd or installed from
     options: RuleOptions = RuleOptions()
     target: str | None = None  # the stage the config or compose service builds (build.target)
+    sidecar: bool = False  # built only for compose services VS Code does not attach to
 
 
 @dataclass(frozen=True)
