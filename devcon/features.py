@@ -4,6 +4,14 @@ A Feature reference such as `ghcr.io/devcontainers/features/python:1` names an O
 a manifest whose layer is a tarball holding `devcontainer-feature.json`. The lock file, in the
 format the official dev container CLI reads, records for each Feature id its `version`,
 `resolved` (`registry/path@sha256:<manifest digest>`) and `integrity` (that digest).
+
+The lock file is written byte for byte as the official CLI writes it
+(`JSON.stringify(lockfile, null, 2)`: only the `features` key, ids sorted by
+`String.prototype.localeCompare`, two-space indent, no final newline), so the two tools
+never rewrite each other's file.
+
+Nothing here imports the HTTP stack: lint rules use `feature_reference` and `lockfile_path`
+without reaching the network.
 """
 
 from __future__ import annotations
@@ -11,13 +19,16 @@ from __future__ import annotations
 import io
 import json
 import tarfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from devcon.reference import Reference, ReferenceError, parse_reference
-from devcon.registry.client import RegistryClient
 from devcon.registry.errors import RegistryError
+
+if TYPE_CHECKING:
+    from devcon.registry.client import RegistryClient
 
 FEATURE_LAYER_TYPES = ("application/vnd.devcontainers.layer.v1+tar",)
 MAX_FEATURE_TARBALL = 16 * 1024 * 1024
@@ -95,11 +106,63 @@ def lock_feature(client: RegistryClient, feature_id: str, ref: Reference) -> Fea
     )
 
 
-def render_lockfile(locks: list[FeatureLock], existing: dict[str, Any] | None = None) -> str:
-    """The lock file text: features sorted by id, two-space indent, final newline."""
-    data: dict[str, Any] = dict(existing or {})
-    data["features"] = {
-        lock.id: {"version": lock.version, "resolved": lock.resolved, "integrity": lock.integrity}
-        for lock in sorted(locks, key=lambda item: item.id)
+def locked_features(data: object) -> dict[str, FeatureLock]:
+    """The well-formed entries of a parsed lock file (id -> lock); others are ignored."""
+    features = data.get("features") if isinstance(data, dict) else None
+    out: dict[str, FeatureLock] = {}
+    if not isinstance(features, dict):
+        return out
+    for feature_id, entry in features.items():
+        if not isinstance(entry, dict):
+            continue
+        version, resolved, integrity = (
+            entry.get("version"),
+            entry.get("resolved"),
+            entry.get("integrity"),
+        )
+        if isinstance(version, str) and isinstance(resolved, str) and isinstance(integrity, str):
+            out[str(feature_id)] = FeatureLock(str(feature_id), version, resolved, integrity)
+    return out
+
+
+# The order ICU's root collation (what Node's `localeCompare` uses for en-US and most other
+# locales) gives the printable ASCII punctuation and symbols, before digits and letters.
+_PUNCTUATION = " _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$"
+
+
+def _primary(char: str) -> int:
+    index = _PUNCTUATION.find(char)
+    if index >= 0:
+        return index
+    if "0" <= char <= "9":
+        return 100 + ord(char) - ord("0")
+    if char.isascii() and char.isalpha():
+        return 200 + ord(char.lower()) - ord("a")
+    return 1000 + ord(char)  # beyond ASCII: code point order (OCI references are ASCII)
+
+
+def locale_compare_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """A sort key that orders ASCII strings as JavaScript's `a.localeCompare(b)` does:
+    punctuation before digits before letters, case ignored first and lower case first on a
+    tie (`python:1` < `Python:1` < `python3:1`), unlike Python's code-point order."""
+    return (
+        tuple(_primary(char) for char in text),
+        tuple(1 if char.isascii() and char.isupper() else 0 for char in text),
+    )
+
+
+def render_lockfile(locks: Iterable[FeatureLock]) -> str:
+    """The lock file text exactly as the official CLI writes it: `{"features": {...}}` with
+    ids in `localeCompare` order, `JSON.stringify(lockfile, null, 2)`, no final newline."""
+    ordered = sorted(locks, key=lambda item: locale_compare_key(item.id))
+    data = {
+        "features": {
+            lock.id: {
+                "version": lock.version,
+                "resolved": lock.resolved,
+                "integrity": lock.integrity,
+            }
+            for lock in ordered
+        }
     }
-    return json.dumps(data, indent=2) + "\n"
+    return json.dumps(data, indent=2, ensure_ascii=False)

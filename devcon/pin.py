@@ -2,6 +2,11 @@
 
 Nothing is written until every reference has resolved; then all changed files are written
 all-or-nothing. Byte for byte, a file changes only inside the references.
+
+A reference devcon cannot pin (built from variables with no value, not a valid reference,
+spelled with escape sequences or as a YAML block scalar) is a `skipped` result with the
+reason, never an exception; a config or compose file that cannot be parsed is an InputError
+(exit 2) naming path:line:column, since its references cannot even be listed.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from devcon import images
 from devcon.definition import DefinitionFile, collect
@@ -23,6 +29,7 @@ from devcon.features import (
     FeatureLock,
     feature_reference,
     lock_feature,
+    locked_features,
     lockfile_path,
     render_lockfile,
 )
@@ -31,7 +38,9 @@ from devcon.images import ImageUse
 from devcon.reference import Reference
 from devcon.registry.client import RegistryClient, Resolution
 from devcon.registry.errors import RegistryError
-from devcon.rewrite import Edit, apply_edits, unified_diff, write_all
+from devcon.rewrite import Edit, apply_edits, text_at, unified_diff, write_all
+
+_T = TypeVar("_T")
 
 
 class PinStatus(enum.Enum):
@@ -80,8 +89,61 @@ def uses_in(item: DefinitionFile) -> list[ImageUse]:
         return images.in_config(item.doc) if item.doc is not None else []
     if item.kind is FileKind.COMPOSE:
         return images.in_compose(item.compose) if item.compose is not None else []
+    if item.kind is not FileKind.DOCKERFILE:
+        return []  # Feature and Template metadata name no image
     args = {k: v for k, v in item.build_args.items() if v is not None}
     return images.in_dockerfile(parse_dockerfile(item.text, item.path, args))
+
+
+def refuse_unreadable(items: Sequence[DefinitionFile]) -> None:
+    """InputError (exit 2) for a config or compose file that cannot be parsed: its references
+    cannot be listed, so neither pinning nor checking it can be trusted."""
+    for item in items:
+        if item.kind is FileKind.CONFIG and item.syntax_error is not None:
+            error = item.syntax_error
+            raise InputError(
+                f"not valid JSONC ({error.message}); its references cannot be listed",
+                f"{item.path}:{error.line}:{error.column}",
+            )
+        compose = item.compose
+        if compose is not None and compose.problems and not compose.services:
+            problem = compose.problems[0]
+            raise InputError(
+                f"not a readable compose file ({problem.message}); its references cannot be listed",
+                f"{item.path}:{problem.line}:{problem.column}",
+            )
+
+
+def _not_editable(item: DefinitionFile, use: ImageUse) -> str | None:
+    """Why a reference cannot be rewritten in place (None: it can): the file must hold it
+    exactly as read, which JSON escapes (`\\/`, `\\u0070`) and YAML block scalars or escaped
+    double-quoted strings do not."""
+    if text_at(item.text, use.line, use.column, len(use.written)) == use.written:
+        return None
+    if item.kind is FileKind.CONFIG:
+        return "written with JSON escape sequences; spell it out to let devcon rewrite it"
+    if item.kind is FileKind.COMPOSE:
+        return (
+            "written as a YAML block scalar or with escape sequences; write it as a plain or "
+            "quoted one-line string to let devcon rewrite it"
+        )
+    return "not found as written in the file; devcon cannot rewrite it in place"
+
+
+def _run_all(workers: int, tasks: Sequence[_T], one: Callable[[_T], object]) -> list[RegistryError]:
+    """Run `one` over `tasks` in a bounded pool; the registry errors, after all finished."""
+    errors: list[RegistryError] = []
+
+    def guarded(task: _T) -> None:
+        try:
+            one(task)
+        except RegistryError as exc:
+            errors.append(exc)
+
+    if tasks:
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(tasks)))) as pool:
+            list(pool.map(guarded, tasks))
+    return errors
 
 
 def resolve_all(
@@ -95,17 +157,11 @@ def resolve_all(
     unique = list(dict.fromkeys(r.original for r in refs))
     by_text = {r.original: r for r in refs}
     results: dict[str, Resolution] = {}
-    errors: list[RegistryError] = []
 
     def one(text: str) -> None:
-        try:
-            results[text] = client.resolve(by_text[text], platform)
-        except RegistryError as exc:
-            errors.append(exc)
+        results[text] = client.resolve(by_text[text], platform)
 
-    if unique:
-        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(unique)))) as pool:
-            list(pool.map(one, unique))
+    errors = _run_all(workers, unique, one)
     if errors:
         raise errors[0]
     return results
@@ -136,51 +192,168 @@ def _rewrite(
     return tuple(diffs), tuple(path for path, _, _ in changes)
 
 
+# -- Features and devcontainer-lock.json ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Feature:
+    config: DefinitionFile
+    id: str
+    reference: Reference
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class _Lock:
+    """A config's lock file as found: its text (None: there is none) and its entries."""
+
+    path: Path
+    text: str | None
+    entries: dict[str, FeatureLock]
+
+
+def _features(items: Sequence[DefinitionFile]) -> list[_Feature]:
+    """The OCI Features of every config (local folders and tarball URLs are not artifacts)."""
+    found = []
+    for item in items:
+        if item.kind is not FileKind.CONFIG or item.doc is None:
+            continue
+        value = item.doc.value
+        features = value.get("features") if isinstance(value, dict) else None
+        if not isinstance(features, dict):
+            continue
+        for key in features:
+            feature_id = str(key)
+            ref = feature_reference(feature_id)
+            if ref is not None:
+                line, column = item.doc.key_position(("features", feature_id))
+                found.append(_Feature(item, feature_id, ref, line, column))
+    return found
+
+
+def _read_lock(config: DefinitionFile) -> _Lock:
+    path = lockfile_path(config.path)
+    if not path.exists():
+        return _Lock(path, None, {})
+    text = read_text(path)  # unreadable: InputError, never silently replaced
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        where = f"{path}:{getattr(exc, 'lineno', 1)}:{getattr(exc, 'colno', 1)}"
+        raise InputError("not valid JSON; fix or remove it", where) from None
+    return _Lock(path, text, locked_features(data))
+
+
+def _locks(features: Sequence[_Feature]) -> dict[Path, _Lock]:
+    locks: dict[Path, _Lock] = {}
+    for feature in features:
+        if feature.config.path not in locks:
+            locks[feature.config.path] = _read_lock(feature.config)
+    return locks
+
+
+def _lock_changes(
+    features: Sequence[_Feature],
+    locks: dict[Path, _Lock],
+    new: dict[tuple[Path, str], FeatureLock],
+) -> list[tuple[Path, str, str]]:
+    """The lock files to write: per config, every one of its OCI Features with its new lock
+    or the one it had (entries for Features the config no longer names are dropped, as the
+    official CLI does); only files whose text changes."""
+    by_config: dict[Path, dict[str, FeatureLock]] = defaultdict(dict)
+    for feature in features:
+        path = feature.config.path
+        entry = new.get((path, feature.id)) or locks[path].entries.get(feature.id)
+        if entry is not None:
+            by_config[path][feature.id] = entry
+    changes = []
+    for path, entries in by_config.items():
+        lock = locks[path]
+        text = render_lockfile(entries.values())
+        if text != lock.text:
+            changes.append((lock.path, lock.text or "", text))
+    return changes
+
+
+def _resolve_features(
+    client: RegistryClient, features: Sequence[_Feature], workers: int
+) -> dict[tuple[Path, str], FeatureLock]:
+    found: dict[tuple[Path, str], FeatureLock] = {}
+
+    def one(feature: _Feature) -> None:
+        found[(feature.config.path, feature.id)] = lock_feature(
+            client, feature.id, feature.reference
+        )
+
+    errors = _run_all(workers, features, one)
+    if errors:
+        raise errors[0]
+    return found
+
+
+# -- pin -------------------------------------------------------------------------------------
+
+
 def pin(request: PinRequest, client_factory: Callable[[], RegistryClient]) -> PinResult:
     items = collect(request.paths)
-    found: list[tuple[DefinitionFile, ImageUse]] = [
-        (item, use) for item in items for use in uses_in(item)
-    ]
+    refuse_unreadable(items)
     results: list[PinItem] = []
     to_resolve: list[tuple[DefinitionFile, ImageUse]] = []
-    for item, use in found:
-        where = (str(item.path), use.line, use.column, use.written)
-        if use.reference is None:
-            results.append(PinItem(*where, PinStatus.SKIPPED, reason=use.skipped))
-        elif use.reference.is_pinned:
-            results.append(PinItem(*where, PinStatus.ALREADY, digest=use.reference.digest))
+    for item in items:
+        for use in uses_in(item):
+            where = (str(item.path), use.line, use.column, use.written)
+            if use.reference is None:
+                results.append(PinItem(*where, PinStatus.SKIPPED, reason=use.skipped))
+            elif use.reference.is_pinned:
+                results.append(PinItem(*where, PinStatus.ALREADY, digest=use.reference.digest))
+            elif (why := _not_editable(item, use)) is not None:
+                results.append(PinItem(*where, PinStatus.SKIPPED, reason=why))
+            elif request.check:
+                results.append(PinItem(*where, PinStatus.UNPINNED))
+            else:
+                to_resolve.append((item, use))
+    features = _features(items) if request.features else []
+    locks = _locks(features)
+    unlocked: list[_Feature] = []
+    for feature in features:
+        where = (str(feature.config.path), feature.line, feature.column, feature.id)
+        entry = locks[feature.config.path].entries.get(feature.id)
+        if entry is not None:  # already locked: left alone (`outdated --update` moves it)
+            results.append(PinItem(*where, PinStatus.ALREADY, digest=entry.integrity))
         elif request.check:
-            results.append(PinItem(*where, PinStatus.UNPINNED))
+            results.append(
+                PinItem(*where, PinStatus.UNPINNED, reason="Feature not in the lock file")
+            )
         else:
-            to_resolve.append((item, use))
-    feature_ids = _features_to_lock(items) if request.features else []
+            unlocked.append(feature)
     if request.check:
-        for item, feature_id, _ in feature_ids:
-            if not _locked(item, feature_id):
-                line, column = (
-                    item.doc.key_position(("features", feature_id)) if item.doc else (1, 1)
-                )
-                results.append(
-                    PinItem(
-                        str(item.path),
-                        line,
-                        column,
-                        feature_id,
-                        PinStatus.UNPINNED,
-                        reason="Feature not in the lock file",
-                    )
-                )
-        return PinResult(tuple(results), (), ())
-    if not to_resolve and not feature_ids:
-        return PinResult(tuple(results), (), ())
-    client = client_factory()
-    resolved = resolve_all(
-        client,
-        [use.reference for _, use in to_resolve if use.reference is not None],
-        request.platform,
-        request.workers,
-    )
-    lock_changes = _lock_changes(client, feature_ids, request.workers, results)
+        return PinResult(tuple(_sorted(results)), (), ())
+    new_locks: dict[tuple[Path, str], FeatureLock] = {}
+    resolved: dict[str, Resolution] = {}
+    if to_resolve or unlocked:
+        client = client_factory()
+        resolved = resolve_all(
+            client,
+            [use.reference for _, use in to_resolve if use.reference is not None],
+            request.platform,
+            request.workers,
+        )
+        new_locks = _resolve_features(client, unlocked, request.workers)
+    for feature in unlocked:
+        lock = new_locks[(feature.config.path, feature.id)]
+        results.append(
+            PinItem(
+                str(feature.config.path),
+                feature.line,
+                feature.column,
+                feature.id,
+                PinStatus.PINNED,
+                digest=lock.integrity,
+                new_text=lock.resolved,
+            )
+        )
+    lock_changes = _lock_changes(features, locks, new_locks)
     edits: dict[Path, list[Edit]] = defaultdict(list)
     for item, use in to_resolve:
         assert use.reference is not None
@@ -199,93 +372,14 @@ def pin(request: PinRequest, client_factory: Callable[[], RegistryClient]) -> Pi
             )
         )
     diffs, changed = _rewrite(items, edits, request.dry_run, lock_changes)
-    results.sort(key=lambda r: (r.path, r.line, r.column))
-    return PinResult(tuple(results), diffs, changed)
+    return PinResult(tuple(_sorted(results)), diffs, changed)
 
 
-def _features_to_lock(
-    items: Sequence[DefinitionFile],
-) -> list[tuple[DefinitionFile, str, Reference]]:
-    found = []
-    for item in items:
-        if item.kind is not FileKind.CONFIG or item.doc is None:
-            continue
-        value = item.doc.value
-        features = value.get("features") if isinstance(value, dict) else None
-        if not isinstance(features, dict):
-            continue
-        for feature_id in features:
-            ref = feature_reference(str(feature_id))
-            if ref is not None:
-                found.append((item, str(feature_id), ref))
-    return found
+def _sorted(results: list[PinItem]) -> list[PinItem]:
+    return sorted(results, key=lambda r: (r.path, r.line, r.column))
 
 
-def _read_lock(item: DefinitionFile) -> tuple[str | None, dict[str, object]]:
-    path = lockfile_path(item.path)
-    try:
-        text = read_text(path)
-    except InputError:
-        return None, {}
-    try:
-        data = json.loads(text)
-    except ValueError:
-        raise InputError("not valid JSON", str(path)) from None
-    return text, data if isinstance(data, dict) else {}
-
-
-def _locked(item: DefinitionFile, feature_id: str) -> bool:
-    _, data = _read_lock(item)
-    features = data.get("features")
-    return isinstance(features, dict) and feature_id in features
-
-
-def _lock_changes(
-    client: RegistryClient,
-    feature_ids: Sequence[tuple[DefinitionFile, str, Reference]],
-    workers: int,
-    results: list[PinItem],
-) -> list[tuple[Path, str, str]]:
-    if not feature_ids:
-        return []
-    locks: dict[int, FeatureLock] = {}
-    errors: list[RegistryError] = []
-
-    def one(index: int) -> None:
-        _, feature_id, ref = feature_ids[index]
-        try:
-            locks[index] = lock_feature(client, feature_id, ref)
-        except RegistryError as exc:
-            errors.append(exc)
-
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(feature_ids)))) as pool:
-        list(pool.map(one, range(len(feature_ids))))
-    if errors:
-        raise errors[0]
-    by_config: dict[Path, list[FeatureLock]] = defaultdict(list)
-    configs: dict[Path, DefinitionFile] = {}
-    for index, (item, feature_id, _) in enumerate(feature_ids):
-        by_config[item.path].append(locks[index])
-        configs[item.path] = item
-        line, column = item.doc.key_position(("features", feature_id)) if item.doc else (1, 1)
-        results.append(
-            PinItem(
-                str(item.path),
-                line,
-                column,
-                feature_id,
-                PinStatus.PINNED,
-                digest=locks[index].integrity,
-                new_text=locks[index].resolved,
-            )
-        )
-    changes = []
-    for path, feature_locks in by_config.items():
-        old_text, existing = _read_lock(configs[path])
-        new_text = render_lockfile(feature_locks, existing)
-        if new_text != old_text:
-            changes.append((lockfile_path(path), old_text or "", new_text))
-    return changes
+# -- outdated --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -294,6 +388,9 @@ class OutdatedRequest:
     update: bool = False
     dry_run: bool = False
     workers: int = 32  # I/O-bound: a bounded pool of threads
+
+
+NO_TAG = "no tag to compare (pinned by digest only)"
 
 
 def _current(client: RegistryClient, use: ImageUse) -> tuple[str, bool]:
@@ -319,30 +416,55 @@ def _current(client: RegistryClient, use: ImageUse) -> tuple[str, bool]:
 
 
 def outdated(request: OutdatedRequest, client_factory: Callable[[], RegistryClient]) -> PinResult:
+    """For each pinned reference, and each Feature in a config's lock file, whether its tag
+    now names another digest; with `update`, re-pin (and re-lock) those that moved."""
     items = collect(request.paths)
-    pinned = [
-        (item, use)
-        for item in items
-        for use in uses_in(item)
-        if use.reference is not None and use.reference.is_pinned and use.reference.tag
-    ]
-    if not pinned:
-        return PinResult((), (), ())
+    refuse_unreadable(items)
+    results: list[PinItem] = []
+    pinned: list[tuple[DefinitionFile, ImageUse]] = []
+    for item in items:
+        for use in uses_in(item):
+            ref = use.reference
+            if ref is None or not ref.is_pinned:
+                continue
+            if not ref.tag:
+                where = (str(item.path), use.line, use.column, use.written)
+                results.append(
+                    PinItem(*where, PinStatus.SKIPPED, old_digest=ref.digest, reason=NO_TAG)
+                )
+                continue
+            pinned.append((item, use))
+    features = _features(items)
+    locks = _locks(features)
+    locked: list[tuple[_Feature, FeatureLock]] = []
+    for feature in features:
+        entry = locks[feature.config.path].entries.get(feature.id)
+        if entry is None:
+            continue  # not locked: `pin --features` locks it
+        if feature.reference.digest is not None:
+            where = (str(feature.config.path), feature.line, feature.column, feature.id)
+            reason = "the Feature id names a digest itself; there is no tag to compare"
+            results.append(
+                PinItem(*where, PinStatus.SKIPPED, old_digest=entry.integrity, reason=reason)
+            )
+            continue
+        locked.append((feature, entry))
+    if not pinned and not locked:
+        return PinResult(tuple(results), (), ())
     client = client_factory()
     answers: dict[int, tuple[str, bool]] = {}
-    errors: list[RegistryError] = []
+    tags: dict[int, str] = {}
 
-    def one(index: int) -> None:
-        try:
-            answers[index] = _current(client, pinned[index][1])
-        except RegistryError as exc:
-            errors.append(exc)
+    def one_image(index: int) -> None:
+        answers[index] = _current(client, pinned[index][1])
 
-    with ThreadPoolExecutor(max_workers=max(1, min(request.workers, len(pinned)))) as pool:
-        list(pool.map(one, range(len(pinned))))
+    def one_feature(index: int) -> None:
+        tags[index] = client.resolve_tag(locked[index][0].reference)[0]
+
+    errors = _run_all(request.workers, range(len(pinned)), one_image)
+    errors += _run_all(request.workers, range(len(locked)), one_feature)
     if errors:
         raise errors[0]
-    results: list[PinItem] = []
     edits: dict[Path, list[Edit]] = defaultdict(list)
     for index, (item, use) in enumerate(pinned):
         assert use.reference is not None
@@ -356,13 +478,51 @@ def outdated(request: OutdatedRequest, client_factory: Callable[[], RegistryClie
             )
             continue
         new_text = _pinned_text(use, digest)
-        status = PinStatus.UPDATED if request.update else PinStatus.OUTDATED
+        why = _not_editable(item, use) if request.update else None
+        status = PinStatus.UPDATED if request.update and why is None else PinStatus.OUTDATED
         results.append(
             PinItem(
-                *where, status, digest=digest, old_digest=use.reference.digest, new_text=new_text
+                *where,
+                status,
+                digest=digest,
+                old_digest=use.reference.digest,
+                new_text=new_text,
+                reason=f"not updated: {why}" if why else None,
             )
         )
-        if request.update:
+        if status is PinStatus.UPDATED:
             edits[item.path].append(Edit(use.line, use.column, use.written, new_text))
-    diffs, changed = _rewrite(items, edits, request.dry_run) if edits else ((), ())
-    return PinResult(tuple(results), diffs, changed)
+    moved = [
+        (feature, entry)
+        for index, (feature, entry) in enumerate(locked)
+        if tags[index] != entry.integrity
+    ]
+    new_locks = (
+        _resolve_features(client, [feature for feature, _ in moved], request.workers)
+        if request.update
+        else {}
+    )
+    for index, (feature, entry) in enumerate(locked):
+        where = (str(feature.config.path), feature.line, feature.column, feature.id)
+        if tags[index] == entry.integrity:
+            results.append(
+                PinItem(
+                    *where, PinStatus.UP_TO_DATE, digest=entry.integrity, old_digest=entry.integrity
+                )
+            )
+            continue
+        fresh = new_locks.get((feature.config.path, feature.id))
+        results.append(
+            PinItem(
+                *where,
+                PinStatus.UPDATED if fresh is not None else PinStatus.OUTDATED,
+                digest=fresh.integrity if fresh is not None else tags[index],
+                old_digest=entry.integrity,
+                new_text=fresh.resolved if fresh is not None else None,
+            )
+        )
+    lock_changes = _lock_changes(features, locks, new_locks) if new_locks else []
+    diffs, changed = (
+        _rewrite(items, edits, request.dry_run, lock_changes) if edits or lock_changes else ((), ())
+    )
+    return PinResult(tuple(_sorted(results)), diffs, changed)

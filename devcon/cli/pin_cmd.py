@@ -9,6 +9,12 @@ import typer
 
 from devcon.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 
+# the same text as devcon.registry.factory.MIRROR_HELP (not imported: --help stays light)
+MIRROR_HELP = (
+    "Resolve Docker Hub references through this registry, given as HOST[:PORT] without a "
+    "scheme: HTTPS, or plain HTTP when HOST is loopback or named with --insecure-registry."
+)
+
 
 def _registry_settings(
     config: Path | None,
@@ -19,12 +25,18 @@ def _registry_settings(
     timeout: float,
 ) -> object:
     from devcon.cli.options import settings_from
-    from devcon.registry.factory import RegistrySettings
+    from devcon.registry.factory import RegistrySettings, check_mirror
 
+    if timeout <= 0:
+        raise UsageError(f"--timeout: {timeout:g} is not a positive number of seconds")
     settings = settings_from(config, no_config, None, None, None)
+    if mirror is not None:
+        mirror = check_mirror(mirror, "--registry-mirror")
+    elif settings.registry_mirror is not None:
+        mirror = check_mirror(settings.registry_mirror, "registry-mirror (devcon config)")
     return RegistrySettings(
         insecure_registries=frozenset([*settings.insecure_registries, *(insecure or [])]),
-        registry_mirror=mirror or settings.registry_mirror,
+        registry_mirror=mirror,
         offline=offline,
         timeout=timeout,
     )
@@ -42,7 +54,9 @@ def pin(
         None, help="Files or folders (default: .).", show_default=False
     ),
     check: bool = typer.Option(
-        False, "--check", help="Write nothing; exit 1 if any reference is unpinned."
+        False,
+        "--check",
+        help="Write nothing; exit 1 if any reference is unpinned or cannot be pinned (skipped).",
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print a unified diff; write nothing."),
     platform: str | None = typer.Option(
@@ -59,9 +73,7 @@ def pin(
     insecure: list[str] | None = typer.Option(
         None, "--insecure-registry", help="Allow plain HTTP to this registry (repeatable)."
     ),
-    mirror: str | None = typer.Option(
-        None, "--registry-mirror", help="Resolve Docker Hub references through this registry host."
-    ),
+    mirror: str | None = typer.Option(None, "--registry-mirror", help=MIRROR_HELP),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
     timeout: float = typer.Option(
         10.0, "--timeout", help="Seconds to wait for each registry request."
@@ -72,19 +84,22 @@ def pin(
     """Pin every image reference by digest, in place (name:tag@sha256:...)."""
     from devcon.pin import PinRequest, PinStatus
     from devcon.pin import pin as run_pin
+    from devcon.registry.client import check_platform
     from devcon.registry.factory import RegistrySettings, make_client
 
     if fmt not in ("text", "json"):
         raise UsageError(f"--format: unknown format {fmt!r} (choose from text, json)")
     if check and dry_run:
         raise UsageError("--check and --dry-run do not go together")
+    if platform is not None:
+        platform = check_platform(platform)
     registry = _registry_settings(config, no_config, insecure, mirror, offline, timeout)
     assert isinstance(registry, RegistrySettings)
     request = PinRequest(
         paths=tuple(paths or ()), check=check, dry_run=dry_run, platform=platform, features=features
     )
     result = run_pin(request, lambda: make_client(registry))
-    unpinned = [i for i in result.items if i.status is PinStatus.UNPINNED]
+    failing = [i for i in result.items if i.status in (PinStatus.UNPINNED, PinStatus.SKIPPED)]
     if fmt == "json":
         typer.echo(json.dumps(_items_json(result.items), indent=2))
     else:
@@ -108,7 +123,7 @@ def pin(
             + (" (dry run: nothing written)" if dry_run else "")
         )
         typer.echo("\n".join(lines))
-    raise typer.Exit(EXIT_FINDINGS if check and unpinned else EXIT_OK)
+    raise typer.Exit(EXIT_FINDINGS if check and failing else EXIT_OK)
 
 
 def outdated(
@@ -116,15 +131,15 @@ def outdated(
         None, help="Files or folders (default: .).", show_default=False
     ),
     check: bool = typer.Option(False, "--check", help="Exit 1 when a pinned reference has moved."),
-    update: bool = typer.Option(False, "--update", help="Re-pin the references whose tag moved."),
+    update: bool = typer.Option(
+        False, "--update", help="Re-pin the references (and re-lock the Features) whose tag moved."
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="With --update: print the diff only."),
     offline: bool = typer.Option(False, "--offline", help="Resolve tags from devcon's cache only."),
     insecure: list[str] | None = typer.Option(
         None, "--insecure-registry", help="Allow plain HTTP to this registry (repeatable)."
     ),
-    mirror: str | None = typer.Option(
-        None, "--registry-mirror", help="Resolve Docker Hub references through this registry host."
-    ),
+    mirror: str | None = typer.Option(None, "--registry-mirror", help=MIRROR_HELP),
     fmt: str = typer.Option("text", "--format", "-f", help="text (a table) or json."),
     timeout: float = typer.Option(
         10.0, "--timeout", help="Seconds to wait for each registry request."
@@ -148,7 +163,12 @@ def outdated(
         typer.echo(json.dumps(_items_json(result.items), indent=2))
     else:
         rows = [("LOCATION", "REFERENCE", "STATUS", "PINNED", "CURRENT")]
+        notes = []
         for item in result.items:
+            if item.reason:
+                notes.append(
+                    f"{_location(item)}: {item.status.value} {item.written}: {item.reason}"
+                )
             rows.append(
                 (
                     _location(item),
@@ -161,10 +181,17 @@ def outdated(
         widths = [max(len(r[i]) for r in rows) for i in range(5)]
         for row in rows:
             typer.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+        for note in notes:
+            typer.echo(note)
         if dry_run:
             for diff in result.diffs:
                 typer.echo(diff.rstrip("\n"))
-        typer.echo(f"{len(moved)} of {len(result.items)} pinned references moved")
+        compared = [i for i in result.items if i.status is not PinStatus.SKIPPED]
+        skipped = len(result.items) - len(compared)
+        typer.echo(
+            f"{len(moved)} of {len(compared)} pinned references moved"
+            + (f"; {skipped} skipped" if skipped else "")
+        )
     raise typer.Exit(EXIT_FINDINGS if check and moved and not update else EXIT_OK)
 
 

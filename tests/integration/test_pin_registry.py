@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import base64
+import http.client
+import http.server
 import json
+import secrets
 import shutil
+import socket
+import ssl
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -147,6 +154,12 @@ def test_pin_writes_the_registry_digests_and_nothing_else(
     assert index["mediaType"] == "application/vnd.oci.image.index.v1+json"
     assert "skipped ${UNKNOWN}/thing:1" in out
     assert "4 pinned" in out or "5 pinned" in out
+    # every reference that can be pinned is; --check still fails on the one that cannot
+    files = [str(root / rel) for rel in original]
+    assert main(["pin", "--check", *files]) == 1
+    out = capsys.readouterr().out
+    assert "skipped ${UNKNOWN}/thing:1: built from variables with no value" in out
+    assert "0 unpinned, 1 skipped" in out
 
 
 def test_check_lists_unpinned_then_passes_after_pin(
@@ -512,25 +525,360 @@ def test_pin_features_writes_the_lock_file(
     assert main(["pin", "--features", "--check", str(config)]) == 1
     assert "Feature not in the lock file" in capsys.readouterr().out
     assert main(["pin", "--features", str(config)]) == 0
-    lock = json.loads((config.parent / "devcontainer-lock.json").read_text())
-    assert lock == {
-        "features": {
-            f"{reg.addr}/devcon-test/features/hello:1": {
-                "version": "1.2.3",
-                "resolved": f"{reg.addr}/devcon-test/features/hello@{hello}",
-                "integrity": hello,
-            },
-            f"{reg.addr}/devcon-test/features/tools:2": {
-                "version": "2.0.1",
-                "resolved": f"{reg.addr}/devcon-test/features/tools@{tools}",
-                "integrity": tools,
-            },
-        }
-    }
-    assert list(lock["features"]) == sorted(lock["features"])
+    lock_path = config.parent / "devcontainer-lock.json"
+    hello_id = f"{reg.addr}/devcon-test/features/hello:1"
+    tools_id = f"{reg.addr}/devcon-test/features/tools:2"
+    # byte for byte what the official CLI writes: JSON.stringify(lockfile, null, 2), ids in
+    # localeCompare order, only "features", no final newline
+    assert (
+        lock_path.read_bytes()
+        == (
+            "{\n"
+            '  "features": {\n'
+            f'    "{hello_id}": {{\n'
+            '      "version": "1.2.3",\n'
+            f'      "resolved": "{reg.addr}/devcon-test/features/hello@{hello}",\n'
+            f'      "integrity": "{hello}"\n'
+            "    },\n"
+            f'    "{tools_id}": {{\n'
+            '      "version": "2.0.1",\n'
+            f'      "resolved": "{reg.addr}/devcon-test/features/tools@{tools}",\n'
+            f'      "integrity": "{tools}"\n'
+            "    }\n"
+            "  }\n"
+            "}"
+        ).encode()
+    )
     # the config itself only had its image pinned
     assert config.read_text() == text.replace(
         f'"{world.a}"', f'"{world.a}@{world.digests[world.a]}"'
     )
     capsys.readouterr()
     assert main(["pin", "--features", "--check", str(config)]) == 0
+
+
+def test_locked_features_stay_until_outdated_update(
+    world: World, tmp_path: Path, cache_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.harness.oci import push_feature
+
+    reg = world.registry
+    name = "devcon-test/features/moving"
+    old = push_feature(reg.url, name, "1", {"id": "moving", "version": "1.0.0"})
+    front = started(reg.addr)  # counts the requests
+    try:
+        feature_id = f"{front.addr}/{name}:1"
+        config = tmp_path / ".devcontainer.json"
+        text = f'{{"image": "{world.a}", "features": {{"{feature_id}": {{}}}}}}\n'
+        config.write_text(text)
+        assert main(["pin", "--features", str(config)]) == 0
+        lock_path = tmp_path / ".devcontainer-lock.json"  # beside a .devcontainer.json
+        locked = lock_path.read_bytes()
+        assert json.loads(locked)["features"][feature_id]["integrity"] == old
+        pinned_config = config.read_text()
+        new = push_feature(reg.url, name, "1", {"id": "moving", "version": "1.0.1"})
+        assert new != old
+        capsys.readouterr()
+        # the tag moved: pin leaves the locked Feature alone, without even asking for it
+        front.reset_counts()
+        assert main(["pin", "--features", str(config)]) == 0
+        assert front.request_count == 0
+        assert lock_path.read_bytes() == locked
+        assert "0 pinned, 2 already pinned" in capsys.readouterr().out
+        assert main(["pin", "--features", "--check", str(config)]) == 0
+        capsys.readouterr()
+        # outdated reports it; --update re-locks it
+        assert main(["outdated", "--check", str(config)]) == 1
+        table = capsys.readouterr().out
+        assert feature_id in table and "outdated" in table
+        assert old[7:19] in table and new[7:19] in table
+        assert main(["outdated", "--format", "json", str(config)]) == 0
+        payload = json.loads(capsys.readouterr().out)
+        entry = next(r for r in payload["references"] if r["reference"] == feature_id)
+        assert (entry["status"], entry["previous_digest"], entry["digest"]) == (
+            "outdated",
+            old,
+            new,
+        )
+        assert lock_path.read_bytes() == locked  # no --update: nothing written
+        assert main(["outdated", "--update", "--dry-run", str(config)]) == 0
+        assert f'+      "integrity": "{new}"' in capsys.readouterr().out
+        assert lock_path.read_bytes() == locked
+        assert main(["outdated", "--update", str(config)]) == 0
+        assert json.loads(lock_path.read_bytes()) == {
+            "features": {
+                feature_id: {
+                    "version": "1.0.1",
+                    "resolved": f"{front.addr}/{name}@{new}",
+                    "integrity": new,
+                }
+            }
+        }
+        assert not lock_path.read_bytes().endswith(b"\n")
+        assert config.read_text() == pinned_config  # re-locking leaves the config alone
+        assert main(["outdated", "--check", str(config)]) == 0
+    finally:
+        front.stop()
+
+
+# -- credentials never go where they should not ------------------------------------------
+
+# A test CA and a certificate for registry.devcon.test and auth.devcon.test (valid 2000-2100),
+# so a registry served over verified HTTPS can be told apart from its plain-http token realm.
+_TEST_CA = """-----BEGIN CERTIFICATE-----
+MIIBZTCCAQugAwIBAgIBATAKBggqhkjOPQQDAjAZMRcwFQYDVQQDDA5kZXZjb24g
+dGVzdCBDQTAgFw0wMDAxMDEwMDAwMDBaGA8yMTAwMDEwMTAwMDAwMFowGTEXMBUG
+A1UEAwwOZGV2Y29uIHRlc3QgQ0EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAQU
+gjcsUTy6s30thKNqXYYCFCj13nf1C6As6UZuE5NFntXR317ZRQJl2dKQ2fHqLvyM
+jHh2LKIob2QVknRU9BY7o0IwQDAPBgNVHRMBAf8EBTADAQH/MA4GA1UdDwEB/wQE
+AwIBBjAdBgNVHQ4EFgQUnVTUED9XU61lx2T+PKRcqRd/tYUwCgYIKoZIzj0EAwID
+SAAwRQIhAMFbqM2lXc2xZQqbtWszd09/CnjLdhfb1GfzbtnSDCe0AiAKUXqTgUWd
+ga/j9WomM2xUb7Q0j9LCfjhR+1hSBQq/ww==
+-----END CERTIFICATE-----
+"""
+_TEST_CERT = """-----BEGIN CERTIFICATE-----
+MIIB1DCCAXmgAwIBAgIBAjAKBggqhkjOPQQDAjAZMRcwFQYDVQQDDA5kZXZjb24g
+dGVzdCBDQTAgFw0wMDAxMDEwMDAwMDBaGA8yMTAwMDEwMTAwMDAwMFowHzEdMBsG
+A1UEAwwUcmVnaXN0cnkuZGV2Y29uLnRlc3QwWTATBgcqhkjOPQIBBggqhkjOPQMB
+BwNCAARUeM9Xp9uiY6lqUQsMi+SkSQDKotrOMdNy+40z7qvfLS6hazFhaDG0+2Au
+654PZ1AFkqLOCE/+qIRh0XsBleFOo4GpMIGmMAwGA1UdEwEB/wQCMAAwDgYDVR0P
+AQH/BAQDAgeAMBMGA1UdJQQMMAoGCCsGAQUFBwMBMDEGA1UdEQQqMCiCFHJlZ2lz
+dHJ5LmRldmNvbi50ZXN0ghBhdXRoLmRldmNvbi50ZXN0MB0GA1UdDgQWBBQ8TneQ
+xiMoVQTLIIn+iBv+y4T6aTAfBgNVHSMEGDAWgBSdVNQQP1dTrWXHZP48pFypF3+1
+hTAKBggqhkjOPQQDAgNJADBGAiEA8vR9AWvYYz8G5YcHRl8XJCtQ8Xmi22J4R4aw
+cfClvGgCIQD82uk8tVBFSrhg0EbxS3lKVJ/FtqQ24LtF2sIfGiV2rg==
+-----END CERTIFICATE-----
+"""
+_TEST_KEY = """-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgwyy4UkPmeiUQW+bR
+wBJAQtyirB11iFDYoT/GZlmBBcKhRANCAARUeM9Xp9uiY6lqUQsMi+SkSQDKotrO
+MdNy+40z7qvfLS6hazFhaDG0+2Au654PZ1AFkqLOCE/+qIRh0XsBleFO
+-----END PRIVATE KEY-----
+"""
+_TEST_DOMAIN = ".devcon.test"
+
+
+class _TokenRealm:
+    """A plain-http token service: records each request and whether it carried credentials."""
+
+    def __init__(self, users: dict[str, str]) -> None:
+        self.requests: list[tuple[str, bool]] = []
+        self.tokens: set[str] = set()
+        realm = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: object) -> None:
+                return
+
+            def do_GET(self) -> None:
+                value = self.headers.get("Authorization", "")
+                realm.requests.append((self.path, bool(value)))
+                ok = False
+                if value.startswith("Basic "):
+                    user, _, password = base64.b64decode(value[6:]).decode().partition(":")
+                    ok = users.get(user) == password
+                body = b'{"details":"bad credentials"}'
+                status = 401
+                if ok:
+                    token = secrets.token_hex(8)
+                    realm.tokens.add(token)
+                    body, status = json.dumps({"token": token}).encode(), 200
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class _TlsRegistry:
+    """Verified HTTPS in front of the real registry, asking for Bearer tokens from `realm_url`."""
+
+    def __init__(self, upstream: str, realm: _TokenRealm, realm_url: str, folder: Path) -> None:
+        (folder / "cert.pem").write_text(_TEST_CERT)
+        (folder / "key.pem").write_text(_TEST_KEY)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: object) -> None:
+                return
+
+            def do_HEAD(self) -> None:
+                self._handle("HEAD")
+
+            def do_GET(self) -> None:
+                self._handle("GET")
+
+            def _handle(self, method: str) -> None:
+                value = self.headers.get("Authorization", "")
+                headers: dict[str, str] = {}
+                if value.startswith("Bearer ") and value[7:] in realm.tokens:
+                    connection = http.client.HTTPConnection(upstream, timeout=30)
+                    connection.request(
+                        method, self.path, headers={"Accept": self.headers.get("Accept", "")}
+                    )
+                    response = connection.getresponse()
+                    body, status = response.read(), response.status
+                    for key in ("Content-Type", "Docker-Content-Digest", "Content-Length"):
+                        if response.getheader(key):
+                            headers[key] = str(response.getheader(key))
+                    connection.close()
+                else:
+                    status, body = 401, b'{"errors":[]}'
+                    headers["WWW-Authenticate"] = (
+                        f'Bearer realm="{realm_url}",service="devcon-test",'
+                        'scope="repository:devcon-test/pin-a:pull"'
+                    )
+                headers.setdefault("Content-Length", str(len(body)))
+                self.send_response(status)
+                for key, item in headers.items():
+                    self.send_header(key, item)
+                self.end_headers()
+                if method == "GET":
+                    self.wfile.write(body)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def test_domain(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """`*.devcon.test` resolves to 127.0.0.1 (names devcon does not know as loopback) and the
+    test CA is trusted; returns the CA bundle path."""
+    real = socket.getaddrinfo
+
+    def resolve(host: object, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(host, str) and host.endswith(_TEST_DOMAIN):
+            host = "127.0.0.1"
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    bundle = tmp_path / "test-ca.pem"
+    bundle.write_text(_TEST_CA)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    return bundle
+
+
+@pytest.mark.parametrize(
+    ("realm_host", "insecure", "code", "message"),
+    [
+        # same host, plain http, the registry not named insecure: refused before any request
+        ("registry.devcon.test", False, 3, "over plain http; name the registry with"),
+        # another host over plain http: refused even for an --insecure-registry
+        ("auth.devcon.test", True, 3, "over plain http (another host)"),
+        # same host, and the user said this registry may use plain http: allowed
+        ("registry.devcon.test", True, 0, ""),
+    ],
+)
+def test_credentials_and_a_plain_http_token_realm(
+    world: World,
+    tmp_path: Path,
+    cache_home: Path,
+    test_domain: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    realm_host: str,
+    insecure: bool,
+    code: int,
+    message: str,
+) -> None:
+    realm = _TokenRealm({"carol": "s3cret-Realm-5"})
+    registry = None
+    try:
+        realm_url = f"http://{realm_host}:{realm.port}/token"
+        registry = _TlsRegistry(world.registry.addr, realm, realm_url, tmp_path)
+        host = f"registry.devcon.test:{registry.port}"
+        _docker_config(tmp_path / "dc", host, "carol", "s3cret-Realm-5")
+        monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "dc"))
+        dockerfile = tmp_path / "Dockerfile"
+        text = f"FROM {host}/devcon-test/pin-a:1\n"
+        dockerfile.write_text(text)
+        argv = ["pin", *(["--insecure-registry", host] if insecure else []), str(dockerfile)]
+        assert main(argv) == code
+        captured = capsys.readouterr()
+        assert "s3cret-Realm-5" not in captured.out + captured.err
+        if code == 0:
+            assert (
+                dockerfile.read_text()
+                == f"FROM {host}/devcon-test/pin-a:1@{world.digests[world.a]}\n"
+            )
+            assert realm.requests and all(with_auth for _, with_auth in realm.requests)
+        else:
+            assert message in captured.err and "refusing to send credentials" in captured.err
+            assert len(captured.err.strip().splitlines()) == 1
+            assert realm.requests == []  # the secret never left
+            assert dockerfile.read_text() == text
+    finally:
+        realm.stop()
+        if registry is not None:
+            registry.stop()
+
+
+def test_docker_hub_credentials_never_go_to_a_mirror(
+    world: World,
+    tmp_path: Path,
+    cache_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    copy_image(
+        world.registry.url,
+        world.registry.url,
+        "devcon-test/pin-a",
+        "1",
+        dst_name="library/busybox",
+        dst_tag="1.36",
+    )
+    digest = get_manifest(world.registry.url, "library/busybox", "1.36")[0]
+    mirror = started(world.registry.addr, users={"hub-user": "hub-Secret-31", "m": "m1rror-7"})
+    try:
+        dockerfile = tmp_path / "Dockerfile"
+        dockerfile.write_text("FROM busybox:1.36\n")
+        folder = tmp_path / "dc"
+        folder.mkdir()
+        hub_auth = base64.b64encode(b"hub-user:hub-Secret-31").decode()
+        (folder / "config.json").write_text(
+            json.dumps({"auths": {"https://index.docker.io/v1/": {"auth": hub_auth}}})
+        )
+        monkeypatch.setenv("DOCKER_CONFIG", str(folder))
+        # the mirror answers 401: devcon asks it for a token anonymously, not with the
+        # docker.io credentials (which this mirror would even accept)
+        assert main(["pin", "--registry-mirror", mirror.addr, str(dockerfile)]) == 3
+        captured = capsys.readouterr()
+        assert "refused anonymous access" in captured.err
+        assert "hub-Secret-31" not in captured.out + captured.err
+        assert mirror.config.tokens == set()  # no token was ever issued
+        assert dockerfile.read_text() == "FROM busybox:1.36\n"
+        # credentials for the mirror host itself are used for the mirror
+        mirror_auth = base64.b64encode(b"m:m1rror-7").decode()
+        (folder / "config.json").write_text(
+            json.dumps(
+                {
+                    "auths": {
+                        "https://index.docker.io/v1/": {"auth": hub_auth},
+                        mirror.addr: {"auth": mirror_auth},
+                    }
+                }
+            )
+        )
+        assert main(["pin", "--registry-mirror", mirror.addr, str(dockerfile)]) == 0
+        assert dockerfile.read_text() == f"FROM busybox:1.36@{digest}\n"
+    finally:
+        mirror.stop()

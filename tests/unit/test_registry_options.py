@@ -1,0 +1,101 @@
+"""Registry options are checked before any file is read or request made: a mirror is
+HOST[:PORT] (no scheme), a platform is os/arch[/variant]; both are usage errors (exit 2)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from devcon.cli.app import main
+from devcon.errors import UsageError
+from devcon.registry.client import check_platform
+from devcon.registry.factory import RegistrySettings, check_mirror
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("mirror.gcr.io", "mirror.gcr.io"),
+        ("127.0.0.1:5000", "127.0.0.1:5000"),
+        ("localhost:5000/", "localhost:5000"),
+        ("[::1]:5000", "[::1]:5000"),
+    ],
+)
+def test_mirror_hosts(value: str, expected: str) -> None:
+    assert check_mirror(value) == expected
+    assert RegistrySettings(registry_mirror=value).registry_mirror == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("http://h:5000", "has a scheme (http://)"),
+        ("https://mirror.gcr.io", "has a scheme (https://)"),
+        ("h:5000/v2", "is not HOST[:PORT]"),
+        ("", "is not HOST[:PORT]"),
+    ],
+)
+def test_mirror_urls_are_usage_errors(value: str, message: str) -> None:
+    with pytest.raises(UsageError, match=re.escape(message)):
+        check_mirror(value)
+    with pytest.raises(UsageError, match=re.escape(message)):
+        RegistrySettings(registry_mirror=value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("linux/arm64", "linux/arm64"), ("Linux/ARM/v7", "linux/arm/v7"), ("linux/amd64", None)],
+)
+def test_platforms(value: str, expected: str | None) -> None:
+    assert check_platform(value) == (expected or value)
+
+
+@pytest.mark.parametrize("value", ["arm64", "linux/", "/arm64", "linux/arm/v7/x", "linux arm64"])
+def test_malformed_platforms(value: str) -> None:
+    with pytest.raises(UsageError, match="is not os/arch"):
+        check_platform(value)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["pin", "--platform", "arm64"], "--platform: 'arm64' is not os/arch[/variant]"),
+        (["pin", "--registry-mirror", "http://127.0.0.1:5000"], "--registry-mirror: "),
+        (["outdated", "--registry-mirror", "https://mirror.gcr.io"], "give HOST[:PORT] only"),
+        (["pin", "--timeout", "0"], "--timeout: 0 is not a positive number"),
+    ],
+)
+def test_cli_usage_errors_are_exit_2_before_any_work(
+    argv: list[str],
+    message: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM alpine:3\n")
+
+    def no_client(*_: object) -> object:
+        raise AssertionError("no registry client may be built")
+
+    monkeypatch.setattr("devcon.registry.factory.make_client", no_client)
+    assert main([*argv, str(dockerfile)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert dockerfile.read_text() == "FROM alpine:3\n"
+
+
+def test_mirror_from_the_devcon_config_is_checked_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / ".devcon.toml"
+    config.write_text('registry-mirror = "http://mirror.example:5000"\n')
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM alpine:3\n")
+    assert main(["pin", "--config", str(config), str(dockerfile)]) == 2
+    assert "registry-mirror (devcon config): 'http://mirror.example:5000' has a scheme" in (
+        capsys.readouterr().err
+    )
