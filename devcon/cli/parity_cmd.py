@@ -35,7 +35,11 @@ def parity(
     config: Path | None = typer.Option(None, "--config", help="Use this devcon config file."),
     no_config: bool = typer.Option(False, "--no-config", help="Ignore config files."),
 ) -> None:
-    """Prove that the dev and production images share one base digest."""
+    """Prove that the dev and production images share one base digest.
+
+    Exit codes: 0 same-base; 1 different-base, or unknown (0 with --allow-unknown);
+    2 usage or unreadable input; 3 environment (registry, engine, network).
+    """
     from devcon.cli.options import settings_from
     from devcon.parity import ParityRequest, Services, Verdict
     from devcon.parity import parity as run_parity

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from typing import Any, assert_never
 
-from devcon.parity import Basis, ParityResult, PlatformResult, Verdict
+from devcon.imagefacts import Source
+from devcon.parity import (
+    BaseInfo,
+    Basis,
+    Divergence,
+    ParityResult,
+    PlatformResult,
+    SideInfo,
+    Verdict,
+)
 
 
 class ParityFormat(enum.Enum):
@@ -31,36 +41,102 @@ def _short(digest: str | None) -> str:
     return digest[:19] if digest else "-"
 
 
-def _layer(created_by: str | None) -> str:
-    if created_by is None:
+_FRACTION = re.compile(r"(\d{2}:\d{2}:\d{2})\.\d+")
+
+
+def _when(created: str | None) -> str:
+    return _FRACTION.sub(r"\1", created) if created else ""
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def layer_line(
+    side: SideInfo, index: int, created_by: str | None, created: str | None = None
+) -> str:
+    """What made layer `index` of a side, for people."""
+    if created_by:
+        return created_by
+    if created_by == "":
+        when = f", created {_when(created)}" if created else ""
+        return f"(an imported layer{when}: no command recorded)"
+    if side.source is Source.DOCKERFILE:
+        return "(the stage's own layers: not built, so not known)"
+    if side.layers is not None and index >= side.layers:
         return "(no such layer)"
-    return created_by or "(no command recorded: an imported layer)"
+    return "(no history recorded for this layer)"
 
 
-def _headline(p: PlatformResult) -> str:
+def headline(p: PlatformResult) -> str:
+    if p.verdict is Verdict.UNKNOWN:
+        return "unknown"
     if p.basis is Basis.INFERRED:
-        layers = f"{p.shared_layers} shared layer{'s' if p.shared_layers != 1 else ''}"
-        return f"{p.verdict.value} (inferred: {layers}; not proven)"
+        return (
+            f"{p.verdict.value} (inferred: {_plural(p.shared_layers, 'shared layer')}; not proven)"
+        )
     return f"{p.verdict.value} ({p.basis.value})"
+
+
+def _base_text(base: BaseInfo) -> str:
+    parts = [base.label]
+    if base.digest and base.digest not in base.label:
+        parts.append(_short(base.digest))
+    details = [base.origin] if base.origin else []
+    if base.layers:
+        details.append(_plural(base.layers, "layer"))
+    if base.created:
+        details.append(f"created {_when(base.created)}")
+    return " ".join(parts) + (f" ({', '.join(details)})" if details else "")
+
+
+def _side_lines(name: str, side: SideInfo) -> list[str]:
+    pad = " " * (6 - len(name))
+    if side.source is Source.DOCKERFILE:
+        where = f"stage {side.stage!r} of {side.dockerfile}" if side.stage else "a Dockerfile"
+        head = f"  {name}{pad}{side.label}: {where}, read statically (not built)"
+    else:
+        details = []
+        if side.layers is not None:
+            details.append(_plural(side.layers, "layer"))
+        if side.created:
+            details.append(f"created {_when(side.created)}")
+        head = f"  {name}{pad}{side.label} {_short(side.digest)}"
+        if details:
+            head += f"  {', '.join(details)}"
+    base = _base_text(side.base) if side.base is not None else "not known (none declared or proven)"
+    return [head, f"        base: {base}"]
+
+
+def _known_layers(side: SideInfo) -> bool:
+    """Whether devcon read this side's layers (a stage's: those of its FROM image)."""
+    if side.source is Source.DOCKERFILE:
+        return side.base is not None and side.base.layers > 0
+    return side.layers is not None
+
+
+def _divergence_lines(p: PlatformResult, d: Divergence) -> list[str]:
+    return [
+        f"  first diverging layer: #{d.index + 1}",
+        f"    dev:  {layer_line(p.dev, d.index, d.dev_created_by, d.dev_created)}",
+        f"    prod: {layer_line(p.prod, d.index, d.prod_created_by, d.prod_created)}",
+    ]
 
 
 def _text(result: ParityResult) -> str:
     lines = [f"dev:  {result.dev}", f"prod: {result.prod}"]
     for p in result.platforms:
         lines.append("")
-        lines.append(f"{p.platform}: {_headline(p)}")
-        if p.dev_layers is not None:
-            lines.append(f"  dev   {_short(p.dev_digest)}  {p.dev_layers} layers")
-        if p.prod_layers is not None:
-            lines.append(f"  prod  {_short(p.prod_digest)}  {p.prod_layers} layers")
-        if p.base is not None:
-            created = f", created {p.base.created}" if p.base.created else ""
-            lines.append(f"  base  {p.base.label} {_short(p.base.digest)}{created}")
+        lines.append(f"{p.platform}: {headline(p)}")
+        lines += _side_lines("dev", p.dev)
+        lines += _side_lines("prod", p.prod)
+        shown = p.dev.base == p.base and p.prod.base == p.base
+        if p.base is not None and p.basis is Basis.VERIFIED and not shown:
+            lines.append(f"  checked against: {_base_text(p.base)}")
+        if _known_layers(p.dev) and _known_layers(p.prod):
+            lines.append(f"  shared layers: {p.shared_layers}")
         if p.divergence is not None:
-            d = p.divergence
-            lines.append(f"  first diverging layer: #{d.index + 1}")
-            lines.append(f"    dev:  {_layer(d.dev_created_by)}")
-            lines.append(f"    prod: {_layer(d.prod_created_by)}")
+            lines += _divergence_lines(p, p.divergence)
         for reason in p.reasons:
             lines.append(f"  why:  {reason}")
         if p.advice:
@@ -69,6 +145,30 @@ def _text(result: ParityResult) -> str:
     lines.append("")
     lines.append(f"verdict: {overall}")
     return "\n".join(lines) + "\n"
+
+
+def _base_json(base: BaseInfo | None) -> dict[str, Any] | None:
+    if base is None:
+        return None
+    return {
+        "name": base.label,
+        "digest": base.digest,
+        "created": base.created,
+        "layers": base.layers,
+        "origin": base.origin,
+        "pin": base.pin,
+    }
+
+
+def _side_json(side: SideInfo) -> dict[str, Any]:
+    return {
+        "input": side.label,
+        "source": side.source.value,
+        "digest": side.digest,
+        "layers": side.layers,
+        "created": side.created,
+        "base": _base_json(side.base),
+    }
 
 
 def parity_json(result: ParityResult) -> dict[str, Any]:
@@ -83,25 +183,18 @@ def parity_json(result: ParityResult) -> dict[str, Any]:
                 "platform": p.platform,
                 "verdict": p.verdict.value,
                 "basis": p.basis.value,
-                "inferred": p.basis is Basis.INFERRED,
+                "inferred": p.basis is Basis.INFERRED and p.verdict is not Verdict.UNKNOWN,
                 "shared_layers": p.shared_layers,
-                "dev": {"digest": p.dev_digest, "layers": p.dev_layers},
-                "prod": {"digest": p.prod_digest, "layers": p.prod_layers},
-                "base": (
-                    {
-                        "name": p.base.label,
-                        "digest": p.base.digest,
-                        "created": p.base.created,
-                        "layers": p.base.layers,
-                    }
-                    if p.base
-                    else None
-                ),
+                "dev": _side_json(p.dev),
+                "prod": _side_json(p.prod),
+                "base": _base_json(p.base),
                 "divergence": (
                     {
                         "layer": p.divergence.index + 1,
                         "dev_created_by": p.divergence.dev_created_by,
                         "prod_created_by": p.divergence.prod_created_by,
+                        "dev_created": p.divergence.dev_created,
+                        "prod_created": p.divergence.prod_created,
                     }
                     if p.divergence
                     else None
@@ -124,9 +217,18 @@ def _github(result: ParityResult) -> str:
         level = {Verdict.SAME: "notice", Verdict.DIFFERENT: "error", Verdict.UNKNOWN: "warning"}[
             p.verdict
         ]
-        detail = "; ".join(p.reasons) + (f"; {p.advice}" if p.advice else "")
+        parts = list(p.reasons)
+        if p.divergence is not None:
+            d = p.divergence
+            parts.append(
+                f"first diverging layer #{d.index + 1}: dev "
+                f"{layer_line(p.dev, d.index, d.dev_created_by, d.dev_created)}, prod "
+                f"{layer_line(p.prod, d.index, d.prod_created_by, d.prod_created)}"
+            )
+        if p.advice:
+            parts.append(f"do: {p.advice}")
         lines.append(
             f"::{level} title=devcon parity {p.platform}::"
-            + _escape(f"{result.dev} vs {result.prod}: {_headline(p)}: {detail}")
+            + _escape(f"{result.dev} vs {result.prod}: {headline(p)}: {'; '.join(parts)}")
         )
     return "\n".join(lines) + "\n"

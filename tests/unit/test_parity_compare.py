@@ -1,0 +1,252 @@
+"""parity's decisions on synthetic image facts (no engine, no registry)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from pathlib import Path
+
+from devcon.imagefacts import HistoryEntry, ImageFacts, Source
+from devcon.parity import (
+    Basis,
+    ParityResult,
+    Party,
+    PlatformImage,
+    StaticSide,
+    Verdict,
+    compare,
+    contains_base,
+    history_mismatch,
+    pair_platforms,
+    pick,
+    shared_layers,
+)
+from devcon.reference import parse_reference
+
+AMD64 = "linux/amd64"
+ROOT = "sha256:" + "a" * 64
+ROOT2 = "sha256:" + "b" * 64
+TOOLS = "sha256:" + "c" * 64
+APP = "sha256:" + "d" * 64
+
+
+def entry(created_by: str, empty: bool = False, created: str | None = None) -> HistoryEntry:
+    return HistoryEntry(created_by, empty, created)
+
+
+def facts(
+    label: str,
+    layers: list[tuple[str, str]],
+    source: Source = Source.REGISTRY,
+    digest: str | None = None,
+    empty: tuple[tuple[int, str], ...] = (),
+) -> ImageFacts:
+    """Facts whose history has one entry per (diff id, created_by) layer, plus empty-layer
+    entries inserted at the given positions."""
+    history = [entry(created_by) for _, created_by in layers]
+    for position, created_by in empty:
+        history.insert(position, entry(created_by, empty=True))
+    return ImageFacts(
+        label=label,
+        source=source,
+        platform=AMD64,
+        digest=digest or "sha256:" + hashlib.sha256(label.encode()).hexdigest(),
+        diff_ids=tuple(d for d, _ in layers),
+        history=tuple(history),
+        created="2024-05-01T10:00:00.123456Z",
+    )
+
+
+def image(f: ImageFacts, pin: str | None = None) -> PlatformImage:
+    return PlatformImage(f.label, f.source, f.platform, f, f.digest, pin or f"{f.label}@{f.digest}")
+
+
+def party(f: ImageFacts, declared: PlatformImage | None = None) -> Party:
+    return Party(f.label, f.source, image(f), None, declared)
+
+
+def static_party(label: str, from_facts: ImageFacts, stage: str = "base") -> Party:
+    static = StaticSide(
+        label=label,
+        path=Path("Dockerfile"),
+        stage=label.rsplit("#", 1)[-1],
+        base_written=from_facts.label,
+        base=parse_reference(from_facts.label),
+        root_stage=stage,
+    )
+    return Party(label, Source.DOCKERFILE, image(from_facts), static)
+
+
+B1 = facts("reg.example/b1:1", [(ROOT, "")], empty=((1, "CMD sh"),))
+B2 = facts("reg.example/b2:1", [(ROOT2, "")])
+DEV = facts(
+    "reg.example/dev:1",
+    [(ROOT, ""), (TOOLS, "RUN tooling")],
+    empty=((1, "CMD sh"),),
+)
+PROD = facts("reg.example/prod:1", [(ROOT, ""), (APP, "RUN app")], empty=((1, "CMD sh"),))
+OTHER = facts("reg.example/other:1", [(ROOT2, ""), (APP, "RUN app")])
+
+
+# -- layers and history ----------------------------------------------------------------
+
+
+def test_shared_layers_need_the_same_diff_id_and_command() -> None:
+    assert shared_layers(DEV, PROD) == 1
+    assert shared_layers(DEV, OTHER) == 0
+    fake = facts("fake", [(ROOT, "ADD other-root.tar /"), (APP, "RUN app")])
+    assert shared_layers(PROD, fake) == 0  # identical first diff id, another command
+
+
+def test_shared_layers_ignore_a_history_that_does_not_line_up() -> None:
+    odd = replace(PROD, history=(entry("one"),))  # fewer entries than layers
+    assert shared_layers(DEV, odd) == 1
+
+
+def test_contains_base_checks_layers_then_history() -> None:
+    assert contains_base(B1, DEV) is None
+    why = contains_base(B1, OTHER)
+    assert why is not None and "do not start with the 1 layer of reg.example/b1:1" in why
+    fake_base = replace(B1, history=(entry("ADD other-root.tar /"), entry("CMD sh", True)))
+    why = contains_base(fake_base, DEV)
+    assert why is not None and "another history: its entry #1" in why
+    assert "'ADD other-root.tar /'" in why
+
+
+def test_engine_history_is_compared_by_command_not_by_empty_flag() -> None:
+    # the engine's history API has no empty_layer flag: devcon guesses it, so it is not held
+    # against the image; the command is
+    guessed = replace(
+        DEV,
+        source=Source.ENGINE,
+        history=(entry(""), entry("CMD sh", empty=False), entry("RUN tooling")),
+    )
+    assert history_mismatch(B1, guessed) is None
+    assert history_mismatch(B1, replace(guessed, source=Source.REGISTRY)) == 1
+    lying = replace(guessed, history=(entry("ADD x /"), *guessed.history[1:]))
+    assert history_mismatch(B1, lying) == 0
+    assert contains_base(B1, lying) is not None
+
+
+# -- platforms -------------------------------------------------------------------------
+
+
+def test_pairs_are_the_platforms_both_have() -> None:
+    def at(platform: str | None) -> PlatformImage:
+        return PlatformImage("x", Source.REGISTRY, platform, DEV)
+
+    dev = [at("linux/amd64"), at("linux/arm64/v8")]
+    prod = [at("linux/arm64"), at("linux/s390x")]
+    assert pair_platforms(dev, prod, None) == ["linux/arm64"]
+    # an image whose platform is not known (its config is missing) stands for any
+    assert pair_platforms(dev, [at(None)], None) == ["linux/amd64", "linux/arm64/v8"]
+    assert pair_platforms([at(None)], [at(None)], "linux/amd64") == ["linux/amd64"]
+    assert pair_platforms([at("linux/amd64")], [at("linux/arm64")], None) == []
+    assert pick([at(None), at("linux/amd64")], "linux/amd64") is not None
+
+
+# -- verdicts --------------------------------------------------------------------------
+
+
+def test_given_base_verifies_both_and_shows_each_sides_base() -> None:
+    base = image(B1, pin="reg.example/b1:1@sha256:" + "e" * 64)
+    result = compare(AMD64, party(DEV), party(PROD), base, strict=False)
+    assert (result.verdict, result.basis) == (Verdict.SAME, Basis.VERIFIED)
+    assert result.dev.base is not None and result.dev.base.origin == "--base"
+    assert result.prod.base == result.dev.base == result.base
+    assert result.divergence is not None and result.divergence.index == 1
+    assert (result.divergence.dev_created_by, result.divergence.prod_created_by) == (
+        "RUN tooling",
+        "RUN app",
+    )
+    result = compare(AMD64, party(DEV), party(OTHER), base, strict=False)
+    assert result.verdict is Verdict.DIFFERENT
+    assert result.prod.base is None and result.dev.base is not None
+    assert all(OTHER.label in reason for reason in result.reasons)
+    assert result.advice is not None
+    assert result.advice.startswith(f"rebuild {OTHER.label} FROM reg.example/b1:1@sha256:eee")
+    both = compare(AMD64, party(OTHER), party(OTHER), base, strict=False)
+    assert both.advice is not None and both.advice.startswith("rebuild both ")
+
+
+def test_a_stage_is_checked_against_the_given_base_through_its_from() -> None:
+    stage = static_party("Dockerfile#dev", OTHER, stage="dev")
+    result = compare(AMD64, stage, party(PROD), image(B1), strict=False)
+    assert (result.verdict, result.basis) == (Verdict.DIFFERENT, Basis.VERIFIED)
+    assert "Dockerfile#dev builds FROM reg.example/other:1" in result.reasons[0]
+    assert result.dev.base is not None and result.dev.base.label == OTHER.label
+    assert result.advice is not None and result.advice.startswith("change stage 'dev' of")
+    on_dev = static_party("Dockerfile#dev", DEV)
+    assert compare(AMD64, on_dev, party(PROD), image(B1), strict=False).verdict is Verdict.SAME
+
+
+def test_a_stage_against_an_image_verifies_the_image_against_the_from() -> None:
+    stage = static_party("Dockerfile#dev", B1)
+    result = compare(AMD64, stage, party(PROD), None, strict=False)
+    assert (result.verdict, result.basis) == (Verdict.SAME, Basis.VERIFIED)
+    assert result.divergence is None  # the stage's own layers are not built
+    result = compare(AMD64, stage, party(OTHER), None, strict=False)
+    assert result.verdict is Verdict.DIFFERENT
+    assert result.reasons[0] == "Dockerfile#dev builds FROM reg.example/b1:1"
+    assert result.advice is not None and f"rebuild {OTHER.label} FROM" in result.advice
+
+
+def test_two_stages_compare_their_from_images_per_platform() -> None:
+    a = static_party("Dockerfile#dev", B1)
+    same_content = replace(B1, label="mirror.example/b1:1", digest="sha256:" + "f" * 64)
+    b = static_party("Dockerfile#prod", same_content, stage="prod")
+    result = compare(AMD64, a, b, None, strict=False)
+    assert (result.verdict, result.basis) == (Verdict.SAME, Basis.DECLARED)
+    c = static_party("Dockerfile#prod", B2, stage="prod")
+    result = compare(AMD64, a, c, None, strict=False)
+    assert (result.verdict, result.basis) == (Verdict.DIFFERENT, Basis.DECLARED)
+    assert result.divergence is not None and result.divergence.index == 0
+    assert result.advice is not None and "change stage 'prod'" in result.advice
+    with_base = compare(AMD64, a, c, image(B1), strict=False)
+    assert (with_base.verdict, with_base.basis) == (Verdict.DIFFERENT, Basis.VERIFIED)
+    assert len(with_base.reasons) == 1 and "Dockerfile#prod" in with_base.reasons[0]
+
+
+def test_annotations_declare_bases() -> None:
+    declared_b1 = image(B1)
+    result = compare(AMD64, party(DEV), party(PROD, declared_b1), None, strict=False)
+    assert (result.verdict, result.basis) == (Verdict.SAME, Basis.VERIFIED)
+    assert result.prod.base is not None and result.prod.base.origin == "annotation"
+    result = compare(AMD64, party(PROD, declared_b1), party(OTHER, image(B2)), None, False)
+    assert (result.verdict, result.basis) == (Verdict.DIFFERENT, Basis.DECLARED)
+    assert result.dev.base is not None and result.dev.base.label == B1.label
+    assert result.prod.base is not None and result.prod.base.label == B2.label
+    lying = compare(AMD64, party(OTHER, declared_b1), party(PROD), None, strict=False)
+    assert (lying.verdict, lying.basis) == (Verdict.DIFFERENT, Basis.VERIFIED)
+
+
+def test_inferred_verdicts_and_strict() -> None:
+    result = compare(AMD64, party(DEV), party(PROD), None, strict=False)
+    assert (result.verdict, result.basis, result.shared_layers) == (
+        Verdict.SAME,
+        Basis.INFERRED,
+        1,
+    )
+    assert ParityResult("d", "p", (result,)).inferred
+    strict = compare(AMD64, party(DEV), party(PROD), None, strict=True)
+    assert strict.verdict is Verdict.UNKNOWN and strict.advice is not None
+    assert not ParityResult("d", "p", (strict,)).inferred
+    apart = compare(AMD64, party(DEV), party(OTHER), None, strict=False)
+    assert apart.verdict is Verdict.DIFFERENT and apart.advice is not None
+
+
+def test_a_missing_config_is_unknown_with_the_reason() -> None:
+    gone = PlatformImage("reg.example/gone:1", Source.REGISTRY, None, None, None, None, "why")
+    result = compare(AMD64, Party(gone.label, Source.REGISTRY, gone), party(PROD), None, False)
+    assert result.verdict is Verdict.UNKNOWN and result.reasons == ("why",)
+    assert result.advice is not None and result.advice.startswith("push reg.example/gone:1")
+    result = compare(AMD64, party(DEV), party(PROD), gone, strict=False)
+    assert result.verdict is Verdict.UNKNOWN and result.basis is Basis.VERIFIED
+
+
+def test_flattened_images_are_unknown_unless_they_are_the_base() -> None:
+    squashed = facts("reg.example/squashed:1", [("sha256:" + "9" * 64, "")])
+    result = compare(AMD64, party(squashed), party(PROD), None, strict=False)
+    assert result.verdict is Verdict.UNKNOWN and "flattened" in result.reasons[0]
+    itself = compare(AMD64, party(B1), party(PROD), image(B1), strict=False)
+    assert itself.verdict is Verdict.SAME
