@@ -147,7 +147,8 @@ def outdated(
     config: Path | None = typer.Option(None, "--config", help="Use this devcon config file."),
     no_config: bool = typer.Option(False, "--no-config", help="Ignore config files."),
 ) -> None:
-    """For each pinned reference, whether its tag now points to another digest."""
+    """For each pinned reference, and each Feature in devcontainer-lock.json, whether its tag
+    now points to another digest."""
     from devcon.pin import OutdatedRequest, PinStatus
     from devcon.pin import outdated as run_outdated
     from devcon.registry.factory import RegistrySettings, make_client

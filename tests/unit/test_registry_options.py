@@ -99,3 +99,10 @@ def test_mirror_from_the_devcon_config_is_checked_too(
     assert "registry-mirror (devcon config): 'http://mirror.example:5000' has a scheme" in (
         capsys.readouterr().err
     )
+
+
+def test_the_cli_help_for_the_mirror_is_the_factory_s() -> None:
+    from devcon.cli import pin_cmd
+    from devcon.registry import factory
+
+    assert pin_cmd.MIRROR_HELP == factory.MIRROR_HELP
