@@ -5,6 +5,7 @@ Gathered from image configs only (registry or local engine), never from layer do
 
 from __future__ import annotations
 
+import datetime
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -122,6 +123,14 @@ def facts_from_config(
     )
 
 
+def _iso_time(seconds: object) -> str | None:
+    """The engine's history gives Unix seconds; image configs give RFC 3339 in UTC."""
+    if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds <= 0:
+        return None
+    moment = datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def engine_history(entries: Sequence[dict[str, Any]], layers: int) -> tuple[HistoryEntry, ...]:
     """History from the engine's `docker history` API (newest first, no empty_layer flag):
     oldest first, with empty layers told apart by what created them."""
@@ -132,11 +141,12 @@ def engine_history(entries: Sequence[dict[str, Any]], layers: int) -> tuple[Hist
         nop = text.startswith("#(nop)")
         body = text.removeprefix("#(nop)").strip()
         empty = (nop and not body.startswith(("COPY", "ADD"))) or body.startswith(_EMPTY_PREFIXES)
-        out.append(HistoryEntry(created_by, empty, None, entry.get("Comment") or None))
+        created = _iso_time(entry.get("Created"))
+        out.append(HistoryEntry(created_by, empty, created, entry.get("Comment") or None))
     if sum(1 for h in out if not h.empty_layer) != layers:
         # fall back on sizes: entries that added bytes made layers
         sized = [
-            HistoryEntry(h.created_by, int(e.get("Size") or 0) == 0, None, h.comment)
+            HistoryEntry(h.created_by, int(e.get("Size") or 0) == 0, h.created, h.comment)
             for h, e in zip(out, reversed(list(entries)), strict=True)
         ]
         if sum(1 for h in sized if not h.empty_layer) == layers:

@@ -77,3 +77,17 @@ def test_version_strings() -> None:
     assert musl_version(None, b"P:busybox\nV:1.36.1-r2\n\nP:musl\nV:1.2.5-r0\n") == "1.2.5"
     release = parse_os_release(b'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.20.3\n# c\n')
     assert release == {"NAME": "Alpine Linux", "ID": "alpine", "VERSION_ID": "3.20.3"}
+
+
+def test_engine_history_keeps_created_times() -> None:
+    from devcon.imagefacts import engine_history
+
+    entries = [  # the engine's /images/{name}/history: newest first, Unix seconds
+        {"CreatedBy": "/bin/sh -c echo app > /app", "Created": 1733011200, "Size": 4},
+        {"CreatedBy": "/bin/sh -c #(nop)  CMD [\"sh\"]", "Created": 1733011100, "Size": 0},
+        {"CreatedBy": "", "Created": 0, "Size": 1024, "Comment": "Imported from -"},
+    ]
+    history = engine_history(entries, layers=2)
+    assert [h.created for h in history] == [None, "2024-11-30T23:58:20Z", "2024-12-01T00:00:00Z"]
+    assert [h.empty_layer for h in history] == [False, True, False]
+    assert history[0].comment == "Imported from -"
