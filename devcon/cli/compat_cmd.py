@@ -69,6 +69,7 @@ def compat(
     from devcon.compat.check import CompatRequest, CompatServices, unreadable_message
     from devcon.compat.check import compat as run_compat
     from devcon.errors import EnvironmentProblem
+    from devcon.registry.client import check_platform
     from devcon.registry.factory import RegistrySettings, make_client
     from devcon.report import OutputFormat, Report, render
     from devcon.report.compat_report import render_compat_json, render_compat_text
@@ -85,7 +86,7 @@ def compat(
     request = CompatRequest(
         items=tuple(items or ()),
         vscode=vscode or settings.vscode,
-        platform=platform,
+        platform=check_platform(platform) if platform else None,
         offline=offline,
         max_download=max_download * 1024 * 1024,
     )

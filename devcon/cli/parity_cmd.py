@@ -67,6 +67,10 @@ def parity(
         dev, prod = configured["dev"], configured["prod"]
         base = base or configured.get("base")
         platform = platform or configured.get("platform")
+    if platform:
+        from devcon.registry.client import check_platform
+
+        platform = check_platform(platform)
     registry = RegistrySettings(
         insecure_registries=frozenset([*settings.insecure_registries, *(insecure or [])]),
         registry_mirror=mirror or settings.registry_mirror,

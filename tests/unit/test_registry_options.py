@@ -106,3 +106,20 @@ def test_the_cli_help_for_the_mirror_is_the_factory_s() -> None:
     from devcon.registry import factory
 
     assert pin_cmd.MIRROR_HELP == factory.MIRROR_HELP
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["parity", "reg.invalid/a:1", "reg.invalid/b:1", "--platform", "arm64"],
+        ["compat", "reg.invalid/a:1", "--platform", "linux/"],
+        ["parity", "reg.invalid/a:1", "reg.invalid/b:1", "--registry-mirror", "https://m"],
+        ["compat", "reg.invalid/a:1", "--registry-mirror", "http://m:5000"],
+    ],
+)
+def test_parity_and_compat_check_registry_options_first(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and ("--platform" in err or "mirror" in err), err
