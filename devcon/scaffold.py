@@ -48,8 +48,8 @@ _SKIP_DIRS = frozenset(
 #: how deep `**/` detection globs look below the repository root
 _MAX_DEPTH = 3
 
-#: lock files of other tools that the python templates do not read (init says so)
-_UNREAD_LOCKS = ("poetry.lock", "pdm.lock", "Pipfile.lock", "pylock.toml")
+#: lock files a pyproject.toml variant may not read (init says so when one is there)
+_UNREAD_LOCKS = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock", "pylock.toml")
 
 
 @dataclass(frozen=True)
@@ -322,8 +322,11 @@ def _pyproject(root: Path) -> dict[str, Any] | None:
         ) from None
 
 
-def _pyproject_notes(variant: Variant, pyproject: Mapping[str, Any], root: Path) -> list[str]:
+def _pyproject_notes(
+    template: Template, variant: Variant, pyproject: Mapping[str, Any], root: Path
+) -> list[str]:
     project = pyproject.get("project")
+    reads_uv_lock = any("uv.lock" in v.when for v in template.variants)
     notes: list[str] = []
     if not isinstance(project, dict):
         notes.append(
@@ -343,14 +346,16 @@ def _pyproject_notes(variant: Variant, pyproject: Mapping[str, Any], root: Path)
             shown = ", ".join(loose[:3]) + (", ..." if len(loose) > 3 else "")
             notes.append(
                 f"pyproject.toml's dependencies are not all pinned with == ({shown}): each "
-                "build installs the newest matching versions; pin them, or commit a uv.lock "
-                "and run init again"
+                "build installs the newest matching versions; pin them"
+                + (", or commit a uv.lock and run init again" if reads_uv_lock else "")
             )
-    for lock in _UNREAD_LOCKS:
+    unread = [lock for lock in _UNREAD_LOCKS if lock not in variant.when]
+    for lock in unread:
         if (root / lock).is_file():
             notes.append(
                 f"{lock} is not read: the image installs pyproject.toml's [project] "
-                "dependencies (a uv.lock would be used)"
+                "dependencies"
+                + (" (a uv.lock would be used)" if reads_uv_lock and lock != "uv.lock" else "")
             )
     return notes
 
@@ -420,7 +425,7 @@ def plan_and_write(
     values = _options(template, variant, request.options)
 
     pyproject = _pyproject(root) if "pyproject.toml" in variant.when else None
-    notes = _pyproject_notes(variant, pyproject, root) if pyproject is not None else []
+    notes = _pyproject_notes(template, variant, pyproject, root) if pyproject is not None else []
 
     # every path init would write is checked before anything reaches the network
     devcontainer_dir = root / ".devcontainer"

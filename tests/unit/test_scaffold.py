@@ -409,6 +409,23 @@ def test_pyproject_notes(tmp_path: Path) -> None:
     assert any("no [project] table" in n for n in result.notes)
 
 
+def test_jupyter_reads_pyproject_and_says_uv_lock_is_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pyproject = PYPROJECT.replace('"torch==2.4.1"', '"seaborn==0.13.2"')
+    files = {"pyproject.toml": pyproject, "eda.ipynb": "{}", "uv.lock": "version = 1\n"}
+    root = _repo(tmp_path / "repo", files)
+    result, _ = _init(root)
+    assert result.template.id == "jupyter" and result.variant.id == "pyproject"
+    assert not (root / "requirements.txt").exists()
+    text = (root / ".devcontainer" / "Dockerfile").read_text()
+    assert text.index("COPY pyproject.toml ./") < text.index("pip install") < text.index("COPY . .")
+    assert result.notes == (
+        "uv.lock is not read: the image installs pyproject.toml's [project] dependencies",
+    )
+    _check_generated(root, capsys)
+
+
 def test_requirements_txt_wins_over_pyproject(tmp_path: Path) -> None:
     root = _repo(tmp_path / "repo", {"pyproject.toml": PYPROJECT, "requirements.txt": "x==1\n"})
     result, _ = _init(root, template="python")
