@@ -374,12 +374,12 @@ def _check_target(path: Path, force: bool, keep_if_present: bool) -> bool:
     not a regular file)."""
     if not os.path.lexists(path):
         return True
-    if path.is_symlink() or not path.is_file():
+    if keep_if_present and not force:
+        return False
+    if not path.is_file():  # a folder, a dangling link...; a link to a file is written through
         raise InputError("exists and is not a regular file: nothing was changed", str(path))
     if force:
         return True
-    if keep_if_present:
-        return False
     raise InputError("already exists: nothing was changed; use --force", str(path))
 
 

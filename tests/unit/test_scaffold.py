@@ -471,6 +471,10 @@ def test_existing_dockerignore_is_kept_without_force(tmp_path: Path) -> None:
     root = _repo(tmp_path / "repo", {".dockerignore": "mine\n"})
     result, _ = _init(root)
     assert result.kept_dockerignore and (root / ".dockerignore").read_text() == "mine\n"
+    linked = _repo(tmp_path / "linked", {"shared-ignore": "mine\n"})
+    (linked / ".dockerignore").symlink_to("shared-ignore")
+    result, _ = _init(linked)
+    assert result.kept_dockerignore and (linked / ".dockerignore").is_symlink()
 
 
 @pytest.mark.parametrize("error", [InputError("cannot write: disk full", "x"), KeyboardInterrupt()])
