@@ -88,6 +88,26 @@ def _report_choice(result: InitResult, interactive: bool) -> None:
     typer.echo(f"base: {result.image}")
 
 
+def template_listing() -> str:
+    """Every template with its base image and options, as `--list-templates` prints it."""
+    from devcon.scaffold import load_templates
+
+    lines: list[str] = []
+    templates = sorted(load_templates().values(), key=lambda t: t.id)
+    flags = {
+        (t.id, o.name): f"--{o.name.replace('_', '-')} {o.default}"
+        for t in templates
+        for o in t.options
+    }
+    width = max((len(f) for f in flags.values()), default=0)
+    for template in templates:
+        lines.append(f"{template.id}: {template.description}")
+        lines.append(f"  base: {template.image}:{template.tag}")
+        for option in template.options:
+            lines.append(f"  {flags[template.id, option.name]:<{width}}  {option.description}")
+    return "\n".join(lines) + "\n"
+
+
 def _template_options(args: list[str]) -> dict[str, str]:
     """`--python 3.12` / `--python=3.12` pairs left over by typer."""
     options: dict[str, str] = {}
@@ -143,10 +163,14 @@ def init(
     timeout: float = typer.Option(
         10.0, "--timeout", help="Seconds to wait for each registry request."
     ),
+    list_templates: bool = typer.Option(
+        False, "--list-templates", help="List the templates, their bases and options, and exit."
+    ),
 ) -> None:
     """Write a reproducible .devcontainer/: dev and prod stages on one base pinned by digest.
 
-    Template options follow the template: e.g. `--python 3.12` (python), `--r 4.4.1` (r).
+    Template options follow the template: e.g. `--python 3.12` (python), `--r 4.4.1` (r);
+    `--list-templates` lists them all.
     """
     from devcon.cli.options import settings_from
     from devcon.reference import parse_reference
@@ -154,6 +178,9 @@ def init(
     from devcon.registry.factory import RegistrySettings, make_client
     from devcon.scaffold import InitRequest, load_templates, plan_and_write
 
+    if list_templates:
+        typer.echo(template_listing(), nl=False)
+        return
     options = _template_options(list(ctx.args))
     settings = settings_from(None, False, None, None, None)
     registry = RegistrySettings(

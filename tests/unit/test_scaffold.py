@@ -643,3 +643,19 @@ def test_ci_never_prompts(
     monkeypatch.setattr("sys.stdin", _Stream(True))
     assert main(["init", str(root), "--no-pin"]) == 0
     assert "not asking" in capsys.readouterr().out
+
+
+def test_list_templates_names_every_template_base_and_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from devcon.cli.app import main
+    from devcon.scaffold import load_templates
+
+    assert main(["init", str(tmp_path), "--list-templates"]) == 0
+    out = capsys.readouterr().out
+    assert list(tmp_path.iterdir()) == []  # lists, writes nothing
+    for template in load_templates().values():
+        assert f"{template.id}: {template.description}" in out
+        assert f"base: {template.image}:{template.tag}" in out
+        for option in template.options:
+            assert f"--{option.name.replace('_', '-')} {option.default} " in out
