@@ -3,7 +3,8 @@
 Templates live in `templates/<id>/` (shipped as `devcon.templates`): `template.json` (the
 manifest: base image and tag, options, detection, dependency manifests, variants),
 `devcontainer.json` and one `Dockerfile` per variant, with `{{placeholders}}`;
-`_common/dockerignore` is shared. See templates/README.md for the manifest format.
+`_common/dockerignore` and `_common/dev-user.Dockerfile` (the dev stage's user, written where a
+Dockerfile says `{{dev_user}}`) are shared. See templates/README.md for the manifest format.
 
 Order of work, so that a refusal costs nothing: choose the template and variant, check the
 options, check every path init would write (exit 2 before any network use), pin the base
@@ -483,6 +484,8 @@ def plan_and_write(
         "dockerfile": "../Dockerfile" if request.dockerfile_at_root else "Dockerfile",
         "context": "..",
         "module": module,
+        # the dev user (uid 1000, reusing a base's own uid-1000 user), shared by templates
+        "dev_user": (common / "dev-user.Dockerfile").read_text("utf-8").rstrip("\n"),
         "base_pinning": "pinned by digest"
         if pinned
         else "NOT pinned yet (written with --no-pin): run `devcon pin` to pin it by digest",
