@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import ipaddress
 import os
 import posixpath
 import tarfile
@@ -24,7 +23,7 @@ from devcon.engine import Engine, EngineError
 from devcon.errors import InputError
 from devcon.imagefs import MergedFS
 from devcon.reference import Reference
-from devcon.registry.client import RegistryClient, platform_matches
+from devcon.registry.client import RegistryClient, is_loopback, platform_matches
 from devcon.registry.errors import DigestMismatch, RegistryError
 
 MUSL_ARCHES = ("x86_64", "aarch64", "armhf", "armv7", "x86", "s390x", "ppc64le", "riscv64")
@@ -57,12 +56,7 @@ def engine_is_local() -> bool:
         name = urlsplit(host if "://" in host else f"tcp://{host}").hostname
     except ValueError:
         return False
-    if name == "localhost":
-        return True
-    try:
-        return name is not None and ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
+    return name is not None and is_loopback(name)
 
 
 class _HashingReader(io.RawIOBase):

@@ -101,8 +101,14 @@ def sha256_digest(data: bytes) -> str:
 
 
 def is_loopback(host: str) -> bool:
-    name = host.rsplit(":", 1)[0] if not host.startswith("[") else host[1:].split("]", 1)[0]
-    if name == "localhost":
+    """`localhost`, `127.0.0.1`, `::1`, with or without a port (`[::1]:5000`, `localhost:5000`)."""
+    if host.startswith("["):
+        name = host[1:].split("]", 1)[0]
+    elif host.count(":") > 1:
+        name = host  # a bare IPv6 address: its colons are not a port
+    else:
+        name = host.rsplit(":", 1)[0]
+    if name.lower() == "localhost":
         return True
     try:
         return ipaddress.ip_address(name).is_loopback

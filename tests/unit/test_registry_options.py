@@ -123,3 +123,28 @@ def test_parity_and_compat_check_registry_options_first(
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and ("--platform" in err or "mirror" in err), err
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("localhost", True),
+        ("LOCALHOST:5000", True),
+        ("127.0.0.1", True),
+        ("127.0.0.1:5000", True),
+        ("127.8.9.1:443", True),
+        ("::1", True),
+        ("[::1]:5000", True),
+        ("[::1]", True),
+        ("registry.example.com", False),
+        ("registry.example.com:5000", False),
+        ("10.0.0.1:5000", False),
+        ("[2001:db8::1]:5000", False),
+        ("2001:db8::1", False),
+        ("localhost.example.com", False),
+    ],
+)
+def test_loopback_hosts(host: str, loopback: bool) -> None:
+    from devcon.registry.client import is_loopback
+
+    assert is_loopback(host) is loopback
