@@ -6,13 +6,19 @@ from collections.abc import Iterator
 
 from devcon.compose import EnvEntry
 from devcon.findings import Severity
+from devcon.jsonc import format_pointer
 from devcon.rules.base import Category, ComposeContext, ConfigContext, Problem, Rule, RuleDoc
-from devcon.secrets import classify
+from devcon.secrets import classify, scan
 
 _CONFIG_MAPS = ("containerEnv", "remoteEnv")
 
 
 def check_config(ctx: ConfigContext) -> Iterator[Problem]:
+    yield from _check_maps(ctx)
+    yield from check_customizations(ctx)
+
+
+def _check_maps(ctx: ConfigContext) -> Iterator[Problem]:
     if ctx.doc is None or not isinstance(ctx.doc.value, dict):
         return
     root = ctx.doc.value
@@ -41,6 +47,49 @@ def check_config(ctx: ConfigContext) -> Iterator[Problem]:
                 f"`{where}.{name}` holds a literal {match.kind} ({match.redacted}), readable by "
                 f"anyone with this file: {fix}",
             )
+
+
+def _customization_strings(
+    value: object, pointer: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], str | None, str]]:
+    """(pointer, key or None in an array, text) of every string under `customizations`."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, str):
+                yield (*pointer, key), str(key), item
+            else:
+                yield from _customization_strings(item, (*pointer, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, str):
+                yield (*pointer, index), None, item
+            else:
+                yield from _customization_strings(item, (*pointer, index))
+
+
+def check_customizations(ctx: ConfigContext) -> Iterator[Problem]:
+    """Tool settings are committed with the config too: a connection's `password`, a token
+    in an extension's settings."""
+    if ctx.doc is None or not isinstance(ctx.doc.value, dict):
+        return
+    for pointer, key, text in _customization_strings(
+        ctx.doc.value.get("customizations"), ("customizations",)
+    ):
+        if key is not None:
+            match = classify(key, text)
+            found = (match.kind, match.redacted) if match else None
+        else:
+            hits = scan(text)
+            found = (hits[0].kind, hits[0].redacted) if hits else None
+        if found is None:
+            continue
+        where = format_pointer(pointer)
+        yield ctx.at_value(
+            pointer,
+            f"`{where}` holds a literal {found[0]} ({found[1]}), readable by anyone with this "
+            "file: leave it out and let the tool ask for it, or read it from the environment "
+            "(`${localEnv:NAME}` where the tool expands variables)",
+        )
 
 
 def _entries(ctx: ComposeContext) -> Iterator[tuple[str, EnvEntry]]:
@@ -73,14 +122,18 @@ RULE = Rule(
     name="secret-in-config",
     category=Category.SECURITY,
     severity=Severity.ERROR,
-    summary="literal secret in containerEnv, remoteEnv, build args or compose environment",
+    summary=(
+        "literal secret in containerEnv, remoteEnv, build args, customizations or compose "
+        "environment"
+    ),
     config=check_config,
     compose=check_compose,
     doc=RuleDoc(
         what=(
-            "Reports credentials written into devcontainer.json `containerEnv`, `remoteEnv` "
-            "and `build.args`, and into compose `environment` (map and list forms) and "
-            "`build.args`. A value is a credential when it has a known token format whatever "
+            "Reports credentials written into devcontainer.json `containerEnv`, `remoteEnv`, "
+            "`build.args` and tool settings under `customizations` (a database connection's "
+            "`password`, a token in an extension setting), and into compose `environment` (map "
+            "and list forms) and `build.args`. A value is a credential when it has a known token format whatever "
             "its name (AWS access key ids, GitHub, GitLab, Slack, Stripe, npm, PyPI, Hugging "
             "Face, OpenAI and Docker Hub tokens, Google API keys, JWTs, private key blocks, "
             "Azure storage keys, `scheme://user:password@host` URLs), or when a secret-like "
