@@ -124,19 +124,7 @@ def test_template_output_passes_devcon_and_builds(
 
     dev_tag, prod_tag = f"devcon-test/init-{template}:dev", f"devcon-test/init-{template}:prod"
     for target, tag in (("dev", dev_tag), ("prod", prod_tag)):
-        docker_engine.docker(
-            "build",
-            "--network",
-            "host",
-            "-f",
-            str(dockerfile),
-            "--target",
-            target,
-            "-t",
-            tag,
-            str(repo),
-            env={"DOCKER_BUILDKIT": "0"},
-        )
+        _build(docker_engine, dockerfile, repo, target, tag)
     monkeypatch.setenv("DOCKER_HOST", docker_engine.host)
     assert main(["parity", f"docker:{dev_tag}", f"docker:{prod_tag}"]) == 0
     assert "same-base" in capsys.readouterr().out
