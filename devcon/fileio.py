@@ -23,21 +23,15 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Replace `path` with `data` atomically. A symlink is written through (its target is
     replaced and the link stays a link); mode kept, or the umask's for a new file."""
     path = Path(os.path.realpath(path))
-    folder = path.parent
     try:
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
-        mode = 0o666 & ~_umask()
+        mode = new_file_mode()
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        tmp = write_temp(path.parent, path.name, data, mode, ".tmp")
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror or exc}", str(path)) from None
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -45,10 +39,28 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
-def _umask() -> int:
+def write_temp(folder: Path, name: str, data: bytes, mode: int, suffix: str) -> str:
+    """A temporary file `.NAME.*SUFFIX` in `folder` holding `data` (fsynced) with `mode`;
+    its path. Removed again if writing fails half-way."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=suffix, dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
+def new_file_mode() -> int:
+    """The mode a new file gets: 0o666 less the umask."""
     current = os.umask(0)
     os.umask(current)
-    return current
+    return 0o666 & ~current
 
 
 def read_text(path: Path) -> str:

@@ -7,12 +7,12 @@ import difflib
 import itertools
 import os
 import secrets
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from devcon.errors import InputError
+from devcon.fileio import new_file_mode, write_temp
 
 
 @dataclass(frozen=True)
@@ -100,20 +100,11 @@ def _replace(src: str, dst: str | Path) -> None:
 def _write_temp(folder: Path, name: str, data: bytes, like: os.stat_result | None) -> str:
     """A temporary file in `folder` holding `data`, with the mode (and, when allowed, the
     owner) of `like`; the path of it. Removed again if writing fails half-way."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".devcon", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, like.st_mode & 0o7777 if like is not None else 0o666 & ~_umask())
-        if like is not None and (like.st_uid, like.st_gid) != (os.getuid(), os.getgid()):
-            with contextlib.suppress(OSError):  # only root may give a file away
-                os.chown(tmp, like.st_uid, like.st_gid)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    mode = like.st_mode & 0o7777 if like is not None else new_file_mode()
+    tmp = write_temp(folder, name, data, mode, ".devcon")
+    if like is not None and (like.st_uid, like.st_gid) != (os.getuid(), os.getgid()):
+        with contextlib.suppress(OSError):  # only root may give a file away
+            os.chown(tmp, like.st_uid, like.st_gid)
     return tmp
 
 
@@ -129,12 +120,6 @@ def _backup(target: Path, like: os.stat_result) -> str:
         except OSError:  # no hard links here (or not allowed): a copy
             break
     return _write_temp(target.parent, target.name, target.read_bytes(), like)
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def _unlink_all(paths: Sequence[str | None]) -> None:
