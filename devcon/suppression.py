@@ -101,21 +101,28 @@ def for_dockerfile(dockerfile: Dockerfile) -> Suppressions:
     return Suppressions({k: frozenset(v) for k, v in by_line.items()}, frozenset(whole))
 
 
-def for_hash_comments(text: str) -> Suppressions:
-    """`# devcon-ignore: rule` in YAML and similar files (own line, or end of line)."""
-    if "devcon-ignore" not in text:
-        return Suppressions()
-    directives: list[tuple[int, bool, str]] = []
+def hash_comments(text: str) -> tuple[list[tuple[int, int, bool, str]], list[int]]:
+    """`#` comments of YAML and similar files, as (line, column of `#`, own line, text from
+    `#`), and the lines that hold code. An end-of-line comment starts at ` #`."""
+    comments: list[tuple[int, int, bool, str]] = []
     code_lines: list[int] = []
     for number, line in enumerate(text.split("\n"), 1):
         stripped = line.strip()
         if not stripped:
             continue
         if stripped.startswith("#"):
-            directives.append((number, True, stripped))
+            comments.append((number, line.index("#") + 1, True, stripped))
             continue
         code_lines.append(number)
         hash_at = line.find(" #")
         if hash_at >= 0:
-            directives.append((number, False, line[hash_at:]))
-    return build(directives, code_lines)
+            comments.append((number, hash_at + 2, False, line[hash_at + 1 :]))
+    return comments, code_lines
+
+
+def for_hash_comments(text: str) -> Suppressions:
+    """`# devcon-ignore: rule` in YAML and similar files (own line, or end of line)."""
+    if "devcon-ignore" not in text:
+        return Suppressions()
+    comments, code_lines = hash_comments(text)
+    return build(((line, own, body) for line, _, own, body in comments), code_lines)

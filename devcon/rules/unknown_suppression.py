@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Iterator
 
 from devcon.rules.base import (
@@ -58,16 +57,13 @@ def check_dockerfile(ctx: DockerfileContext) -> Iterator[Problem]:
         yield from _problems([(comment.line, column, comment.text)])
 
 
-_HASH = re.compile(r"(?:^|\s)#")
-
-
 def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
-    for number, line in enumerate(ctx.compose.text.split("\n"), 1):
-        if "devcon-ignore" in line:
-            match = _HASH.search(line)
-            if match:
-                start = match.end() - 1
-                yield from _problems([(number, start + 1, line[start:])])
+    """The comments `devcon-ignore` reads in a compose file, found the way it finds them."""
+    from devcon.suppression import hash_comments
+
+    if "devcon-ignore" in ctx.compose.text:
+        comments, _ = hash_comments(ctx.compose.text)
+        yield from _problems((line, column, body) for line, column, _, body in comments)
 
 
 RULE = Rule(
