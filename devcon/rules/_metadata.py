@@ -7,4 +7,4 @@ from devcon.rules.base import ConfigContext
 
 def kind_of(ctx: ConfigContext) -> str:
     """ "Feature" for devcontainer-feature.json, "Template" for devcontainer-template.json."""
-    return "Template" if ctx.path.name == "devcontainer-template.json" else "Feature"
+    return "Feature" if ctx.is_feature else "Template"
