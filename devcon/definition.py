@@ -125,6 +125,8 @@ def collect(paths: Sequence[Path]) -> list[DefinitionFile]:
     for kind, path in found:  # files named on their own, unless a config uses them
         if kind is FileKind.DOCKERFILE:
             runs_here.add(path.resolve())
+            if path.resolve() in dockerfiles:
+                continue  # a config given too already uses it: read as that config reads it
             user = _user_of(path)
             if user is None:
                 want_dockerfile(path, Profile.PROD, {}, path.parent)
