@@ -16,6 +16,7 @@ from devcon.dockerfile.model import Dockerfile, Flag, Instruction
 from devcon.dockerfile.parser import key_values, substitute
 from devcon.jsonc import JsoncDocument
 from devcon.reference import Reference, ReferenceError, parse_reference
+from devcon.rewrite import text_at
 
 
 class Origin(enum.Enum):
@@ -69,14 +70,6 @@ def _column_of(
     return instruction.line, instruction.column
 
 
-def _source_at(instruction: Instruction, line: int, column: int, length: int) -> str:
-    lines = instruction.original.split("\n")
-    index = line - instruction.line
-    if not 0 <= index < len(lines) or column < 1:
-        return ""
-    return lines[index][column - 1 : column - 1 + length]
-
-
 def _base_position(instruction: Instruction, base: str) -> tuple[int, int]:
     """FROM's image: after its flags (`--platform=...`), never inside them."""
     after = None
@@ -94,7 +87,8 @@ def _flag_value_position(
     --from=node:20` finds the second."""
     if flag.line:
         line, column = flag.line, flag.column + offset
-        if _source_at(instruction, line, column, len(value)) == value:
+        at = text_at(instruction.original, line - instruction.line + 1, column, len(value))
+        if at == value:
             return line, column
         # the value goes on after a line continuation (`--mount=a,\` ...): find `prefix`
         # and the value together, after where the flag's value starts
