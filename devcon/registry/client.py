@@ -19,7 +19,7 @@ import random
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlparse
@@ -228,17 +228,6 @@ class RegistryClient:
                 )
         available = ", ".join(name for name, _ in manifest.platforms()) or "none"
         raise NotFound(f"{ref.original} has no manifest for {platform} (it has: {available})")
-
-    def platform_manifests(self, ref: Reference, digest: str) -> list[tuple[str, Manifest]]:
-        """(platform, manifest) for every platform of an index (or the single manifest)."""
-        top = self.manifest(ref, digest)
-        if not top.is_index:
-            config = self.config(ref, top)
-            name = f"{config.get('os', 'unknown')}/{config.get('architecture', 'unknown')}"
-            if config.get("variant"):
-                name += f"/{config['variant']}"
-            return [(name, top)]
-        return [(name, self.manifest(ref, str(entry["digest"]))) for name, entry in top.platforms()]
 
     def blob(self, ref: Reference, digest: str, max_bytes: int | None = None) -> bytes:
         """A blob, verified against its digest; cached."""
@@ -608,10 +597,6 @@ def new_session() -> requests.Session:
     session.mount("http://", adapter)
     session.trust_env = True
     return session
-
-
-def registries_in(refs: Iterable[Reference]) -> set[str]:
-    return {r.registry for r in refs}
 
 
 __all__ = [

@@ -15,10 +15,6 @@ _IGNORED = {
 }
 
 
-def _dockerfile_key(value: dict[str, object]) -> tuple[str, ...]:
-    return ("dockerFile",) if "dockerFile" in value else ("build", "dockerfile")
-
-
 def check(ctx: ConfigContext) -> Iterator[Problem]:
     value = ctx.value
     kinds = container_kinds(value)
