@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 import pytest
 
+from tests.corpus_support import ENV_VAR, corpus_problem, corpus_root
 from tests.harness import (
     BaseImage,
     BuildImage,
@@ -39,13 +40,47 @@ _ENGINE_FIXTURES = frozenset({"docker_engine", "base_image", "build_image"})
 _REGISTRY_FIXTURES = frozenset({"registry", "base_image", "build_image"})
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    problem = corpus_problem()
+    if problem is not None:
+        raise pytest.UsageError(problem)
+
+
+_corpus_deselected: list[int] = []
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if corpus_root() is None:
+        # tests of the shared corpus run only where DEVCON_CORPUS names it (.ci/run does)
+        kept = [item for item in items if not item.get_closest_marker("corpus")]
+        dropped = [item for item in items if item.get_closest_marker("corpus")]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = kept
+            _corpus_deselected.append(len(dropped))
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         if names & _ENGINE_FIXTURES and not item.get_closest_marker("engine"):
             item.add_marker(pytest.mark.engine)
         if names & _REGISTRY_FIXTURES and not item.get_closest_marker("registry"):
             item.add_marker(pytest.mark.registry)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _corpus_deselected:
+        terminalreporter.write_line(
+            f"{sum(_corpus_deselected)} tests of the shared corpus were deselected: "
+            f"{ENV_VAR} is not set. To run them: {ENV_VAR}=/path/to/shared/corpus bash scripts/test"
+        )
+
+
+@pytest.fixture
+def corpus() -> Path:
+    """The shared corpus folder (tests using it need the `corpus` marker)."""
+    root = corpus_root()
+    if root is None:  # pragma: no cover - deselected by pytest_collection_modifyitems
+        pytest.fail(f"{ENV_VAR} is not set: mark this test `corpus`", pytrace=False)
+    return root
 
 
 @pytest.fixture(autouse=True)

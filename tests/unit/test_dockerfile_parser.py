@@ -9,7 +9,6 @@ import pytest
 from devcon.dockerfile.parser import key_values, parse_dockerfile, substitute
 from devcon.dockerfile.shell import commands
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
 TEXT = (
     "# syntax=docker/dockerfile:1\n"
@@ -116,8 +115,9 @@ def test_shell_commands() -> None:
     assert ("echo", "$(date)") in words
 
 
-def test_every_corpus_dockerfile_parses_without_problems() -> None:
-    files = sorted(CORPUS.rglob("Dockerfile"))
+@pytest.mark.corpus
+def test_every_corpus_dockerfile_parses_without_problems(corpus: Path) -> None:
+    files = sorted(corpus.rglob("Dockerfile"))
     assert len(files) >= 60
     for path in files:
         df = parse_dockerfile(path.read_text(encoding="utf-8"), path)

@@ -12,21 +12,15 @@ import pytest
 from devcon.findings import Finding, Severity
 from devcon.jsonc import parse
 from devcon.schema import load_schema, schema_findings
+from tests.corpus_support import corpus_files, corpus_root
 
 REPO = Path(__file__).resolve().parents[2]
-CORPUS = REPO.parent / "shared" / "corpus"
-CONFIG_NAMES = ("devcontainer.json", ".devcontainer.json")
-
-
-def _corpus_files(*parts: str) -> list[Path]:
-    root = CORPUS.joinpath(*parts)
-    if not root.is_dir():
-        return []
-    return sorted(p for p in root.rglob("*") if p.name in CONFIG_NAMES and p.is_file())
 
 
 def _ids(paths: list[Path]) -> list[str]:
-    return [str(p.relative_to(CORPUS)) for p in paths]
+    root = corpus_root()
+    assert root is not None or not paths
+    return [str(p.relative_to(root)) for p in paths] if root else []
 
 
 def _check(text: str) -> list[Finding]:
@@ -91,16 +85,18 @@ def test_importing_the_module_does_not_import_jsonschema() -> None:
 
 # -- real files that must pass -------------------------------------------------------------
 
-TEMPLATES_AND_IMAGES = _corpus_files("devcontainers__templates") + _corpus_files(
+TEMPLATES_AND_IMAGES = corpus_files("devcontainers__templates") + corpus_files(
     "devcontainers__images"
 )
 
 
+@pytest.mark.corpus
 def test_corpus_has_the_expected_files() -> None:
-    assert len(_corpus_files("devcontainers__templates")) >= 40
-    assert len(_corpus_files("devcontainers__images")) >= 19
+    assert len(corpus_files("devcontainers__templates")) >= 40
+    assert len(corpus_files("devcontainers__images")) >= 19
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", TEMPLATES_AND_IMAGES, ids=_ids(TEMPLATES_AND_IMAGES))
 def test_templates_and_images_pass(path: Path) -> None:
     assert _check_file(path) == []
@@ -124,9 +120,10 @@ ODD_CLI_FIXTURES = [
 ]
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("relative", ODD_CLI_FIXTURES)
-def test_odd_cli_fixtures_pass(relative: str) -> None:
-    path = CORPUS / relative
+def test_odd_cli_fixtures_pass(relative: str, corpus: Path) -> None:
+    path = corpus / relative
     assert path.is_file(), f"corpus file missing: {path}"
     assert _check_file(path) == []
 
