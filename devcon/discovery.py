@@ -54,10 +54,26 @@ def configs_in(folder: Path) -> list[Path]:
     return found
 
 
+def configs_of_folder(folder: Path) -> list[Path]:
+    """Configs a folder named by the user stands for: those at the spec's locations under it,
+    and the devcontainer.json it holds itself (`devcon validate .devcontainer`, or
+    `.devcontainer/<name>`: a folder that holds a devcontainer.json is that config's folder)."""
+    found = configs_in(folder)
+    own = folder / "devcontainer.json"
+    if own.is_file():
+        found.insert(0, own)
+    return found
+
+
 def _walk(root: Path) -> Iterable[tuple[FileKind, Path]]:
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
-        for config in configs_in(here):
+        if here == root or ".devcontainer" in (here.name, here.parent.name):
+            # the folder the user named, and `<name>/` under a named `.devcontainer`
+            configs = configs_of_folder(here)
+        else:
+            configs = configs_in(here)
+        for config in configs:
             yield FileKind.CONFIG, config
         if "devcontainer-feature.json" in filenames:
             yield FileKind.FEATURE, here / "devcontainer-feature.json"

@@ -207,9 +207,9 @@ def parse_side(text: str) -> Side:
     path_text, _, target = text.partition("#")
     path = Path(path_text)
     if path.is_dir():
-        from devcon.discovery import configs_in
+        from devcon.discovery import configs_of_folder
 
-        found = configs_in(path)
+        found = configs_of_folder(path)
         if len(found) != 1:
             raise InputError(
                 "give the devcontainer.json itself" if found else "no devcontainer.json here",

@@ -298,3 +298,37 @@ def test_output_to_a_folder_is_a_usage_error(
     assert "is a folder" in capsys.readouterr().err
     assert main(["validate", str(ok), "-o", str(tmp_path / "missing" / "r.txt")]) == 2
     assert "cannot write" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate", "--format", "json"],
+        ["pin", "--check"],
+        ["outdated", "--offline"],
+        ["compat", "--offline", "--format", "json"],
+    ],
+)
+@pytest.mark.parametrize("folder", [".devcontainer", ".devcontainer/gpu", "proj/.devcontainer"])
+def test_the_folder_users_type_is_that_configs_folder(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+    folder: str,
+) -> None:
+    """CI path filters and pre-commit pass `.devcontainer` (or `.devcontainer/<name>`): a
+    folder that holds a devcontainer.json is that config's folder, not an empty one."""
+    for root in (tmp_path, tmp_path / "proj"):
+        _project(root, f'{{"image": "{PINNED}"}}')
+        _project(root, f'{{"image": "{PINNED}"}}', ".devcontainer/gpu/devcontainer.json")
+    code = main([*command, folder])
+    out, err = capsys.readouterr()
+    assert "no dev container files" not in err
+    if command[0] == "outdated":  # found the config's image, and --offline has no cache
+        assert (code, "python:3.12") == (3, err.split(": ")[1]), err
+    else:
+        assert code in (0, 1), (code, err)
+    if command[0] == "validate":
+        expected = 1 if folder.endswith("gpu") else 2  # .devcontainer holds its own and gpu's
+        assert json.loads(out)["files"] == expected
