@@ -10,7 +10,6 @@ from devcon.config import Settings
 from devcon.discovery import discover
 from devcon.findings import Finding
 from devcon.validate import ValidateRequest, validate
-
 from tests.corpus_support import corpus_root
 
 pytestmark = pytest.mark.corpus

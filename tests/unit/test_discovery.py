@@ -42,5 +42,5 @@ def test_parity_takes_the_devcontainer_folder_as_its_config(tmp_path: Path) -> N
     assert side.kind is Source.REGISTRY
     _write(tmp_path, ".devcontainer/gpu/devcontainer.json")
     assert parse_side(str(config.parent)) == side  # the folder's own config
-    with pytest.raises(InputError, match="give the devcontainer.json itself"):
+    with pytest.raises(InputError, match=r"give the devcontainer\.json itself"):
         parse_side(str(tmp_path))  # the project has two: which one is not for devcon to guess

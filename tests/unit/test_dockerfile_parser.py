@@ -9,7 +9,6 @@ import pytest
 from devcon.dockerfile.parser import key_values, parse_dockerfile, substitute
 from devcon.dockerfile.shell import commands
 
-
 TEXT = (
     "# syntax=docker/dockerfile:1\n"
     "ARG VARIANT=3.12\n"
