@@ -36,7 +36,7 @@ def compat(
         help=(
             "No network: never read a registry. Images the local Docker Engine has (a unix "
             "socket or loopback DOCKER_HOST) are still read from it; the others are judged "
-            "from their names, and marked as guesses."
+            "from their names, and marked as guesses (a name that says nothing is exit 3)."
         ),
     ),
     max_download: int = typer.Option(

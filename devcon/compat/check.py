@@ -65,6 +65,7 @@ class CompatResult:
     target: Target
     reports: tuple[ImageReport, ...]
     findings: tuple[Finding, ...]
+    offline: bool = False  # the registry was not read (--offline)
 
     @property
     def unreadable(self) -> tuple[ImageReport, ...]:
@@ -83,10 +84,14 @@ def unreadable_message(result: CompatResult) -> str:
             f"no verdict for {report.image}{where}: it could not be read ({report.unreadable}) "
             "and its name says nothing about the system"
         )
-    return (
-        "; ".join(parts)
-        + ". Check access to the registry, or give --offline to judge from names alone"
-    )
+    if result.offline:
+        advice = (
+            "Run without --offline to read it from the registry, or pull it into the local "
+            "engine first"
+        )
+    else:
+        advice = "Check access to the registry, or give --offline to judge from names alone"
+    return "; ".join(parts) + ". " + advice
 
 
 @dataclass
@@ -221,6 +226,13 @@ def _inspect(wanted: _Wanted, request: CompatRequest, services: CompatServices) 
     reason = None
     if request.offline:
         notes.append("--offline: not read from the registry; judged from the image name alone")
+        if not engine_is_local():
+            engine = "DOCKER_HOST is not a local engine"
+        elif local is None:
+            engine = "the local engine does not have it"
+        else:
+            engine = f"the local engine's copy is not {asked}"
+        reason = f"--offline: the registry was not read, and {engine}"
     else:
         try:
             info, layers = _from_registry(services, ref, wanted.image, request)
@@ -240,7 +252,7 @@ def _inspect(wanted: _Wanted, request: CompatRequest, services: CompatServices) 
     if guessed is None:
         notes.append("the name says nothing about the system: no verdict")
         return ImageReport(*where, None, notes=tuple(notes), unreadable=reason)
-    if reason is not None:
+    if reason is not None and not request.offline:
         notes.append("judged from the image name instead: a guess, not read from the image")
     return ImageReport(*where, guessed, notes=tuple(notes))
 
@@ -296,4 +308,4 @@ def compat(request: CompatRequest, settings: Settings, services: CompatServices)
                         problem.message,
                     )
                 )
-    return CompatResult(target, tuple(reports), tuple(findings))
+    return CompatResult(target, tuple(reports), tuple(findings), request.offline)

@@ -554,14 +554,16 @@ def test_offline_reads_the_local_engine_never_the_registry(
     guessable = f"{zoo.reg.host}/library/centos:7"
     unknown = f"{zoo.reg.host}/devcon-test/compat-unknown:1"
     mark = zoo.reg.mark()
-    code, payload = _run(["--offline", local, guessable, unknown], capsys)
+    code, payload, err = _run_err(["--offline", local, guessable, unknown], capsys)
     images = payload["images"]  # type: ignore[index]
     assert images[0]["source"] == "engine" and images[0]["guessed"] is False
     assert {f["rule"] for f in images[0]["findings"]} == {"no-shell"}
     assert images[1]["guessed"] is True
     assert "glibc-too-old" in {f["rule"] for f in images[1]["findings"]}
-    assert images[2]["facts"] is None and images[2]["unreadable"] is None
-    assert code == 1  # --offline accepts "no verdict": no exit 3
+    assert images[2]["facts"] is None
+    assert "local engine does not have it" in images[2]["unreadable"]
+    # neither read nor judged from its name: no verdict is exit 3, --offline or not
+    assert code == 3 and f"no verdict for {unknown}" in err
     assert zoo.reg.access_log(mark) == [], "--offline reached the registry"
 
 

@@ -165,7 +165,8 @@ def test_offline_never_asks_the_registry(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("DOCKER_HOST", "unix:///var/run/docker.sock")  # local: asked
     services = _services(None)  # asking the registry fails the test
     result = _compat("myorg/base:3", "centos:7", services=services, offline=True)
-    assert result.unreadable == ()  # --offline accepts "no verdict"
+    # a name that says nothing and no local copy: no verdict, even with --offline
+    assert [r.image for r in result.unreadable] == ["myorg/base:3"]
     assert result.reports[0].info is None and result.reports[1].info is not None
     assert isinstance(services.engine, NoEngine) and services.engine.asked == [
         "myorg/base:3",
@@ -245,3 +246,20 @@ def test_cli_exit_3_names_the_image(
     assert err.startswith("devcon: no verdict for 127.0.0.1:9/myorg/base:3: it could not be read")
     assert "127.0.0.1:9/myorg/base:3: could not be read: no verdict" in out
     assert "Traceback" not in err
+
+
+def test_cli_offline_no_verdict_is_exit_3(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """README: an image that can be neither read nor judged from its name is exit 3, never a
+    silent pass; --offline included."""
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")  # local, absent
+    monkeypatch.setattr("devcon.registry.factory.make_client", lambda settings: FakeRegistry())
+    code = main(["compat", "--offline", "myorg/custom:1"])
+    out, err = capsys.readouterr()
+    assert code == 3
+    assert err.startswith("devcon: no verdict for myorg/custom:1: it could not be read (--offline")
+    assert "without --offline" in err and "Check access to the registry" not in err
+    assert "myorg/custom:1: could not be read: no verdict" in out
+    # an image the name does say something about is still judged offline (exit 1, not 3)
+    assert main(["compat", "--offline", "centos:7"]) == 1
