@@ -3,10 +3,16 @@
 Nothing is written until every reference has resolved; then all changed files are written
 all-or-nothing. Byte for byte, a file changes only inside the references.
 
-A reference devcon cannot pin (built from variables with no value, not a valid reference,
-spelled with escape sequences or as a YAML block scalar) is a `skipped` result with the
-reason, never an exception; a config or compose file that cannot be parsed is an InputError
-(exit 2) naming path:line:column, since its references cannot even be listed.
+A reference is given a digest only where it is written as a whole (images.written_references):
+`FROM ${BASE}` is pinned in its `ARG BASE=...` default (and in the config's `build.args.BASE`
+when the config sets it: that is the value its dev container build uses); a variable inside a
+reference (`python:${PYVER}-slim`) is never given a digest, which would freeze it.
+
+A reference devcon cannot pin (a variable inside it, built from variables with no value, not a
+valid reference, spelled with escape sequences or as a YAML block scalar) is a `skipped`
+result with the reason, never an exception; a config or compose file that cannot be parsed
+is an InputError (exit 2) naming path:line:column, since its references cannot even be
+listed.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from typing import TypeVar
 
 from devcon import images
 from devcon.definition import DefinitionFile, collect
-from devcon.discovery import FileKind
+from devcon.discovery import FileKind, references
 from devcon.dockerfile.parser import parse_dockerfile
 from devcon.errors import InputError
 from devcon.features import (
@@ -83,16 +89,34 @@ class PinRequest:
     workers: int = 32  # I/O-bound: a bounded pool of threads
 
 
-def uses_in(item: DefinitionFile) -> list[ImageUse]:
-    """The image references of one definition file."""
-    if item.kind is FileKind.CONFIG:
-        return images.in_config(item.doc) if item.doc is not None else []
-    if item.kind is FileKind.COMPOSE:
-        return images.in_compose(item.compose) if item.compose is not None else []
-    if item.kind is not FileKind.DOCKERFILE:
-        return []  # Feature and Template metadata name no image
+def _dockerfile_uses(item: DefinitionFile) -> list[ImageUse]:
     args = {k: v for k, v in item.build_args.items() if v is not None}
     return images.in_dockerfile(parse_dockerfile(item.text, item.path, args))
+
+
+def uses_in(items: Sequence[DefinitionFile]) -> list[tuple[DefinitionFile, ImageUse]]:
+    """The image references of the definition files, where each is written as a whole: a
+    Dockerfile `${NAME}` is its ARG default, or the `build.args` value of the config that
+    builds it; a reference with a variable inside is skipped (images.written_references)."""
+    dockerfiles = {item.path.resolve(): item for item in items if item.kind is FileKind.DOCKERFILE}
+    read_whole: dict[Path, set[str]] = {}
+    found: list[tuple[DefinitionFile, ImageUse]] = []
+    for key, item in dockerfiles.items():
+        uses = _dockerfile_uses(item)
+        read_whole[key] = images.variables_read_whole(uses)
+        found.extend((item, use) for use in images.written_references(uses, item.build_args))
+    for item in items:
+        if item.kind is FileKind.CONFIG and item.doc is not None:
+            uses = images.in_config(item.doc)
+            dockerfile = references(item.path, item.doc.value).dockerfile
+            names = read_whole.get(dockerfile.resolve(), set()) if dockerfile else set()
+            uses += images.build_arg_uses(item.doc, names)
+        elif item.kind is FileKind.COMPOSE and item.compose is not None:
+            uses = images.in_compose(item.compose)
+        else:
+            continue  # Dockerfiles above; Feature and Template metadata name no image
+        found.extend((item, use) for use in images.written_references(uses))
+    return found
 
 
 def refuse_unreadable(items: Sequence[DefinitionFile]) -> None:
@@ -300,19 +324,18 @@ def pin(request: PinRequest, client_factory: Callable[[], RegistryClient]) -> Pi
     refuse_unreadable(items)
     results: list[PinItem] = []
     to_resolve: list[tuple[DefinitionFile, ImageUse]] = []
-    for item in items:
-        for use in uses_in(item):
-            where = (str(item.path), use.line, use.column, use.written)
-            if use.reference is None:
-                results.append(PinItem(*where, PinStatus.SKIPPED, reason=use.skipped))
-            elif use.reference.is_pinned:
-                results.append(PinItem(*where, PinStatus.ALREADY, digest=use.reference.digest))
-            elif (why := _not_editable(item, use)) is not None:
-                results.append(PinItem(*where, PinStatus.SKIPPED, reason=why))
-            elif request.check:
-                results.append(PinItem(*where, PinStatus.UNPINNED))
-            else:
-                to_resolve.append((item, use))
+    for item, use in uses_in(items):
+        where = (str(item.path), use.line, use.column, use.written)
+        if use.reference is None:
+            results.append(PinItem(*where, PinStatus.SKIPPED, reason=use.skipped))
+        elif use.reference.is_pinned:
+            results.append(PinItem(*where, PinStatus.ALREADY, digest=use.reference.digest))
+        elif (why := _not_editable(item, use)) is not None:
+            results.append(PinItem(*where, PinStatus.SKIPPED, reason=why))
+        elif request.check:
+            results.append(PinItem(*where, PinStatus.UNPINNED))
+        else:
+            to_resolve.append((item, use))
     features = _features(items) if request.features else []
     locks = _locks(features)
     unlocked: list[_Feature] = []
@@ -422,18 +445,20 @@ def outdated(request: OutdatedRequest, client_factory: Callable[[], RegistryClie
     refuse_unreadable(items)
     results: list[PinItem] = []
     pinned: list[tuple[DefinitionFile, ImageUse]] = []
-    for item in items:
-        for use in uses_in(item):
-            ref = use.reference
-            if ref is None or not ref.is_pinned:
-                continue
-            if not ref.tag:
-                where = (str(item.path), use.line, use.column, use.written)
-                results.append(
-                    PinItem(*where, PinStatus.SKIPPED, old_digest=ref.digest, reason=NO_TAG)
-                )
-                continue
-            pinned.append((item, use))
+    for item, use in uses_in(items):
+        ref = use.reference
+        if ref is None and use.skipped and "@" in use.written:
+            # pinned, but around a variable (frozen): say so, never update it
+            where = (str(item.path), use.line, use.column, use.written)
+            results.append(PinItem(*where, PinStatus.SKIPPED, reason=use.skipped))
+            continue
+        if ref is None or not ref.is_pinned:
+            continue
+        if not ref.tag:
+            where = (str(item.path), use.line, use.column, use.written)
+            results.append(PinItem(*where, PinStatus.SKIPPED, old_digest=ref.digest, reason=NO_TAG))
+            continue
+        pinned.append((item, use))
     features = _features(items)
     locks = _locks(features)
     locked: list[tuple[_Feature, FeatureLock]] = []

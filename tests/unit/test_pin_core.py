@@ -379,3 +379,158 @@ def test_pin_through_a_symlinked_dockerfile_keeps_the_link(
     assert _run(["pin", str(link)], capsys)[0] == 0
     assert link.is_symlink() and os.readlink(link) == str(Path("shared") / "base.Dockerfile")
     assert shared.read_text() == f"FROM alpine:3@{digest(3)}\n"
+
+
+# -- issue 11: pin never freezes a variable ------------------------------------------------
+
+ADVICE = "put the whole reference in an ARG default"
+
+
+def test_a_whole_reference_arg_default_is_pinned_in_the_arg_line(
+    tmp_path: Path, fake: FakeClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.tags = {"docker.io/library/python:3.12-slim": digest(12)}
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("ARG BASE=python:3.12-slim\nFROM ${BASE}\nRUN true\n")
+    code, out, _ = _run(["pin", "--check", str(dockerfile)], capsys)
+    assert code == 1 and f"{dockerfile}:1:10: not pinned: python:3.12-slim" in out
+    code, out, _ = _run(["pin", str(dockerfile)], capsys)
+    assert code == 0, out
+    assert dockerfile.read_text() == (
+        f"ARG BASE=python:3.12-slim@{digest(12)}\nFROM ${{BASE}}\nRUN true\n"
+    )
+    assert f"{dockerfile}:1:10: pinned python:3.12-slim -> python:3.12-slim@{digest(12)}" in out
+    assert "1 pinned, 0 already pinned, 0 unpinned, 0 skipped" in out
+    # a pinned ARG default counts as pinned
+    code, out, _ = _run(["pin", "--check", str(dockerfile)], capsys)
+    assert code == 0 and "0 pinned, 1 already pinned, 0 unpinned, 0 skipped" in out
+
+
+def test_a_variable_inside_a_reference_is_skipped_with_the_advice(
+    tmp_path: Path, fake: FakeClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.tags = {"docker.io/library/python:3.12-slim": digest(12)}
+    dockerfile = tmp_path / "Dockerfile"
+    text = (
+        "ARG PYVER=3.12\n"
+        "FROM python:${PYVER}-slim AS one\n"
+        "ARG PYVER\n"
+        "COPY --from=python:${PYVER}-slim /a /a\n"
+        f"FROM python:$PYVER-slim@{digest(1)}\n"
+    )
+    dockerfile.write_text(text)
+    code, out, _ = _run(["pin", str(dockerfile)], capsys)
+    assert code == 0
+    assert dockerfile.read_text() == text and fake.asked == []
+    assert f"{dockerfile}:2:6: skipped python:${{PYVER}}-slim: " in out
+    assert f"{dockerfile}:4:13: skipped python:${{PYVER}}-slim: " in out
+    assert f"{dockerfile}:5:6: skipped python:$PYVER-slim@{digest(1)}: " in out
+    assert out.count(ADVICE) == 3
+    assert "ARG BASE=python:3.12-slim" in out
+    assert "0 pinned, 0 already pinned, 0 unpinned, 3 skipped" in out
+    code, out, _ = _run(["pin", "--check", str(dockerfile)], capsys)
+    assert code == 1 and "3 skipped" in out
+
+
+def test_one_arg_default_used_by_several_references_is_pinned_once(
+    tmp_path: Path, fake: FakeClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.tags = {
+        "docker.io/library/alpine:3": digest(3),
+        "docker.io/library/busybox:1": digest(1),
+        "docker.io/library/node:20": digest(20),
+    }
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(
+        "ARG BASE=alpine:3\n"
+        "ARG OTHER='node:20'\n"
+        "FROM ${BASE} AS a\n"
+        "FROM $BASE AS b\n"
+        "ARG BASE\n"
+        "ARG TOOL=busybox:1\n"
+        "COPY --from=${BASE} /x /x\n"
+        "RUN --mount=type=bind,from=${TOOL},target=/t true\n"
+        "FROM ${OTHER}\n"
+    )
+    code, out, _ = _run(["pin", str(dockerfile)], capsys)
+    assert code == 0, out
+    assert dockerfile.read_text() == (
+        f"ARG BASE=alpine:3@{digest(3)}\n"
+        f"ARG OTHER='node:20@{digest(20)}'\n"
+        "FROM ${BASE} AS a\n"
+        "FROM $BASE AS b\n"
+        "ARG BASE\n"
+        f"ARG TOOL=busybox:1@{digest(1)}\n"
+        "COPY --from=${BASE} /x /x\n"
+        "RUN --mount=type=bind,from=${TOOL},target=/t true\n"
+        "FROM ${OTHER}\n"
+    )
+    assert "3 pinned, 0 already pinned, 0 unpinned, 0 skipped" in out
+
+
+def test_build_args_of_the_config_are_pinned_where_the_config_writes_them(
+    tmp_path: Path, fake: FakeClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.tags = {
+        "docker.io/library/alpine:3": digest(3),
+        "docker.io/library/alpine:3.19": digest(319),
+    }
+    folder = tmp_path / ".devcontainer"
+    folder.mkdir()
+    config = folder / "devcontainer.json"
+    config.write_text(
+        '{\n  "build": {\n    "dockerfile": "Dockerfile",\n'
+        '    "args": {"BASE": "alpine:3.19", "VER": "3", "OTHER": "x"}\n  }\n}\n'
+    )
+    dockerfile = folder / "Dockerfile"
+    dockerfile.write_text("ARG BASE=alpine:3\nARG VER\nFROM ${BASE}\nFROM alpine:${VER}\n")
+    code, out, _ = _run(["pin", str(tmp_path)], capsys)
+    assert code == 0, out
+    # the config's value is what a dev container build uses; the ARG default what a plain
+    # `docker build` uses: both are pinned, the variable in FROM stays a variable
+    assert f'"BASE": "alpine:3.19@{digest(319)}", "VER": "3", "OTHER": "x"' in config.read_text()
+    assert dockerfile.read_text() == (
+        f"ARG BASE=alpine:3@{digest(3)}\nARG VER\nFROM ${{BASE}}\nFROM alpine:${{VER}}\n"
+    )
+    assert f"{config}:4:23: pinned alpine:3.19 -> alpine:3.19@{digest(319)}" in out
+    assert f"{dockerfile}:4:6: skipped alpine:${{VER}}: " in out
+    assert "2 pinned, 0 already pinned, 0 unpinned, 1 skipped" in out
+
+
+def test_compose_variables_are_never_given_a_digest(
+    tmp_path: Path, fake: FakeClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.tags = {"docker.io/library/alpine:3": digest(3)}
+    compose = tmp_path / "compose.yml"
+    text = (
+        "services:\n"
+        "  a:\n    image: ${IMAGE:-alpine:3}\n"
+        "  b:\n    image: alpine:${TAG:-3}\n"
+        "  c:\n    image: ${IMAGE}\n"
+    )
+    compose.write_text(text)
+    code, out, _ = _run(["pin", str(compose)], capsys)
+    assert code == 0 and compose.read_text() == text and fake.asked == []
+    assert f"{compose}:3:12: skipped ${{IMAGE:-alpine:3}}: " in out
+    assert f"{compose}:5:12: skipped alpine:${{TAG:-3}}: " in out
+    assert f"{compose}:7:12: skipped ${{IMAGE}}: " in out
+    assert out.count("write the whole reference") == 3
+    assert _run(["pin", "--check", str(compose)], capsys)[0] == 1
+
+
+def test_outdated_updates_an_arg_default_and_skips_a_frozen_variable(
+    tmp_path: Path, fake: FakeClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.tags = {"docker.io/library/alpine:3": digest(33), "docker.io/library/node:20": digest(2)}
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(
+        f"ARG BASE=alpine:3@{digest(3)}\nARG V=20\nFROM ${{BASE}}\nFROM node:${{V}}@{digest(20)}\n"
+    )
+    code, out, _ = _run(["outdated", "--update", str(dockerfile)], capsys)
+    assert code == 0, out
+    assert dockerfile.read_text() == (
+        f"ARG BASE=alpine:3@{digest(33)}\nARG V=20\nFROM ${{BASE}}\nFROM node:${{V}}@{digest(20)}\n"
+    )
+    assert f"{dockerfile}:4:6: skipped node:${{V}}@{digest(20)}: " in out
+    assert ADVICE in out
+    assert "1 of 1 pinned references moved; 1 skipped" in out
