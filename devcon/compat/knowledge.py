@@ -118,6 +118,11 @@ def holds(row: Row, info: ImageInfo, target: Target, today: str | None = None) -
     today = today or datetime.date.today().isoformat()
     if "libc" in when and info.libc != when["libc"]:
         return False
+    # "no C library" is a fact read from the image, never a guess that does not know
+    if "libc_found" in when and (
+        info.guessed or (info.libc is not None) is not bool(when["libc_found"])
+    ):
+        return False
     # an unknown architecture (a guess from the name) is taken as the common x86_64
     if "arch" in when and (info.architecture or "x86_64") not in when["arch"]:
         return False

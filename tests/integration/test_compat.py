@@ -100,6 +100,10 @@ def zoo(docker_engine: DockerEngine, registry: Registry) -> Zoo:
             },
             "without_applets": ["tar"],
         },
+        # busybox-static alone: a shell and tar, but no C library at all
+        "nolibc": {
+            "extra_files": {"etc/os-release": os_release(id="debian", version_id="12")},
+        },
         "eolbase": {
             "extra_files": {
                 "etc/os-release": os_release(id="debian", version_id="9"),
@@ -218,6 +222,8 @@ EXPECTED = {
     ),
     "nosh": ({"no-shell"}, {"shell": False, "tar": True}),
     "notar": ({"missing-tar"}, {"shell": True, "tar": False}),
+    # no glibc, no musl loader: the VS Code server cannot run, an error, not a pass
+    "nolibc": ({"no-libc"}, {"libc": None, "libc_version": None, "shell": True}),
     # debian 9 (end of life) lies below a whiteout: only its old glibc shows
     "whiteout": ({"glibc-too-old"}, {"distro_id": "debian", "distro_version": "12"}),
 }

@@ -38,6 +38,7 @@ def test_every_row_is_sourced_and_uses_known_rules() -> None:
         "eol-distro",
         "no-shell",
         "missing-tar",
+        "no-libc",
     }
     assert table.rows and below("1.0", table.stable)
     for row in table.rows:
@@ -87,3 +88,14 @@ def test_name_guesses() -> None:
     assert distroless is not None and distroless.has_shell is False
     assert guess(parse_reference("gcr.io/distroless/base:debug")) is None
     assert guess(parse_reference("python:3.12-slim")) is None
+
+
+def test_no_libc_only_when_read_from_the_image() -> None:
+    target = target_for("stable")
+    assert matching_rows(_info(libc=None, libc_version=None), target, "no-libc")
+    # a guess from the name that does not know the libc is not "no libc"
+    guessed = _info(libc=None, libc_version=None, guessed=True, source="name")
+    assert not matching_rows(guessed, target, "no-libc")
+    # a libc whose version could not be read is still a libc
+    assert not matching_rows(_info(libc_version=None), target, "no-libc")
+    assert not matching_rows(_info(libc="musl", libc_version=None), target, "no-libc")
