@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from devcon.images import ImageUse
+from devcon.images import ImageUse, Origin, variable_advice
 from devcon.rules._image_text import describe, image_checks, label
 from devcon.rules.base import (
     Category,
@@ -16,14 +16,27 @@ from devcon.rules.base import (
 
 def _problems(uses: Iterable[ImageUse]) -> Iterator[Problem]:
     for use in uses:
+        if use.variable_inside and use.origin is not Origin.CONFIG_IMAGE:
+            # pinned or not, `devcon pin` will not (and a digest must not) freeze it
+            yield Problem(
+                use.line,
+                use.column,
+                f"{label(use)} {describe(use)} cannot be pinned: {variable_advice(use)}",
+            )
+            continue
         ref = use.reference
         if ref is None or (ref.digest or "").startswith("sha256:"):
             continue  # skipped (variables with no value, invalid), or pinned
+        where = "its `@sha256:` digest"
+        if use.default is not None and use.default.written == ref.original:
+            where = f"the digest to the `ARG {use.variable}` default (line {use.default.line})"
+        elif use.variable is not None:
+            where = f"the digest where `{use.variable}` is set (`build.args`)"
         yield Problem(
             use.line,
             use.column,
-            f"{label(use)} {describe(use)} is not pinned to a digest; "
-            "run `devcon pin` to add its `@sha256:` digest",
+            f"{label(use)} {describe(use)} is not pinned to a digest; run `devcon pin` to add "
+            + where,
         )
 
 
@@ -42,11 +55,13 @@ RULE = Rule(
             "Reports image references without an `@sha256:` digest: devcontainer.json `image`, "
             "Dockerfile `FROM`, `COPY --from=<image>` and `RUN --mount=from=<image>`, and "
             "compose `image:`. ARG defaults and `build.args` are applied first, so "
-            "`FROM python:${VARIANT}` with `ARG VARIANT=3.12` is checked as `python:3.12`. "
-            "Not reported: stage aliases and stage numbers (`FROM builder`, `COPY --from=0`), "
-            "`scratch`, and references built from variables devcon cannot resolve "
-            "(`${templateOption:imageVariant}`, an `ARG BASE` without a default, compose "
-            "`${IMAGE}`)."
+            "`FROM ${BASE}` with `ARG BASE=python:3.12` is checked as `python:3.12`. A "
+            "reference with a variable inside (`FROM python:${VARIANT}`, compose "
+            "`image: redis:${TAG}`) is always reported, pinned or not: a digest after a "
+            "variable freezes it, so `devcon pin` leaves it alone. Not reported: stage aliases "
+            "and stage numbers (`FROM builder`, `COPY --from=0`), `scratch`, and references "
+            "that are one variable devcon cannot resolve (an `ARG BASE` without a default, "
+            "compose `${IMAGE}`) or a template option (`${templateOption:imageVariant}`)."
         ),
         why=(
             "A tag is a pointer the publisher can move: the same definition builds a different "
@@ -57,7 +72,10 @@ RULE = Rule(
         fix=(
             "Run `devcon pin` to append the current digest to every reference "
             "(`python:3.12-slim@sha256:...`); keep the tag for readability and let "
-            "`devcon outdated` tell you when it moved."
+            "`devcon outdated` tell you when it moved. For a reference with a variable inside, "
+            "put the whole reference in an ARG default instead (`ARG BASE=python:3.12-slim` + "
+            "`FROM ${BASE}`): `devcon pin` pins it in the ARG line, and `--build-arg "
+            "BASE=...` still chooses another image."
         ),
     ),
 )

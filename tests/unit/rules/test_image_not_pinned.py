@@ -84,3 +84,36 @@ def test_config_image() -> None:
 def test_compose_image() -> None:
     problems = compose(f"services:\n  a:\n    image: redis:7\n  b:\n    image: redis:7@{DIGEST}\n")
     assert [(p.line, p.column) for p in problems] == [(3, 12)]
+
+
+# -- issue 11: a digest must never freeze a variable ---------------------------------------
+
+ADVICE = "put the whole reference in an ARG default (`ARG BASE=python:3.12-slim` + `FROM ${BASE}`)"
+
+
+def test_a_variable_inside_the_reference_gets_the_arg_default_advice_not_pin() -> None:
+    (problem,) = dockerfile("ARG PYVER=3.12\nFROM python:${PYVER}-slim\n")
+    assert (problem.line, problem.column) == (2, 6)
+    assert ADVICE in problem.message
+    assert "run `devcon pin` to add" not in problem.message
+
+
+def test_a_digest_after_a_variable_is_reported_as_frozen() -> None:
+    (problem,) = dockerfile(f"ARG V=3.12\nFROM python:${{V}}@{DIGEST}\n")
+    assert "its digest is frozen" in problem.message and ADVICE in problem.message
+    # with no value for the variable, the advice still applies
+    (problem,) = dockerfile("FROM scratch\nARG V\nCOPY --from=python:${V} / /\n")
+    assert "`COPY --from=${BASE}`" in problem.message
+
+
+def test_a_whole_variable_names_the_arg_line_pin_writes() -> None:
+    (problem,) = dockerfile("ARG BASE=python:3.12\nFROM ${BASE}\n")
+    assert (problem.line, problem.column) == (2, 6)
+    assert "the `ARG BASE` default (line 1)" in problem.message
+    assert dockerfile(f"ARG BASE=python:3.12@{DIGEST}\nFROM ${{BASE}}\n") == []
+
+
+def test_compose_variable_inside_gets_the_compose_advice() -> None:
+    problems = compose("services:\n  a:\n    image: redis:${TAG:-7}\n  b:\n    image: ${IMAGE}\n")
+    assert [(p.line, p.column) for p in problems] == [(3, 12)]
+    assert "write the whole reference" in problems[0].message
