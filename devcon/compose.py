@@ -41,6 +41,7 @@ class ComposeService:
     image: Located | None
     environment: tuple[EnvEntry, ...]
     build: ComposeBuild | None
+    network_mode: str | None = None  # e.g. `service:db`: shares that service's network
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ def _service(key_node: object, node: object) -> ComposeService:
         image=image,
         environment=_env(_get(node, "environment")),
         build=build,
+        network_mode=_text(_get(node, "network_mode")),
     )
 
 

@@ -83,11 +83,15 @@ class Settings:
 
     def severity_of(self, rule: Rule) -> Severity:
         """The rule's own setting, then its category's, then the rule's default."""
+        return self.configured_severity(rule) or rule.default_severity
+
+    def configured_severity(self, rule: Rule) -> Severity | None:
+        """The severity config sets for the rule (or else its category), None when neither."""
         for key in (rule.name, rule.category.value):
             value = self.severity.get(key)
             if value is not None:
                 return value
-        return rule.default_severity
+        return None
 
     def with_overrides(
         self,

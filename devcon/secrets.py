@@ -439,3 +439,98 @@ def _name_kind(parts: list[str]) -> str:
     if has("key", "apikey", "accesskey", "secretkey", "privatekey"):
         return "key"
     return "secret"
+
+
+# -- documented local defaults of database images ------------------------------------------
+
+
+@dataclass(frozen=True)
+class DatabaseDefaults:
+    """A database image's password variables and the few literal passwords its own docs (or
+    the official dev container templates) use for a throw-away local instance. Only these
+    exact values count: anything else given to the image is judged like any other secret."""
+
+    image: str  # for messages: `postgres`, `mcr.microsoft.com/mssql/server`
+    repositories: frozenset[str]  # normalised repository names (see `image_repository`)
+    variables: frozenset[str]  # the variables that set a password
+    values: frozenset[str]  # the documented or well-known placeholder passwords
+    schemes: frozenset[str]  # URL schemes of connection strings to it
+
+
+# Sources: the Docker Hub pages of the official images (the `docker run` and compose examples;
+# `example`, used in their compose examples, is a placeholder already), Microsoft's SQL Server
+# container page, and the templates of github.com/devcontainers/templates (postgres/postgres,
+# mariadb/mariadb, the dotnet-mssql template's P@ssw0rd; Microsoft's own examples,
+# `yourStrong(!)Password` and `<YourStrong@Passw0rd>`, are placeholders already). Redis has
+# none: its official image has no password variable, so a password given to a redis service
+# is the user's own.
+LOCAL_DATABASE_DEFAULTS: tuple[DatabaseDefaults, ...] = (
+    DatabaseDefaults(
+        "postgres",
+        frozenset({"postgres"}),
+        frozenset({"POSTGRES_PASSWORD"}),
+        frozenset({"postgres", "mysecretpassword"}),
+        frozenset({"postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg2"}),
+    ),
+    DatabaseDefaults(
+        "mysql",
+        frozenset({"mysql"}),
+        frozenset({"MYSQL_ROOT_PASSWORD", "MYSQL_PASSWORD"}),
+        frozenset({"my-secret-pw"}),
+        frozenset({"mysql", "mysql+pymysql", "mysql+mysqldb"}),
+    ),
+    DatabaseDefaults(
+        "mariadb",
+        frozenset({"mariadb"}),
+        frozenset(
+            {"MARIADB_ROOT_PASSWORD", "MARIADB_PASSWORD", "MYSQL_ROOT_PASSWORD", "MYSQL_PASSWORD"}
+        ),
+        frozenset({"mariadb", "my-secret-pw"}),
+        frozenset({"mariadb", "mysql", "mysql+pymysql", "mariadb+mariadbconnector"}),
+    ),
+    DatabaseDefaults(
+        "mongo",
+        frozenset({"mongo"}),
+        frozenset({"MONGO_INITDB_ROOT_PASSWORD"}),
+        frozenset({"secret"}),
+        frozenset({"mongodb"}),
+    ),
+    DatabaseDefaults(
+        "mcr.microsoft.com/mssql/server",
+        frozenset({"mcr.microsoft.com/mssql/server"}),
+        frozenset({"MSSQL_SA_PASSWORD", "SA_PASSWORD"}),
+        frozenset({"P@ssw0rd"}),
+        frozenset({"mssql", "sqlserver", "mssql+pyodbc"}),
+    ),
+)
+
+
+def image_repository(reference: str) -> str | None:
+    """The repository an image reference names, without tag or digest, with Docker Hub's
+    default registry and `library/` left out (`docker.io/library/postgres:16` -> `postgres`).
+    None for a reference with a variable in it."""
+    text = reference.strip()
+    if not text or "$" in text:
+        return None
+    text = text.partition("@")[0]
+    last_slash = text.rfind("/")
+    colon = text.rfind(":")
+    if colon > last_slash:
+        text = text[:colon]
+    text = text.lower()
+    for prefix in ("docker.io/", "index.docker.io/", "registry-1.docker.io/"):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+            break
+    if text.startswith("library/"):
+        text = text[len("library/") :]
+    return text or None
+
+
+def database_defaults(reference: str) -> DatabaseDefaults | None:
+    """The local defaults of the database image a reference names, None for any other."""
+    repository = image_repository(reference)
+    for defaults in LOCAL_DATABASE_DEFAULTS:
+        if repository in defaults.repositories:
+            return defaults
+    return None

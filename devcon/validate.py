@@ -63,9 +63,10 @@ def _run_rules(
         problems = checks(rule)
         if problems is None:
             continue
-        severity = settings.severity_of(rule)
+        configured = settings.configured_severity(rule)
         for problem in problems:
             where = str(problem.path) if problem.path is not None else display
+            severity = configured or problem.severity or rule.default_severity
             found.add(
                 Finding(where, problem.line, problem.column, rule.name, severity, problem.message)
             )

@@ -88,6 +88,10 @@ class Problem:
     column: int
     message: str
     path: Path | None = None  # another file than the one checked (e.g. a requirements file)
+    # this one problem's severity instead of the rule's default (a documented local default
+    # is a warning where the rule's findings are errors); a severity configured for the rule
+    # or its category still applies to every finding
+    severity: Severity | None = None
 
 
 @dataclass(frozen=True)

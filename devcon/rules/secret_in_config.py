@@ -1,24 +1,157 @@
-"""secret-in-config: a literal credential in devcontainer.json or compose environment/args."""
+"""secret-in-config: a literal credential in devcontainer.json or compose environment/args.
+
+An error, except a database image's documented local default password given to a dev-only
+sidecar (a compose service VS Code does not attach to, running that official image), and
+copies of it that point at that sidecar: those are warnings (see `Sidecar`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
-from devcon.compose import EnvEntry
+from devcon.compose import ComposeFile, ComposeService, EnvEntry, parse_compose
+from devcon.discovery import references
+from devcon.errors import InputError
+from devcon.fileio import read_text
 from devcon.findings import Severity
 from devcon.jsonc import format_pointer
 from devcon.rules.base import Category, ComposeContext, ConfigContext, Problem, Rule, RuleDoc
-from devcon.secrets import classify, scan
+from devcon.secrets import DatabaseDefaults, SecretMatch, classify, database_defaults, scan
 
 _CONFIG_MAPS = ("containerEnv", "remoteEnv")
 
 
+# -- dev-only database sidecars ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sidecar:
+    """A compose service VS Code does not attach to, running an official database image
+    (not built here), that is given one of that image's documented local default passwords."""
+
+    service: str
+    defaults: DatabaseDefaults
+    passwords: frozenset[str]  # the documented defaults it is given
+
+
+def _is_sidecar_default(defaults: DatabaseDefaults, entry: EnvEntry) -> bool:
+    return (
+        entry.value is not None
+        and entry.key.value in defaults.variables
+        and entry.value.value in defaults.values
+    )
+
+
+def _database_of(service: ComposeService, attached: frozenset[str]) -> DatabaseDefaults | None:
+    """The database image a service runs as a sidecar, None when it is not one: the service
+    VS Code attaches to, a service that builds its image (the tag then names a custom image),
+    or any other image."""
+    if service.name.value in attached or service.build is not None or service.image is None:
+        return None
+    return database_defaults(service.image.value)
+
+
+def sidecars(compose: ComposeFile, attached: frozenset[str]) -> tuple[Sidecar, ...]:
+    """The dev-only database sidecars of a compose file (see `Sidecar`). With no attached
+    service known (a compose file named on its own), every database service counts."""
+    found: list[Sidecar] = []
+    for service in compose.services:
+        defaults = _database_of(service, attached)
+        if defaults is None:
+            continue
+        passwords = frozenset(
+            entry.value.value
+            for entry in service.environment
+            if entry.value is not None and _is_sidecar_default(defaults, entry)
+        )
+        if passwords:
+            found.append(Sidecar(service.name.value, defaults, passwords))
+    return tuple(found)
+
+
+_LOCALHOST = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+# the whole value is one connection URL: scheme://user:password@host[:port][/...]
+_CONNECTION_URL = re.compile(
+    r"([A-Za-z][A-Za-z0-9+.-]*)://[^\s/:@]*:([^\s/@]+)@([A-Za-z0-9_.-]+|\[[0-9a-fA-F:]+\])"
+    r"(?::\d+)?(?:[/?#]\S*)?"
+)
+
+
+def _reaches(host: str, sidecar: Sidecar, network_mode: str | None) -> bool:
+    """Does `host`, seen from a service with this network_mode, name the sidecar?"""
+    host = host.lower()
+    if host == sidecar.service.lower():
+        return True
+    return host in _LOCALHOST and network_mode == f"service:{sidecar.service}"
+
+
+def _copied_default(
+    value: str, match: SecretMatch, found: Iterable[Sidecar], network_mode: str | None
+) -> Sidecar | None:
+    """The sidecar whose local default password `value` repeats, for a service other than the
+    sidecar: a password-named variable with exactly that value, or a connection URL (the whole
+    value) to the sidecar with that password and a scheme of its database."""
+    for sidecar in found:
+        if match.by_format:
+            url = _CONNECTION_URL.fullmatch(value.strip())
+            if (
+                url is not None
+                and match.kind == "password in a URL"
+                and url.group(1).lower() in sidecar.defaults.schemes
+                and url.group(2) in sidecar.passwords
+                and _reaches(url.group(3), sidecar, network_mode)
+            ):
+                return sidecar
+        elif match.kind == "password" and value in sidecar.passwords:
+            return sidecar
+    return None
+
+
+def _local_default_note(sidecar: Sidecar, copied: bool) -> str:
+    image = f"`{sidecar.defaults.image}` image"
+    if copied:
+        return (
+            f"the {image}'s documented local default, a copy of the password of the dev-only "
+            f"sidecar `{sidecar.service}`"
+        )
+    return f"the {image}'s documented local default for the dev-only sidecar `{sidecar.service}`"
+
+
+def _config_sidecars(ctx: ConfigContext) -> tuple[tuple[Sidecar, ...], str | None]:
+    """The sidecars of the compose files a devcontainer.json uses, and the network_mode of
+    the service it attaches to."""
+    value = ctx.doc.value if ctx.doc is not None else None
+    if not isinstance(value, dict) or "dockerComposeFile" not in value:
+        return (), None
+    service = value.get("service")
+    attached = frozenset({service}) if isinstance(service, str) else frozenset()
+    found: list[Sidecar] = []
+    network_mode: str | None = None
+    for path in references(ctx.path, value).compose_files:
+        try:
+            compose = parse_compose(read_text(path), path)
+        except InputError:
+            continue
+        found.extend(sidecars(compose, attached))
+        for item in compose.services:
+            if item.name.value in attached and item.network_mode is not None:
+                network_mode = item.network_mode
+    return tuple(found), network_mode
+
+
 def check_config(ctx: ConfigContext) -> Iterator[Problem]:
-    yield from _check_maps(ctx)
-    yield from check_customizations(ctx)
+    if ctx.doc is None or not isinstance(ctx.doc.value, dict):
+        return
+    found, network_mode = _config_sidecars(ctx)
+    yield from _check_maps(ctx, found, network_mode)
+    yield from check_customizations(ctx, found, network_mode)
 
 
-def _check_maps(ctx: ConfigContext) -> Iterator[Problem]:
+def _check_maps(
+    ctx: ConfigContext, found: tuple[Sidecar, ...] = (), network_mode: str | None = None
+) -> Iterator[Problem]:
     if ctx.doc is None or not isinstance(ctx.doc.value, dict):
         return
     root = ctx.doc.value
@@ -42,11 +175,27 @@ def _check_maps(ctx: ConfigContext) -> Iterator[Problem]:
                     f"use `${{localEnv:{name}}}` (a build arg also stays in the image history: "
                     "prefer a BuildKit secret, `RUN --mount=type=secret`)"
                 )
+            copied = None
+            if pointer != ("build", "args"):
+                copied = _copied_default(value, match, found, network_mode)
+            if copied is not None:
+                yield _warning(
+                    ctx.at_value((*pointer, name), ""),
+                    f"`{where}.{name}` holds a literal {match.kind} ({match.redacted}), "
+                    f"{_local_default_note(copied, True)}: keep it out of the committed file all "
+                    f"the same, use `${{localEnv:{name}}}` (set on your machine or in an env file "
+                    "kept out of git)",
+                )
+                continue
             yield ctx.at_value(
                 (*pointer, name),
                 f"`{where}.{name}` holds a literal {match.kind} ({match.redacted}), readable by "
                 f"anyone with this file: {fix}",
             )
+
+
+def _warning(at: Problem, message: str) -> Problem:
+    return Problem(at.line, at.column, message, at.path, Severity.WARNING)
 
 
 def _customization_strings(
@@ -67,9 +216,41 @@ def _customization_strings(
                 yield from _customization_strings(item, (*pointer, index))
 
 
-def check_customizations(ctx: ConfigContext) -> Iterator[Problem]:
+_SERVER_KEYS = ("server", "host", "hostname")
+
+
+def _connection_host(connection: object) -> str | None:
+    """The host a tool's connection settings name (`localhost,1433`, `db:5432`, `tcp:db`)."""
+    if not isinstance(connection, dict):
+        return None
+    for key in _SERVER_KEYS:
+        server = connection.get(key)
+        if isinstance(server, str) and server.strip():
+            text = server.strip()
+            text = text[4:] if text.lower().startswith("tcp:") else text
+            if text.startswith("["):
+                return text.partition("]")[0] + "]"
+            return re.split(r"[,:\\]", text, maxsplit=1)[0]
+    return None
+
+
+def _at(value: object, pointer: tuple[str | int, ...]) -> object:
+    for part in pointer:
+        if isinstance(value, dict) and isinstance(part, str):
+            value = value.get(part)
+        elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+            value = value[part]
+        else:
+            return None
+    return value
+
+
+def check_customizations(
+    ctx: ConfigContext, sidecar_list: tuple[Sidecar, ...] = (), network_mode: str | None = None
+) -> Iterator[Problem]:
     """Tool settings are committed with the config too: a connection's `password`, a token
-    in an extension's settings."""
+    in an extension's settings. A connection to a dev-only database sidecar (its `server`
+    or `host` names the sidecar) with the sidecar's local default password is a warning."""
     if ctx.doc is None or not isinstance(ctx.doc.value, dict):
         return
     for pointer, key, text in _customization_strings(
@@ -79,11 +260,25 @@ def check_customizations(ctx: ConfigContext) -> Iterator[Problem]:
             match = classify(key, text)
             found = (match.kind, match.redacted) if match else None
         else:
+            match = None
             hits = scan(text)
             found = (hits[0].kind, hits[0].redacted) if hits else None
         if found is None:
             continue
         where = format_pointer(pointer)
+        if match is not None and not match.by_format:
+            host = _connection_host(_at(ctx.doc.value, pointer[:-1]))
+            copied = _copied_default(text, match, sidecar_list, network_mode)
+            if copied is not None and host is not None and _reaches(host, copied, network_mode):
+                yield _warning(
+                    ctx.at_value(pointer, ""),
+                    f"`{where}` holds a literal {found[0]} ({found[1]}), "
+                    f"{_local_default_note(copied, True)}: keep it out of the committed file "
+                    "all the same: leave it out and let the tool ask for it, or read it from "
+                    "the environment (`${localEnv:NAME}` where the tool expands variables, set "
+                    "on your machine or in an env file kept out of git)",
+                )
+                continue
         yield ctx.at_value(
             pointer,
             f"`{where}` holds a literal {found[0]} ({found[1]}), readable by anyone with this "
@@ -92,22 +287,58 @@ def check_customizations(ctx: ConfigContext) -> Iterator[Problem]:
         )
 
 
-def _entries(ctx: ComposeContext) -> Iterator[tuple[str, EnvEntry]]:
+def _entries(ctx: ComposeContext) -> Iterator[tuple[ComposeService, str, EnvEntry, bool]]:
+    """(service, where, entry, is environment) of every environment entry and build arg."""
     for service in ctx.compose.services:
         for entry in service.environment:
-            yield f"service `{service.name.value}` environment", entry
+            yield service, f"service `{service.name.value}` environment", entry, True
         if service.build is not None:
             for entry in service.build.args:
-                yield f"service `{service.name.value}` build arg", entry
+                yield service, f"service `{service.name.value}` build arg", entry, False
+
+
+def _compose_local_default(
+    service: ComposeService,
+    entry: EnvEntry,
+    match: SecretMatch,
+    found: tuple[Sidecar, ...],
+    attached: frozenset[str],
+) -> tuple[Sidecar, bool] | None:
+    """(sidecar, is a copy) when an environment entry of `service` is a sidecar's documented
+    local default, or a copy of it pointing at that sidecar; None otherwise."""
+    assert entry.value is not None
+    own = next((s for s in found if s.service == service.name.value), None)
+    if own is not None:
+        defaults = _database_of(service, attached)
+        if defaults is not None and _is_sidecar_default(defaults, entry):
+            return own, False
+        return None
+    copied = _copied_default(entry.value.value, match, found, service.network_mode)
+    return (copied, True) if copied is not None else None
 
 
 def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
-    for where, entry in _entries(ctx):
+    found = sidecars(ctx.compose, ctx.attached_services)
+    for service, where, entry, is_env in _entries(ctx):
         if entry.value is None:
             continue
         name = entry.key.value
         match = classify(name, entry.value.value)
         if match is None:
+            continue
+        local = None
+        if is_env:
+            local = _compose_local_default(service, entry, match, found, ctx.attached_services)
+        if local is not None:
+            yield Problem(
+                entry.value.line,
+                entry.value.column,
+                f"{where} `{name}` holds a literal {match.kind} ({match.redacted}), "
+                f"{_local_default_note(*local)}: keep it out of the committed file all the "
+                f"same, use `${{{name}}}` interpolation with the value in an untracked .env "
+                "file (or the shell)",
+                severity=Severity.WARNING,
+            )
             continue
         yield Problem(
             entry.value.line,
