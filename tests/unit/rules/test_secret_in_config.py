@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -98,12 +99,22 @@ def _findings(tmp_path: Path, target: Path, settings: Settings | None = None) ->
     return list(validate(ValidateRequest(paths=(target,), settings=settings)).findings)
 
 
-def _verdicts(tmp_path: Path, name: str, text: str) -> list[tuple[int, str, str]]:
-    """(line, severity, message) of every finding in the one file written."""
+def _verdicts(
+    tmp_path: Path, name: str, text: str, attach: str | None = None
+) -> list[tuple[int, str, str]]:
+    """(line, severity, message) of every finding in the one file written; with `attach`,
+    a devcontainer.json beside it uses the compose file and attaches to that service."""
     path = tmp_path / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    return [(f.line, f.severity.value, f.message) for f in _findings(tmp_path, path)]
+    target = path
+    if attach is not None:
+        config = {"dockerComposeFile": name, "service": attach, "workspaceFolder": "/w"}
+        (tmp_path / "devcontainer.json").write_text(json.dumps(config), encoding="utf-8")
+        target = tmp_path
+    found = _findings(tmp_path, target)
+    assert all(Path(f.path).name == name for f in found), found
+    return [(f.line, f.severity.value, f.message) for f in found]
 
 
 _TEMPLATE_COMPOSE = (
@@ -124,7 +135,7 @@ _TEMPLATE_COMPOSE = (
 
 
 def test_sidecar_default_password_is_a_warning(tmp_path: Path) -> None:
-    verdicts = _verdicts(tmp_path, "compose.yml", _TEMPLATE_COMPOSE)
+    verdicts = _verdicts(tmp_path, "compose.yml", _TEMPLATE_COMPOSE, attach="app")
     assert [(line, severity) for line, severity, _ in verdicts] == [
         (7, "warning"),
         (8, "warning"),
@@ -137,6 +148,45 @@ def test_sidecar_default_password_is_a_warning(tmp_path: Path) -> None:
     assert "`${POSTGRES_PASSWORD}`" in sidecar and "untracked .env" in sidecar
     assert "sidecar `db`" in verdicts[0][2] and "sidecar `db`" in verdicts[1][2]
     assert "postgresql://…<47 chars>" in verdicts[1][2]
+
+
+def test_copies_count_only_in_the_attached_service(tmp_path: Path) -> None:
+    """Named on its own, a compose file does not say which service is the app: the sidecar's
+    own default is still a warning, but a copy elsewhere is judged like any password."""
+    verdicts = _verdicts(tmp_path, "compose.yml", _TEMPLATE_COMPOSE)
+    assert [(line, severity) for line, severity, _ in verdicts] == [
+        (7, "error"),
+        (8, "error"),
+        (13, "warning"),
+    ]
+
+
+def test_another_sidecar_is_not_a_copy(tmp_path: Path) -> None:
+    """A redis (or any other) service given the postgres sidecar's default is not the app."""
+    text = (
+        "services:\n  app:\n    build: .\n"
+        "  cache:\n    image: redis:7\n    environment:\n      REDIS_PASSWORD: postgres\n"
+        "  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: postgres\n"
+    )
+    verdicts = _verdicts(tmp_path, "compose.yml", text, attach="app")
+    assert [(line, severity) for line, severity, _ in verdicts] == [(7, "error"), (11, "warning")]
+
+
+def test_bad_fixture_severities() -> None:
+    """The sidecar fixture marks each finding `(warning)` or `(error)` after its expect mark."""
+    from tests.fixtures_support import FIXTURES
+
+    folder = FIXTURES / RULE / "bad" / "sidecar-defaults"
+    want = set()
+    for file in sorted(folder.rglob("*")):
+        if file.is_file():
+            for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+                mark = re.search(r"expect: secret-in-config@\d+ \((warning|error)\)", line)
+                if mark:
+                    want.add((file.name, number, mark.group(1)))
+    got = {(Path(f.path).name, f.line, f.severity.value) for f in _findings(folder, folder)}
+    assert got == want
+    assert {s for _, _, s in want} == {"warning", "error"}
 
 
 @pytest.mark.parametrize(
@@ -239,7 +289,7 @@ def test_app_copies_only_of_the_sidecar_default(tmp_path: Path, app_env: str) ->
         + app_env
         + "  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: postgres\n"
     )
-    verdicts = _verdicts(tmp_path, "compose.yml", text)
+    verdicts = _verdicts(tmp_path, "compose.yml", text, attach="app")
     assert [(line, severity) for line, severity, _ in verdicts] == [(5, "error"), (9, "warning")]
 
 
@@ -249,7 +299,8 @@ def test_localhost_url_when_sharing_the_sidecar_network(tmp_path: Path) -> None:
         "    environment:\n      DATABASE_URL: postgresql://postgres:postgres@localhost:5432/x\n"
         "  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: postgres\n"
     )
-    assert [s for _, s, _ in _verdicts(tmp_path, "compose.yml", text)] == ["warning", "warning"]
+    verdicts = _verdicts(tmp_path, "compose.yml", text, attach="app")
+    assert [s for _, s, _ in verdicts] == ["warning", "warning"]
 
 
 def _mssql_definition(tmp_path: Path, connection: str) -> Path:
