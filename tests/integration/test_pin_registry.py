@@ -140,9 +140,10 @@ def test_pin_writes_the_registry_digests_and_nothing_else(
         ".devcontainer/devcontainer.json": original[".devcontainer/devcontainer.json"].replace(
             f'"{a}"', f'"{a}@{world.digests[a]}"'
         ),
-        "docker/Dockerfile": original["docker/Dockerfile"]
-        .replace(f"FROM {b_written} AS", f"FROM {b_written}@{world.digests[b]} AS")
-        .replace(f"--from={multi} ", f"--from={multi}@{world.digests[multi]} "),
+        # a variable inside a reference is never given a digest (it would freeze ${TAG})
+        "docker/Dockerfile": original["docker/Dockerfile"].replace(
+            f"--from={multi} ", f"--from={multi}@{world.digests[multi]} "
+        ),
         "compose.yml": original["compose.yml"]
         .replace(f'"{multi}"', f'"{multi}@{world.digests[multi]}"')
         .replace(f"image: {a}\n", f"image: {a}@{world.digests[a]}\n"),
@@ -153,13 +154,76 @@ def test_pin_writes_the_registry_digests_and_nothing_else(
     index = json.loads(get_manifest(world.registry.url, "devcon-test/multi", "1")[2])
     assert index["mediaType"] == "application/vnd.oci.image.index.v1+json"
     assert "skipped ${UNKNOWN}/thing:1" in out
-    assert "4 pinned" in out or "5 pinned" in out
-    # every reference that can be pinned is; --check still fails on the one that cannot
+    assert f"skipped {b_written}: a digest after a variable would freeze it" in out
+    assert "4 pinned, 0 already pinned, 0 unpinned, 2 skipped" in out
+    # every reference that can be pinned is; --check still fails on the ones that cannot
     files = [str(root / rel) for rel in original]
     assert main(["pin", "--check", *files]) == 1
     out = capsys.readouterr().out
-    assert "skipped ${UNKNOWN}/thing:1: built from variables with no value" in out
-    assert "0 unpinned, 1 skipped" in out
+    assert "skipped ${UNKNOWN}/thing:1: a digest after a variable would freeze it" in out
+    assert "0 unpinned, 2 skipped" in out
+
+
+@pytest.fixture(scope="module")
+def versions(registry: Registry, docker_engine: DockerEngine, base_image: BaseImage) -> str:
+    """Two different images pushed as tags 3.12 and 3.11 of one repository; its name."""
+    for version in ("3.12", "3.11"):
+        local = f"devcon-test/pyver:build-{version}"
+        docker_engine.build(f"FROM {base_image.tag}\nRUN echo {version} > /version.txt\n", local)
+        docker_engine.push(local, registry.ref(f"devcon-test/pyver:{version}"))
+        docker_engine.docker("rmi", local, registry.ref(f"devcon-test/pyver:{version}"))
+    return registry.ref("devcon-test/pyver")
+
+
+def _built_on(engine: DockerEngine, dockerfile: str, build_args: dict[str, str]) -> str:
+    """Build `dockerfile` (with these build args) and say which /version.txt it got."""
+    tag = f"devcon-test/pyver-built:{secrets.token_hex(4)}"
+    engine.build(dockerfile, tag, network="host", build_args=build_args, no_cache=True)
+    try:
+        return engine.docker("run", "--rm", tag, "cat", "/version.txt").strip()
+    finally:
+        engine.docker("rmi", tag)
+
+
+def test_an_arg_default_is_pinned_and_build_args_still_choose_the_image(
+    versions: str,
+    registry: Registry,
+    docker_engine: DockerEngine,
+    tmp_path: Path,
+    cache_home: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    repo = versions
+    digests = {v: get_manifest(registry.url, "devcon-test/pyver", v)[0] for v in ("3.12", "3.11")}
+    assert digests["3.12"] != digests["3.11"]
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(f"ARG BASE={repo}:3.12\nFROM ${{BASE}}\nRUN cat /version.txt\n")
+    assert main(["pin", str(dockerfile)]) == 0
+    out = capsys.readouterr().out
+    pinned = f"ARG BASE={repo}:3.12@{digests['3.12']}\nFROM ${{BASE}}\nRUN cat /version.txt\n"
+    assert dockerfile.read_text() == pinned
+    assert f"{dockerfile}:1:10: pinned {repo}:3.12 -> {repo}:3.12@{digests['3.12']}" in out
+    assert main(["pin", "--check", str(dockerfile)]) == 0  # a pinned ARG default is pinned
+    capsys.readouterr()
+    # the real engine: the default builds on 3.12 (by digest), --build-arg still picks 3.11
+    assert _built_on(docker_engine, pinned, {}) == "3.12"
+    assert _built_on(docker_engine, pinned, {"BASE": f"{repo}:3.11"}) == "3.11"
+
+    # the variable-inside-the-tag form is never given a digest: it would freeze 3.12
+    inside = tmp_path / "inside" / "Dockerfile"
+    inside.parent.mkdir()
+    text = f"ARG PYVER=3.12\nFROM {repo}:${{PYVER}}\n"
+    inside.write_text(text)
+    assert main(["pin", str(inside)]) == 0
+    out = capsys.readouterr().out
+    assert inside.read_text() == text
+    assert f"{inside}:2:6: skipped {repo}:${{PYVER}}: a digest after a variable would freeze" in out
+    assert "put the whole reference in an ARG default (`ARG BASE=python:3.12-slim`" in out
+    assert "0 pinned, 0 already pinned, 0 unpinned, 1 skipped" in out
+    assert main(["pin", "--check", str(inside)]) == 1
+    assert f"skipped {repo}:${{PYVER}}" in capsys.readouterr().out
+    # as written, it does follow --build-arg: which is what a digest would have broken
+    assert _built_on(docker_engine, text, {"PYVER": "3.11"}) == "3.11"
 
 
 def test_check_lists_unpinned_then_passes_after_pin(
