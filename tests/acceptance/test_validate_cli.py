@@ -327,6 +327,8 @@ def test_the_folder_users_type_is_that_configs_folder(
     assert "no dev container files" not in err
     if command[0] == "outdated":  # found the config's image, and --offline has no cache
         assert (code, "python:3.12") == (3, err.split(": ")[1]), err
+    elif command[0] == "compat":  # found the config's image; offline, its name says nothing
+        assert code == 3 and err.startswith(f"devcon: no verdict for {PINNED} ("), err
     else:
         assert code in (0, 1), (code, err)
     if command[0] == "validate":
