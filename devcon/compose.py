@@ -33,6 +33,21 @@ class ComposeBuild:
     dockerfile: str | None
     target: str | None
     args: tuple[EnvEntry, ...]
+    # where the values are written: the `build:` value itself (the short form's path, or
+    # the mapping), `context:` and `dockerfile:`
+    at: Located | None = None
+    context_at: Located | None = None
+    dockerfile_at: Located | None = None
+    inline: bool = False  # `dockerfile_inline:`: no Dockerfile is read from the context
+
+
+@dataclass(frozen=True)
+class EnvFile:
+    """One `env_file` entry: a path (relative to the compose file's folder), and whether
+    compose fails when it is missing (`required: false` in the long form: ignored)."""
+
+    path: Located
+    required: bool = True
 
 
 @dataclass(frozen=True)
@@ -42,6 +57,8 @@ class ComposeService:
     environment: tuple[EnvEntry, ...]
     build: ComposeBuild | None
     network_mode: str | None = None  # e.g. `service:db`: shares that service's network
+    env_files: tuple[EnvFile, ...] = ()
+    depends_on: tuple[str, ...] = ()  # services compose starts with this one
 
 
 @dataclass(frozen=True)
@@ -94,13 +111,20 @@ def _service(key_node: object, node: object) -> ComposeService:
     build_node = _get(node, "build")
     build: ComposeBuild | None = None
     if isinstance(build_node, yaml.ScalarNode):
-        build = ComposeBuild(str(build_node.value), None, None, ())
+        at = _located(build_node)
+        build = ComposeBuild(str(build_node.value), None, None, (), at, at)
     elif isinstance(build_node, yaml.MappingNode):
+        context = _scalar(_get(build_node, "context"))
+        dockerfile = _scalar(_get(build_node, "dockerfile"))
         build = ComposeBuild(
-            _text(_get(build_node, "context")),
-            _text(_get(build_node, "dockerfile")),
+            context.value if context else None,
+            dockerfile.value if dockerfile else None,
             _text(_get(build_node, "target")),
             _env(_get(build_node, "args")),
+            _position(build_node),
+            context,
+            dockerfile,
+            _get(build_node, "dockerfile_inline") is not None,
         )
     return ComposeService(
         name=_located(key_node),
@@ -108,7 +132,46 @@ def _service(key_node: object, node: object) -> ComposeService:
         environment=_env(_get(node, "environment")),
         build=build,
         network_mode=_text(_get(node, "network_mode")),
+        env_files=_env_files(_get(node, "env_file")),
+        depends_on=_depends_on(_get(node, "depends_on")),
     )
+
+
+def _env_files(node: object) -> tuple[EnvFile, ...]:
+    """`env_file: path`, a list of paths, or of `{path:, required:}` mappings."""
+    import yaml
+
+    items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    out: list[EnvFile] = []
+    for item in items:
+        if isinstance(item, yaml.ScalarNode) and not _is_null(item):
+            out.append(EnvFile(_located(item)))
+        elif isinstance(item, yaml.MappingNode):
+            path = _scalar(_get(item, "path"))
+            if path is None:
+                continue
+            required = _scalar(_get(item, "required"))
+            optional = required is not None and required.value.lower() == "false"
+            out.append(EnvFile(path, not optional))
+    return tuple(out)
+
+
+def _depends_on(node: object) -> tuple[str, ...]:
+    """`depends_on: [a, b]` or the long form `depends_on: {a: {condition: ...}}`."""
+    import yaml
+
+    if isinstance(node, yaml.SequenceNode):
+        return tuple(str(i.value) for i in node.value if isinstance(i, yaml.ScalarNode))
+    if isinstance(node, yaml.MappingNode):
+        return tuple(str(k.value) for k, _ in node.value if isinstance(k, yaml.ScalarNode))
+    return ()
+
+
+def _position(node: object) -> Located:
+    import yaml
+
+    assert isinstance(node, yaml.Node)
+    return Located("", node.start_mark.line + 1, node.start_mark.column + 1)
 
 
 def _env(node: object) -> tuple[EnvEntry, ...]:

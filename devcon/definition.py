@@ -34,6 +34,9 @@ class DefinitionFile:
     target: str | None = None  # Dockerfiles: the stage a config or compose service builds
     # compose files a config uses: the services it attaches to (`service`), where VS Code runs
     attached_services: frozenset[str] = frozenset()
+    # compose files: the services the dev container starts (`service` and `runServices`);
+    # None: every service (a config without `runServices`, or a compose file on its own)
+    started_services: frozenset[str] | None = None
     # Dockerfiles built only by compose services VS Code does not attach to (a database
     # sidecar): linted, but their base is not where VS Code runs
     sidecar: bool = False
@@ -92,7 +95,15 @@ def collect(paths: Sequence[Path]) -> list[DefinitionFile]:
                 FileKind.DOCKERFILE, path, read_text(path), profile, args, context, target=target
             )
 
-    def want_compose(path: Path, profile: Profile, service: str | None = None) -> None:
+    # compose file -> the services the configs using it start (None: every service)
+    started: dict[Path, set[str] | None] = {}
+
+    def want_compose(
+        path: Path,
+        profile: Profile,
+        service: str | None = None,
+        run_services: list[str] | None = None,
+    ) -> None:
         key = path.resolve()
         if key not in composes:
             text = read_text(path)
@@ -102,6 +113,13 @@ def collect(paths: Sequence[Path]) -> list[DefinitionFile]:
         if service:
             item = composes[key]
             item.attached_services = item.attached_services | {service}
+            wanted = started.setdefault(key, set())
+            if run_services is None:
+                started[key] = None  # `docker compose up` with no service: all of them
+            elif wanted is not None:
+                wanted.update([service, *run_services])
+        else:  # named on its own: every service (unless a config already says which)
+            started.setdefault(key, None)
 
     runs_here: set[Path] = set()  # Dockerfiles of images VS Code runs in (or named directly)
     found = discover_files(paths or (Path("."),))
@@ -117,9 +135,17 @@ def collect(paths: Sequence[Path]) -> list[DefinitionFile]:
                     refs.dockerfile, Profile.DEV, refs.build_args, refs.context, refs.target
                 )
                 runs_here.add(refs.dockerfile.resolve())
-            service = item.doc.value.get("service") if isinstance(item.doc.value, dict) else None
+            value = item.doc.value if isinstance(item.doc.value, dict) else {}
+            service = value.get("service")
+            run = value.get("runServices")
+            run_services = [s for s in run if isinstance(s, str)] if isinstance(run, list) else None
             for compose in refs.compose_files:
-                want_compose(compose, Profile.DEV, service if isinstance(service, str) else None)
+                want_compose(
+                    compose,
+                    Profile.DEV,
+                    service if isinstance(service, str) else None,
+                    run_services,
+                )
         elif kind in (FileKind.FEATURE, FileKind.TEMPLATE):
             extras.append(_parse_config(kind, path, Profile.PROD))
     for kind, path in found:  # files named on their own, unless a config uses them
@@ -152,4 +178,7 @@ def collect(paths: Sequence[Path]) -> list[DefinitionFile]:
                     runs_here.add(dockerfile.resolve())
     for key, dockerfile_item in dockerfiles.items():
         dockerfile_item.sidecar = key not in runs_here
+    for key, compose_item in composes.items():
+        services = started.get(key)
+        compose_item.started_services = None if services is None else frozenset(services)
     return [*configs, *extras, *composes.values(), *dockerfiles.values()]

@@ -159,7 +159,13 @@ def check_compose(
     item: DefinitionFile, settings: Settings, rules: Sequence[Rule]
 ) -> tuple[list[Finding], int]:
     assert item.compose is not None
-    ctx = ComposeContext(item.path, item.compose, settings.rule_options, item.attached_services)
+    ctx = ComposeContext(
+        item.path,
+        item.compose,
+        settings.rule_options,
+        item.attached_services,
+        item.started_services,
+    )
     display = str(item.path)
     found = _run_rules(rules, settings, display, lambda r: r.compose(ctx) if r.compose else None)
     return _suppress(found, display, suppression.for_hash_comments(item.text))

@@ -189,6 +189,10 @@ class ComposeContext:
     # the services a devcontainer.json attaches to (`service`): where VS Code runs; empty
     # for a compose file named on its own
     attached_services: frozenset[str] = frozenset()
+    # the services the dev container starts (`service` plus `runServices`; compose also
+    # starts what they depend on); None: every service (no `runServices`, or a compose file
+    # named on its own)
+    started_services: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
