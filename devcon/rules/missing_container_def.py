@@ -38,8 +38,9 @@ RULE = Rule(
             "without `dockerfile` does not count, as in the dev container CLI."
         ),
         why=(
-            "The spec's schema accepts such a file, since every property is optional, but the "
-            "tools need one of the three to know what container to create: the dev container "
+            "The spec's schema rejects such a file too (devcon reports it with this rule rather "
+            "than `schema`; see docs/spec-deviations.md): the tools need one of the three to "
+            "know what container to create: the dev container "
             'CLI stops with \'is missing one of "image", "dockerFile" or '
             '"dockerComposeFile" properties\', and VS Code cannot open the folder in a '
             "container. (A config meant only for an existing "

@@ -13,7 +13,7 @@ import pytest
 from devcon.config import Settings
 from devcon.findings import Finding, Severity
 from devcon.jsonc import parse
-from devcon.schema import schema_findings
+from devcon.schema import FEATURE_SCHEMA_FILE, schema_findings
 from devcon.validate import ValidateRequest, validate
 
 
@@ -127,3 +127,12 @@ def test_shutdown_action_must_fit_the_kind_of_config(text: str, pointer: str) ->
     (message,) = _schema_messages(text)
     assert message.startswith(f"`{pointer}`: ")
     assert "Docker Compose" in message
+
+
+def test_feature_mounts_are_objects_only() -> None:
+    # the spec's Feature schema and the CLI's Feature type take Mount objects, not strings
+    text = '{"id": "a", "version": "1.0.0", "mounts": ["source=x,target=/y,type=volume"]}'
+    findings = schema_findings(parse(text), "devcontainer-feature.json", FEATURE_SCHEMA_FILE)
+    assert [f.message for f in findings] == ["`/mounts/0`: expected an object, got a string"]
+    ok = '{"id": "a", "version": "1.0.0", "mounts": [{"type": "volume", "target": "/y"}]}'
+    assert schema_findings(parse(ok), "devcontainer-feature.json", FEATURE_SCHEMA_FILE) == []
