@@ -80,12 +80,22 @@ class Engine:
         platform = f"{attrs.get('Os', 'unknown')}/{attrs.get('Architecture', 'unknown')}"
         if attrs.get("Variant"):
             platform += f"/{attrs['Variant']}"
+
+        def layers_at(image_id: str) -> int | None:
+            """The layer count of an intermediate image a history entry names."""
+            try:
+                data = self.client.api.inspect_image(image_id)
+            except docker.errors.APIError:
+                return None
+            found = (data.get("RootFS") or {}).get("Layers")
+            return len(found) if isinstance(found, list) else None
+
         return ImageFacts(
             label=label or f"docker:{name}",
             source=Source.ENGINE,
             platform=platform,
             digest=str(attrs.get("Id")),
             diff_ids=tuple(layers),
-            history=engine_history(history, len(layers)),
+            history=engine_history(history, len(layers), layers_at),
             created=attrs.get("Created"),
         )

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 BASE_DIGEST_ANNOTATION = "org.opencontainers.image.base.digest"
 BASE_NAME_ANNOTATION = "org.opencontainers.image.base.name"
 
-_EMPTY_PREFIXES = (
+# instructions that only change the image config: they never make a layer (a WORKDIR does when
+# it creates its folder; a RUN, COPY or ADD does unless it changed nothing)
+_CONFIG_ONLY = (
     "ENV ",
     "LABEL ",
     "ARG ",
@@ -22,7 +25,6 @@ _EMPTY_PREFIXES = (
     "ENTRYPOINT ",
     "EXPOSE ",
     "USER ",
-    "WORKDIR ",
     "VOLUME ",
     "STOPSIGNAL ",
     "HEALTHCHECK ",
@@ -30,6 +32,7 @@ _EMPTY_PREFIXES = (
     "ONBUILD ",
     "MAINTAINER ",
 )
+_MAY_MAKE_A_LAYER = ("COPY", "ADD", "WORKDIR", "RUN")
 
 
 class Source(enum.Enum):
@@ -41,7 +44,9 @@ class Source(enum.Enum):
 @dataclass(frozen=True)
 class HistoryEntry:
     created_by: str
-    empty_layer: bool
+    # True: the step made no layer (OCI `empty_layer`); None: not known (the engine's history
+    # API does not say, and nothing else it tells settles it)
+    empty_layer: bool | None
     created: str | None = None
     comment: str | None = None
 
@@ -59,12 +64,37 @@ class ImageFacts:
     base_digest: str | None = None
 
     def layer_history(self) -> list[HistoryEntry | None]:
-        """The history entry that created each layer, aligned with diff_ids (None if the
-        history does not line up with the layers)."""
-        entries = [h for h in self.history if not h.empty_layer]
-        if len(entries) != len(self.diff_ids):
-            return [None] * len(self.diff_ids)
-        return list(entries)
+        """The history entry that made each layer, aligned with diff_ids: the entries that made
+        a layer, in order, one per diff id (the OCI image spec's pairing). A layer whose entry
+        is not known is None: all of them when the history does not line up with the layers;
+        past an entry whose empty-layer flag is not known, the layers up to the next such entry
+        counted from either end."""
+        n = len(self.diff_ids)
+        out: list[HistoryEntry | None] = [None] * n
+        made = sum(1 for h in self.history if h.empty_layer is False)
+        undecided = sum(1 for h in self.history if h.empty_layer is None)
+        if not made <= n <= made + undecided:
+            return out
+        history = self.history
+        if undecided and n in (made, made + undecided):  # the count settles them all
+            history = tuple(
+                replace(h, empty_layer=n == made) if h.empty_layer is None else h for h in history
+            )
+        index = 0
+        for h in history:
+            if h.empty_layer is None:
+                break
+            if not h.empty_layer:
+                out[index] = h
+                index += 1
+        index = n - 1
+        for h in reversed(history):
+            if h.empty_layer is None:
+                break
+            if not h.empty_layer:
+                out[index] = h
+                index -= 1
+        return out
 
     @property
     def looks_flattened(self) -> bool:
@@ -131,24 +161,82 @@ def _iso_time(seconds: object) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def engine_history(entries: Sequence[dict[str, Any]], layers: int) -> tuple[HistoryEntry, ...]:
-    """History from the engine's `docker history` API (newest first, no empty_layer flag):
-    oldest first, with empty layers told apart by what created them."""
+def _config_only(created_by: str) -> bool:
+    """A step that changed only the image config (never a layer), told by its command: the
+    classic builder's `/bin/sh -c #(nop)  ENV ...`, BuildKit's `ENV ...`."""
+    text = created_by.strip()
+    nop = "#(nop)" in text
+    if nop:
+        text = text.partition("#(nop)")[2].strip()
+    if text.startswith(_MAY_MAKE_A_LAYER):
+        return False
+    return nop or text.startswith(_CONFIG_ONLY)
+
+
+def _settle(flags: list[bool | None], start: int, stop: int, needed: int) -> None:
+    """Decide the open flags (made a layer?) of entries start..stop-1, which together made
+    `needed` layers, where the count allows only one answer."""
+    span = range(start, stop)
+    rest = needed - sum(1 for i in span if flags[i] is True)
+    open_ = [i for i in span if flags[i] is None]
+    if rest == 0 or rest == len(open_):
+        for i in open_:
+            flags[i] = rest > 0
+
+
+def engine_history(
+    entries: Sequence[dict[str, Any]],
+    layers: int,
+    layers_at: Callable[[str], int | None] | None = None,
+) -> tuple[HistoryEntry, ...]:
+    """History from the engine's `/images/{name}/history` (newest first, no empty_layer flag),
+    oldest first, with each entry's empty-layer flag as far as the engine proves it:
+
+    - an entry whose `Id` is an image the engine has (an intermediate image of a local build):
+      `layers_at(Id)`, that image's layer count, says how many layers the entries up to it
+      made (the top entry is the image itself: all `layers`);
+    - `Size` above 0: a layer (an entry that made none has size 0);
+    - a config-only step (ENV, LABEL, ARG, ...): no layer;
+    - between two known counts, open entries are settled when the count allows one answer;
+      any other stays None (a size-0 RUN, COPY or WORKDIR may or may not have made a layer).
+    """
+    oldest_first = list(reversed(list(entries)))
+    flags: list[bool | None] = []
+    for entry in oldest_first:
+        if int(entry.get("Size") or 0) > 0:
+            flags.append(True)
+        elif _config_only(str(entry.get("CreatedBy") or "")):
+            flags.append(False)
+        else:
+            flags.append(None)
+    counts = {-1: 0}
+    if oldest_first:
+        for index, entry in enumerate(oldest_first[:-1]):
+            image_id = str(entry.get("Id") or "")
+            if layers_at is not None and image_id.startswith("sha256:"):
+                at = layers_at(image_id)
+                if at is not None:
+                    counts[index] = at
+        counts[len(oldest_first) - 1] = layers
+    marks = sorted(counts)
+    steps = list(itertools.pairwise(marks))
+    if any(not 0 <= counts[b] - counts[a] <= b - a for a, b in steps):
+        steps = [(-1, len(oldest_first) - 1)]  # the intermediate images do not add up
+    for a, b in steps:
+        needed = counts[b] - counts[a]
+        made = sum(1 for i in range(a + 1, b + 1) if flags[i] is True)
+        if made > needed:  # the count refutes the sizes: trust none of this span
+            for i in range(a + 1, b + 1):
+                flags[i] = None
+        elif made + sum(1 for i in range(a + 1, b + 1) if flags[i] is not False) < needed:
+            for i in range(a + 1, b + 1):  # ... or the config-only guesses
+                if flags[i] is False:
+                    flags[i] = None
+        _settle(flags, a + 1, b + 1, needed)
     out = []
-    for entry in reversed(list(entries)):
+    for entry, made_layer in zip(oldest_first, flags, strict=True):
         created_by = str(entry.get("CreatedBy") or "")
-        text = created_by.removeprefix("/bin/sh -c ").strip()
-        nop = text.startswith("#(nop)")
-        body = text.removeprefix("#(nop)").strip()
-        empty = (nop and not body.startswith(("COPY", "ADD"))) or body.startswith(_EMPTY_PREFIXES)
         created = _iso_time(entry.get("Created"))
+        empty = None if made_layer is None else not made_layer
         out.append(HistoryEntry(created_by, empty, created, entry.get("Comment") or None))
-    if sum(1 for h in out if not h.empty_layer) != layers:
-        # fall back on sizes: entries that added bytes made layers
-        sized = [
-            HistoryEntry(h.created_by, int(e.get("Size") or 0) == 0, h.created, h.comment)
-            for h, e in zip(out, reversed(list(entries)), strict=True)
-        ]
-        if sum(1 for h in sized if not h.empty_layer) == layers:
-            return tuple(sized)
     return tuple(out)

@@ -583,6 +583,15 @@ def contains_base(base: ImageFacts, image: ImageFacts) -> str | None:
     )
 
 
+def _identical(a: ImageFacts, b: ImageFacts) -> bool:
+    """Every layer shared and the same history, entry for entry (by command)."""
+    return (
+        shared_layers(a, b) == len(a.diff_ids) == len(b.diff_ids)
+        and len(a.history) == len(b.history)
+        and history_mismatch(a, b) is None
+    )
+
+
 def _same_image(a: PlatformImage, b: PlatformImage) -> bool:
     """The same platform image: the same manifest, or the same layers and history."""
     if a.facts is None or b.facts is None:
@@ -902,11 +911,19 @@ def _decide_inferred(
                 "checks both against one base" + _AGAIN
             ),
         )
-    reasons = [
-        f"the images share their first {_plural(shared, 'layer')}; no base was declared or "
-        "given (--base), so this is inferred, not proven: images built on debian and on "
-        "python-on-debian share debian's layers too"
-    ]
+    a, b = dev.image.facts, prod.image.facts
+    assert a is not None and b is not None  # checked by compare()
+    if _identical(a, b):
+        reasons = [
+            f"the same image: all {_plural(shared, 'layer')} and their history are identical; "
+            "no base was declared or given (--base), so the base is inferred, not proven"
+        ]
+    else:
+        reasons = [
+            f"the images share their first {_plural(shared, 'layer')}; no base was declared or "
+            "given (--base), so this is inferred, not proven: images built on debian and on "
+            "python-on-debian share debian's layers too"
+        ]
     if strict:
         reasons.append("--strict: an inferred verdict is unknown")
     return replace(

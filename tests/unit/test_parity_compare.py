@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import replace
 from pathlib import Path
 
-from devcon.imagefacts import HistoryEntry, ImageFacts, Source
+from devcon.imagefacts import HistoryEntry, ImageFacts, Source, engine_history, facts_from_config
 from devcon.parity import (
     Basis,
     ParityResult,
@@ -250,3 +250,198 @@ def test_flattened_images_are_unknown_unless_they_are_the_base() -> None:
     assert result.verdict is Verdict.UNKNOWN and "flattened" in result.reasons[0]
     itself = compare(AMD64, party(B1), party(PROD), image(B1), strict=False)
     assert itself.verdict is Verdict.SAME
+
+
+# -- empty-layer history entries: engine and registry pair layers alike (issue 11) -----
+
+NOP = "/bin/sh -c #(nop) "
+# (created_by, made a layer, size the engine reports): the harness base, a base2 on it
+# (WORKDIR that creates its folder), then steps of an app
+BASE2_STEPS = [
+    ("", True, 1024),
+    (NOP + "WORKDIR /srv", True, 0),  # a new folder: a layer of size 0
+    (NOP + " ENV B=1", False, 0),
+]
+APP_STEPS = [
+    *BASE2_STEPS,
+    (NOP + " ARG VERSION=1", False, 0),
+    ("|1 VERSION=1 /bin/sh -c true", False, 0),  # changed nothing: no layer
+    (NOP + "COPY file:abc in /srv/a.txt ", True, 2),
+    (NOP + " LABEL stage=app", False, 0),
+    (NOP + "WORKDIR /srv", False, 0),  # the folder exists: no layer
+]
+APP_IMAGE = [*APP_STEPS, (NOP + " ENV MODE=dev", False, 0), ("/bin/sh -c echo app > /app", True, 4)]
+APP2_IMAGE = [
+    *APP_STEPS,
+    (NOP + " ENV MODE=prod", False, 0),
+    ("/bin/sh -c echo prod > /p", True, 5),
+]
+
+
+def _diff_id(steps: list[tuple[str, bool, int]], upto: int) -> str:
+    """A diff id that depends on the steps that made layers up to `upto`."""
+    made = "|".join(c for c, layer, _ in steps[: upto + 1] if layer)
+    return "sha256:" + hashlib.sha256(made.encode()).hexdigest()
+
+
+def _diff_ids(steps: list[tuple[str, bool, int]]) -> list[str]:
+    return [_diff_id(steps, i) for i, (_, layer, _) in enumerate(steps) if layer]
+
+
+def registry_facts(label: str, steps: list[tuple[str, bool, int]]) -> ImageFacts:
+    config = {
+        "os": "linux",
+        "architecture": "amd64",
+        "rootfs": {"type": "layers", "diff_ids": _diff_ids(steps)},
+        "history": [
+            {"created": f"2024-05-01T10:00:{i:02d}.5Z", "created_by": c}
+            | ({} if layer else {"empty_layer": True})
+            for i, (c, layer, _) in enumerate(steps)
+        ],
+    }
+    return facts_from_config(label, Source.REGISTRY, config, "sha256:" + "1" * 64)
+
+
+def engine_facts(label: str, steps: list[tuple[str, bool, int]], intermediates: bool) -> ImageFacts:
+    """What the engine's history API gives: newest first, no empty_layer flag, Unix seconds;
+    `Id` an intermediate image (local build) or `<missing>` (a pulled image)."""
+    counts = {}
+    entries = []
+    for i, (created_by, _, size) in enumerate(steps):
+        image_id = "sha256:" + hashlib.sha256(f"{label}{i}".encode()).hexdigest()
+        counts[image_id] = sum(1 for _, layer, _ in steps[: i + 1] if layer)
+        top = i == len(steps) - 1
+        entries.append(
+            {
+                "Id": image_id if intermediates or top else "<missing>",
+                "CreatedBy": created_by,
+                "Created": 1714557600 + i,
+                "Size": size,
+                "Comment": "",
+            }
+        )
+    diff_ids = tuple(_diff_ids(steps))
+    history = engine_history(list(reversed(entries)), len(diff_ids), counts.get)
+    return ImageFacts(label, Source.ENGINE, AMD64, "sha256:" + "2" * 64, diff_ids, history)
+
+
+def _commands(f: ImageFacts) -> list[str | None]:
+    return [h.created_by if h is not None else None for h in f.layer_history()]
+
+
+def test_engine_history_of_a_local_build_is_the_image_configs() -> None:
+    config = registry_facts("reg.example/app:1", APP_IMAGE)
+    local = engine_facts("docker:app", APP_IMAGE, intermediates=True)
+    assert [h.empty_layer for h in local.history] == [h.empty_layer for h in config.history]
+    assert (
+        _commands(local)
+        == _commands(config)
+        == [
+            "",
+            NOP + "WORKDIR /srv",
+            NOP + "COPY file:abc in /srv/a.txt ",
+            "/bin/sh -c echo app > /app",
+        ]
+    )
+
+
+def test_engine_history_leaves_open_what_it_cannot_prove() -> None:
+    pulled = engine_facts("docker:app", APP_IMAGE, intermediates=False)
+    # WORKDIR /srv, RUN true and the second WORKDIR all have size 0: one of them made a layer
+    assert [h.empty_layer for h in pulled.history] == [
+        False,
+        None,
+        True,
+        True,
+        None,
+        False,
+        True,
+        None,
+        True,
+        False,
+    ]
+    assert _commands(pulled) == ["", None, None, "/bin/sh -c echo app > /app"]
+    # when the count allows one answer, it is taken
+    few = [s for s in APP_IMAGE if not s[0].endswith("true") and s[0] != NOP + "WORKDIR /srv"]
+    assert _commands(engine_facts("docker:few", few, intermediates=False)) == _commands(
+        registry_facts("few", few)
+    )
+
+
+def test_intermediate_images_that_do_not_add_up_are_not_trusted() -> None:
+    entries = [  # newest first; the intermediate image claims 5 layers before the top's 2
+        {"Id": "sha256:top", "CreatedBy": "/bin/sh -c echo a > /a", "Size": 2},
+        {"Id": "sha256:mid", "CreatedBy": NOP + " ENV A=1", "Size": 0},
+        {"Id": "<missing>", "CreatedBy": "", "Size": 9, "Comment": "Imported from -"},
+    ]
+    history = engine_history(entries, 2, {"sha256:mid": 5}.get)
+    assert [h.empty_layer for h in history] == [False, True, False]
+
+
+def test_layer_history_pairs_from_both_ends_around_unknown_entries() -> None:
+    f = replace(
+        DEV,
+        diff_ids=(ROOT, TOOLS, APP, ROOT2),
+        history=(
+            entry(""),
+            HistoryEntry("RUN a", None),
+            entry("RUN b"),
+            HistoryEntry("RUN c", None),
+            entry("RUN d"),
+        ),
+    )
+    assert _commands(f) == ["", None, None, "RUN d"]  # "RUN b" is layer #2 or #3
+    # where the count allows one answer, it is taken
+    all_made = replace(f, diff_ids=(ROOT, TOOLS, APP, ROOT2, "sha256:" + "e" * 64))
+    assert _commands(all_made) == ["", "RUN a", "RUN b", "RUN c", "RUN d"]
+    none_made = replace(f, diff_ids=(ROOT, TOOLS, APP))
+    assert _commands(none_made) == ["", "RUN b", "RUN d"]
+    too_many = replace(none_made, history=(*f.history, entry("RUN e")))
+    assert _commands(too_many) == [None, None, None]
+    too_few = replace(all_made, history=f.history[:3])
+    assert _commands(too_few) == [None] * 5
+
+
+def test_the_same_image_from_engine_and_registry_is_identical() -> None:
+    config = registry_facts("reg.example/app:1", APP_IMAGE)
+    for other in (
+        engine_facts("docker:app", APP_IMAGE, intermediates=True),
+        engine_facts("docker:app", APP_IMAGE, intermediates=False),
+        replace(config, label="mirror.example/app:1"),
+    ):
+        for dev, prod in ((config, other), (other, config), (other, other)):
+            result = compare(AMD64, party(dev), party(prod), None, strict=False)
+            assert (result.verdict, result.shared_layers, result.divergence) == (
+                Verdict.SAME,
+                4,
+                None,
+            )
+            assert result.reasons[0].startswith("the same image: all 4 layers")
+
+
+def test_shared_layers_divergence_and_verdict_agree_after_an_empty_step() -> None:
+    base2 = registry_facts("reg.example/base2:1", BASE2_STEPS)
+    sides = {
+        "registry": (
+            registry_facts("reg.example/app:1", APP_IMAGE),
+            registry_facts("r/app2:1", APP2_IMAGE),
+        ),
+        "engine": (
+            engine_facts("docker:app", APP_IMAGE, intermediates=True),
+            engine_facts("docker:app2", APP2_IMAGE, intermediates=True),
+        ),
+    }
+    for dev_on in sides:
+        for prod_on in sides:
+            dev, prod = sides[dev_on][0], sides[prod_on][1]
+            for base in (None, image(base2), image(engine_facts("docker:b2", BASE2_STEPS, True))):
+                result = compare(AMD64, party(dev), party(prod), base, strict=False)
+                assert result.verdict is Verdict.SAME, (dev_on, prod_on, result.reasons)
+                assert result.shared_layers == 3
+                assert result.divergence is not None and result.divergence.index == 3
+                assert result.divergence.dev_created_by == "/bin/sh -c echo app > /app"
+                assert result.divergence.prod_created_by == "/bin/sh -c echo prod > /p"
+                if base is not None:
+                    assert result.reasons == (
+                        f"both start with the 2 layers of {base.label} and its history",
+                    )
