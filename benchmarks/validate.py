@@ -183,8 +183,10 @@ def main() -> int:
 
     repos = workspaces(corpus)
     print(f"shared corpus {corpus}: {len(configs(corpus))} configs in {len(repos)} repositories")
-    print("whole repositories (configs with their Dockerfiles and compose files, Features, "
-          "Templates):")
+    print(
+        "whole repositories (configs with their Dockerfiles and compose files, Features, "
+        "Templates):"
+    )
     repo_cold = _line("cold (fresh process, imports included)", *cold(repos))
     repo_warm = _line(f"warm (in process, x{args.repeat})", *warm(repos, args.repeat))
     with tempfile.TemporaryDirectory(prefix="devcon-bench-") as tmp:
