@@ -1,4 +1,5 @@
-"""Compose files: services' images, environment and builds, with positions.
+"""Compose files: services' images, environment, builds and container options, with
+positions: the one compose model every rule, pin, compat and parity read.
 
 Read with PyYAML's node composer (no construction), so custom tags such as `!reset` or
 `!override` that the safe loader cannot construct still get a verdict.
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from devcon.dockerfile.model import SyntaxProblem
+from devcon.mounts import Mount, parse_volume
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,15 @@ class EnvFile:
 
 
 @dataclass(frozen=True)
+class ComposeVolume:
+    """One `volumes` entry (short `SOURCE:TARGET[:MODE]` or long syntax) and the value to
+    point at: the short form's string, or the long form's source (else type, else target)."""
+
+    mount: Mount
+    at: Located
+
+
+@dataclass(frozen=True)
 class ComposeService:
     name: Located
     image: Located | None
@@ -59,6 +70,24 @@ class ComposeService:
     network_mode: str | None = None  # e.g. `service:db`: shares that service's network
     env_files: tuple[EnvFile, ...] = ()
     depends_on: tuple[str, ...] = ()  # services compose starts with this one
+    privileged: Located | None = None  # as written (`true`, `"true"`, `false`, ...)
+    cap_add: tuple[Located, ...] = ()
+    security_opt: tuple[Located, ...] = ()
+    volumes: tuple[ComposeVolume, ...] = ()
+
+    def runs_vscode(self, attached: frozenset[str]) -> bool:
+        """Whether VS Code runs in this service: a config attaches to it (`service` in
+        `attached`), or the compose file is named on its own (`attached` empty)."""
+        return not attached or self.name.value in attached
+
+    @property
+    def runs_privileged(self) -> bool:
+        """`privileged: true` (YAML's spellings of true)."""
+        return self.privileged is not None and self.privileged.value.strip() in (
+            "true",
+            "True",
+            "TRUE",
+        )
 
 
 @dataclass(frozen=True)
@@ -67,6 +96,12 @@ class ComposeFile:
     text: str
     services: tuple[ComposeService, ...]
     problems: tuple[SyntaxProblem, ...] = ()
+
+    @property
+    def accepted_services(self) -> tuple[ComposeService, ...]:
+        """The services, when the file has no syntax problem; none otherwise: compose
+        rejects such a file (compose-syntax reports it), so its options never apply."""
+        return () if self.problems else self.services
 
 
 def parse_compose(text: str, path: Path | str = "compose.yml") -> ComposeFile:
@@ -134,7 +169,45 @@ def _service(key_node: object, node: object) -> ComposeService:
         network_mode=_text(_get(node, "network_mode")),
         env_files=_env_files(_get(node, "env_file")),
         depends_on=_depends_on(_get(node, "depends_on")),
+        privileged=_scalar(_get(node, "privileged")),
+        cap_add=_scalars(_get(node, "cap_add")),
+        security_opt=_scalars(_get(node, "security_opt")),
+        volumes=_volumes(_get(node, "volumes")),
     )
+
+
+def _scalars(node: object) -> tuple[Located, ...]:
+    """The scalars of a sequence (`cap_add: [SYS_PTRACE]`); other items are skipped."""
+    import yaml
+
+    if not isinstance(node, yaml.SequenceNode):
+        return ()
+    return tuple(_located(item) for item in node.value if isinstance(item, yaml.ScalarNode))
+
+
+def _volumes(node: object) -> tuple[ComposeVolume, ...]:
+    """`volumes:` entries, short (`/src:/dst:ro`) and long (`{type:, source:, target:}`)."""
+    import yaml
+
+    if not isinstance(node, yaml.SequenceNode):
+        return ()
+    found: list[ComposeVolume] = []
+    for item in node.value:
+        if isinstance(item, yaml.ScalarNode):
+            short = _located(item)
+            found.append(ComposeVolume(parse_volume(short.value), short))
+        elif isinstance(item, yaml.MappingNode):
+            fields = {k: s for k in ("type", "source", "target") if (s := _scalar(_get(item, k)))}
+            at = fields.get("source") or fields.get("type") or fields.get("target")
+            if at is None:
+                continue
+            mount = Mount(
+                fields["type"].value.lower() if "type" in fields else "volume",
+                fields["source"].value if "source" in fields else None,
+                fields["target"].value if "target" in fields else None,
+            )
+            found.append(ComposeVolume(mount, at))
+    return tuple(found)
 
 
 def _env_files(node: object) -> tuple[EnvFile, ...]:

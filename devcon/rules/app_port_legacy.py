@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from devcon.rules._container_options import container_kind, report
+from devcon.container_options import container_kind
 from devcon.rules.base import Category, ConfigContext, Problem, Rule, RuleDoc
 
 
@@ -22,7 +22,7 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
             "`appPort` publishes ports with Docker (the app must listen on 0.0.0.0, and the "
             "host port must be free); the spec recommends `forwardPorts`"
         )
-    yield report(ctx, ("appPort",), message, key=True)
+    yield ctx.report_merged(("appPort",), message, key=True)
 
 
 RULE = Rule(

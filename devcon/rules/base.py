@@ -7,6 +7,8 @@ so adding a rule is adding one module (plus its fixtures and test).
 from __future__ import annotations
 
 import enum
+import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,6 +157,16 @@ class ConfigContext:
             return Problem(1, 1, message)
         return self.at_key(pointer, message) if key else self.at_value(pointer, message)
 
+    def report_merged(
+        self, pointer: tuple[str | int, ...], message: str, key: bool = False
+    ) -> Problem:
+        """`report` for a pointer into `value`: under --merge, list indices of merged values
+        the file sets are mapped to the file (merged lists such as capAdd or mounts put image
+        and Feature entries first)."""
+        if self.merged is not None and self.doc is not None and self.origin_of(pointer) is None:
+            pointer = _file_pointer(self.doc.value, self.merged, pointer)
+        return self.report(pointer, message, key=key)
+
     def at_value(self, pointer: tuple[str | int, ...], message: str) -> Problem:
         assert self.doc is not None
         line, col = self.doc.value_position(pointer)
@@ -164,6 +176,41 @@ class ConfigContext:
         assert self.doc is not None
         line, col = self.doc.key_position(pointer)
         return Problem(line, col, message)
+
+
+_VARIABLE = re.compile(r"\$\{[^}]*\}")
+
+
+def _same(raw: Any, merged: Any) -> bool:
+    """Whether a value as written (with `${...}` variables) is the merged value (with them
+    substituted)."""
+    if raw == merged:
+        return True
+    raw_text = json.dumps(raw, sort_keys=True)
+    if "${" not in raw_text:
+        return False
+    parts = _VARIABLE.split(raw_text)
+    pattern = ".*?".join(re.escape(p) for p in parts)
+    return re.fullmatch(pattern, json.dumps(merged, sort_keys=True), re.DOTALL) is not None
+
+
+def _file_pointer(raw: Any, merged: Any, pointer: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """The pointer in the file (`raw`) of a merged value the file itself sets."""
+    out: list[str | int] = []
+    for part in pointer:
+        if isinstance(part, int) and isinstance(merged, list) and isinstance(raw, list):
+            item = merged[part] if 0 <= part < len(merged) else None
+            candidates = [part] if part < len(raw) else []
+            candidates += [j for j in range(len(raw)) if j != part]
+            index = next((j for j in candidates if _same(raw[j], item)), part)
+            out.append(index)
+            merged = item
+            raw = raw[index] if 0 <= index < len(raw) else None
+        else:
+            out.append(part)
+            merged = merged.get(part) if isinstance(merged, dict) else None
+            raw = raw.get(part) if isinstance(raw, dict) else None
+    return tuple(out)
 
 
 @dataclass(frozen=True)

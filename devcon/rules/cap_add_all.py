@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from devcon.rules._container_options import cap_adds, capability, compose_services, report
+from devcon.container_options import cap_adds, capability
 from devcon.rules.base import Category, ComposeContext, ConfigContext, Problem, Rule, RuleDoc
 
 # ALL, and the two capabilities that amount to it (see the doc).
@@ -29,14 +29,14 @@ def check_config(ctx: ConfigContext) -> Iterator[Problem]:
     feature = ctx.is_feature
     for option in cap_adds(ctx.value):
         if capability(option.value) in _REASONS:
-            yield report(ctx, option.pointer, _message(option.written, option.value, feature))
+            yield ctx.report_merged(option.pointer, _message(option.written, option.value, feature))
 
 
 def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
-    for service in compose_services(ctx):
+    for service in ctx.compose.accepted_services:
         for cap in service.cap_add:
             if capability(cap.value) in _REASONS:
-                written = f"service `{service.name}` `cap_add`"
+                written = f"service `{service.name.value}` `cap_add`"
                 yield Problem(cap.line, cap.column, _message(written, cap.value, False))
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from devcon.container_options import config_mounts
 from devcon.findings import Severity
-from devcon.rules._container_options import config_mounts, is_docker_socket, report
+from devcon.mounts import is_docker_socket
 from devcon.rules.base import Category, ConfigContext, Problem, Rule, RuleDoc
 
 
@@ -15,8 +16,7 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
         if mount.type != "bind" or is_docker_socket(mount.source):
             continue
         source = f" of {mount.source}" if mount.source else ""
-        yield report(
-            ctx,
+        yield ctx.report_merged(
             item.pointer,
             f"{item.written} is a bind mount{source}: Codespaces ignores bind mounts (all but "
             "the Docker socket's), so the container gets no files there; use a volume, or "

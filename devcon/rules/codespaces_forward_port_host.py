@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterator
 
 from devcon.findings import Severity
-from devcon.rules._container_options import report
 from devcon.rules.base import Category, ConfigContext, Problem, Rule, RuleDoc
 
 _HOST_PORT = re.compile(r"[A-Za-z0-9_.-]+:\d+")
@@ -20,8 +19,7 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
     if isinstance(ports, list):
         for index, port in enumerate(ports):
             if isinstance(port, str) and _HOST_PORT.fullmatch(port.strip()):
-                yield report(
-                    ctx,
+                yield ctx.report_merged(
                     ("forwardPorts", index),
                     f'`forwardPorts` entry "{port}" has the "host:port" form, which Codespaces '
                     "does not support: the port is not forwarded there; forward a port of "
@@ -31,8 +29,7 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
     if isinstance(attributes, dict):
         for key in attributes:
             if _HOST_PORT.fullmatch(str(key).strip()):
-                yield report(
-                    ctx,
+                yield ctx.report_merged(
                     ("portsAttributes", key),
                     f'`portsAttributes` key "{key}" has the "host:port" form, which Codespaces '
                     "does not support: these attributes do not apply there",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from devcon.container_options import container_kinds
 from devcon.findings import Severity
-from devcon.rules._container_options import container_kinds, report
 from devcon.rules.base import Category, ConfigContext, Problem, Rule, RuleDoc
 
 _NAMES = {"dockerfile": "the Dockerfile", "image": "`image`", "compose": "`dockerComposeFile`"}
@@ -22,8 +22,7 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
         return
     build = value.get("build")
     if "dockerFile" in value and isinstance(build, dict) and "dockerfile" in build:
-        yield report(
-            ctx,
+        yield ctx.report_merged(
             ("build", "dockerfile"),
             "both `dockerFile` and `build.dockerfile` are set: the dev container CLI and VS Code "
             "use the legacy `dockerFile` and ignore `build.dockerfile`; keep only "
@@ -36,8 +35,7 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
     uses = "build " + _NAMES[winner] if winner == "dockerfile" else "use " + _NAMES[winner]
     for loser in kinds[1:]:
         pointer: tuple[str, ...] = ("image",) if loser == "image" else ("dockerComposeFile",)
-        yield report(
-            ctx,
+        yield ctx.report_merged(
             pointer,
             f"{_NAMES[loser]} and {_NAMES[winner]} are both set; the spec leaves the "
             f"combination undefined, and the dev container CLI and VS Code {uses}: "

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from devcon.rules._container_options import (
-    compose_services,
-    config_mounts,
-    is_docker_socket,
-    report,
-)
+from devcon.container_options import config_mounts
+from devcon.mounts import is_docker_socket
 from devcon.rules.base import Category, ComposeContext, ConfigContext, Problem, Rule, RuleDoc
 
 _WHY = (
@@ -24,8 +20,7 @@ def check_config(ctx: ConfigContext) -> Iterator[Problem]:
     into = "every container that installs this Feature" if feature else "the container"
     for item in config_mounts(ctx.value):
         if is_docker_socket(item.mount.source):
-            yield report(
-                ctx,
+            yield ctx.report_merged(
                 item.pointer,
                 f"{item.written} mounts the host's Docker socket ({item.mount.source}) into "
                 f"{into}: {_WHY}. Keep it only for trusted code",
@@ -33,13 +28,14 @@ def check_config(ctx: ConfigContext) -> Iterator[Problem]:
 
 
 def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
-    for service in compose_services(ctx):
-        for mount, at in service.volumes:
-            if is_docker_socket(mount.source):
+    for service in ctx.compose.accepted_services:
+        for volume in service.volumes:
+            source = volume.mount.source
+            if is_docker_socket(source):
                 yield Problem(
-                    at.line,
-                    at.column,
-                    f"service `{service.name}` mounts the host's Docker socket ({mount.source}): "
+                    volume.at.line,
+                    volume.at.column,
+                    f"service `{service.name.value}` mounts the host's Docker socket ({source}): "
                     f"{_WHY}. Keep it only for trusted code",
                 )
 

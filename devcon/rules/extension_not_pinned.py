@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from devcon.rules._container_options import report
 from devcon.rules.base import Category, ConfigContext, Problem, Rule, RuleDoc
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*\.[A-Za-z0-9][A-Za-z0-9-]*")
@@ -27,8 +26,7 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
         for index, extension in enumerate(extensions):
             # `-publisher.name` keeps an extension from being installed
             if isinstance(extension, str) and _ID.fullmatch(extension.strip()):
-                yield report(
-                    ctx,
+                yield ctx.report_merged(
                     (*pointer, index),
                     f"extension `{extension}` has no version: every new container installs "
                     f"its latest release; pin it as `{extension.strip()}@<version>`",

@@ -8,7 +8,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from devcon.features import feature_reference, lockfile_path
-from devcon.rules._container_options import report
 from devcon.rules.base import Category, ConfigContext, Problem, Rule, RuleDoc
 
 _PIN = "pin a major version (`:1`) or, best, a digest (`@sha256:...`, or `devcon pin --features`)"
@@ -66,7 +65,7 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
         if locked is None:
             locked = _locked_ids(ctx.path)
         if feature_id not in locked:
-            yield report(ctx, ("features", feature_id), message, key=True)
+            yield ctx.report_merged(("features", feature_id), message, key=True)
 
 
 RULE = Rule(

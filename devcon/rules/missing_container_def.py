@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from devcon.rules._container_options import container_kinds, report
+from devcon.container_options import container_kinds
 from devcon.rules.base import Category, ConfigContext, Problem, Rule, RuleDoc
 
 
@@ -23,7 +23,7 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
             "no `image`, `build.dockerfile` or `dockerComposeFile`: no container can be "
             "created from this config; add one of them"
         )
-    yield report(ctx, (), message)
+    yield ctx.report_merged((), message)
 
 
 RULE = Rule(

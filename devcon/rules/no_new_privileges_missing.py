@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from devcon.rules._container_options import (
-    container_kind,
-    report,
-    security_opts,
-    split_security_opt,
-)
+from devcon.container_options import container_kind, security_opts, split_security_opt
 from devcon.rules.base import Category, ConfigContext, Problem, Rule, RuleDoc
 
 _ADD = 'add `"securityOpt": ["no-new-privileges"]` (sudo and other setuid programs stop working)'
@@ -29,8 +24,7 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
             return
         turned_off = option
     if turned_off is not None:
-        yield report(
-            ctx,
+        yield ctx.report_merged(
             turned_off.pointer,
             f"{turned_off.written} `{turned_off.value}` lets processes in the container gain "
             f"privileges through setuid programs; {_ADD}",
@@ -44,8 +38,7 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
         pointer = ("image",)
         if kind == "dockerfile":
             pointer = ("dockerFile",) if "dockerFile" in value else ("build",)
-    yield report(
-        ctx,
+    yield ctx.report_merged(
         pointer,
         "no `no-new-privileges` security option: a process in the container can gain "
         f"privileges through setuid programs; {_ADD}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from devcon.rules._container_options import compose_services, is_true, report, run_flags
+from devcon.container_options import run_flags
 from devcon.rules.base import Category, ComposeContext, ConfigContext, Problem, Rule, RuleDoc
 
 _WHY = (
@@ -21,16 +21,14 @@ def check_config(ctx: ConfigContext) -> Iterator[Problem]:
         return
     if value.get("privileged") is True:
         who = "every container that installs this Feature runs" if feature else "the container runs"
-        yield report(
-            ctx,
+        yield ctx.report_merged(
             ("privileged",),
             f"`privileged: true`: {who} privileged; {_WHY}. Remove it and add only the "
             "capabilities needed (`capAdd`)",
         )
     for flag in run_flags(value):
         if flag.name == "--privileged" and flag.value.strip().lower() in ("", "1", "t", "true"):
-            yield report(
-                ctx,
+            yield ctx.report_merged(
                 flag.pointer,
                 f"`runArgs` --privileged: {_WHY}. Remove it and add only the capabilities "
                 "needed (`capAdd`)",
@@ -38,14 +36,13 @@ def check_config(ctx: ConfigContext) -> Iterator[Problem]:
 
 
 def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
-    for service in compose_services(ctx):
-        if service.privileged is not None and is_true(service.privileged.value):
-            at = service.privileged
+    for service in ctx.compose.accepted_services:
+        if service.runs_privileged and (at := service.privileged) is not None:
             yield Problem(
                 at.line,
                 at.column,
-                f"service `{service.name}` runs privileged: {_WHY}. Remove `privileged` and add "
-                "only the capabilities needed (`cap_add`)",
+                f"service `{service.name.value}` runs privileged: {_WHY}. Remove `privileged` "
+                "and add only the capabilities needed (`cap_add`)",
             )
 
 

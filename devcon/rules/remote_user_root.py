@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from devcon.rules._container_options import report
 from devcon.rules.base import Category, ConfigContext, Problem, Rule, RuleDoc
 
 
@@ -30,8 +29,7 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
         what = "VS Code, its terminals, tasks and lifecycle commands run as root"
     else:
         what = "`remoteUser` is not set, so the container and the tools in it run as root"
-    yield report(
-        ctx,
+    yield ctx.report_merged(
         (key,),
         f"`{key}` is `{user}`: {what}; use a non-root user (the devcontainers images have "
         "`vscode`, or `node` for Node images)",

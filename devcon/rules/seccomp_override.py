@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from devcon.rules._container_options import (
-    compose_services,
-    report,
-    security_opts,
-    split_security_opt,
-)
+from devcon.container_options import security_opts, split_security_opt
 from devcon.rules.base import Category, ComposeContext, ConfigContext, Problem, Rule, RuleDoc
 
 # `unconfined` is seccomp-unconfined's; `builtin` names Docker's default profile.
@@ -39,14 +34,14 @@ def check_config(ctx: ConfigContext) -> Iterator[Problem]:
     feature = ctx.is_feature
     for option in security_opts(ctx.value):
         if profile(option.value) is not None:
-            yield report(ctx, option.pointer, _message(option.written, option.value, feature))
+            yield ctx.report_merged(option.pointer, _message(option.written, option.value, feature))
 
 
 def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
-    for service in compose_services(ctx):
+    for service in ctx.compose.accepted_services:
         for opt in service.security_opt:
             if profile(opt.value) is not None:
-                written = f"service `{service.name}` `security_opt`"
+                written = f"service `{service.name.value}` `security_opt`"
                 yield Problem(opt.line, opt.column, _message(written, opt.value, False))
 
 

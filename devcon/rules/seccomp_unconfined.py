@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from devcon.rules._container_options import (
-    compose_services,
-    report,
-    security_opts,
-    split_security_opt,
-)
+from devcon.container_options import security_opts, split_security_opt
 from devcon.rules.base import Category, ComposeContext, ConfigContext, Problem, Rule, RuleDoc
 
 _WHY = (
@@ -33,19 +28,19 @@ def check_config(ctx: ConfigContext) -> Iterator[Problem]:
     where = " (for every container that installs this Feature)" if feature else ""
     for option in security_opts(ctx.value):
         if unconfined(option.value):
-            yield report(
-                ctx, option.pointer, f"{option.written} `{option.value}`{where} {_WHY}; {_FIX}"
+            yield ctx.report_merged(
+                option.pointer, f"{option.written} `{option.value}`{where} {_WHY}; {_FIX}"
             )
 
 
 def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
-    for service in compose_services(ctx):
+    for service in ctx.compose.accepted_services:
         for opt in service.security_opt:
             if unconfined(opt.value):
                 yield Problem(
                     opt.line,
                     opt.column,
-                    f"service `{service.name}` `security_opt` `{opt.value}` {_WHY}; {_FIX}",
+                    f"service `{service.name.value}` `security_opt` `{opt.value}` {_WHY}; {_FIX}",
                 )
 
 

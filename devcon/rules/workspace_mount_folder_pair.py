@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from devcon.rules._container_options import container_kind, parse_mount, report
+from devcon.container_options import container_kind
+from devcon.mounts import parse_mount
 from devcon.rules.base import Category, ConfigContext, Problem, Rule, RuleDoc
 
 # The default mount is /workspaces/<the folder's (or its git root's) name>.
@@ -26,8 +27,7 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
         if target and _in_default_mount(target):
             return
         where = f"mounts the workspace at {target}" if target else "replaces the workspace mount"
-        yield report(
-            ctx,
+        yield ctx.report_merged(
             ("workspaceMount",),
             f"`workspaceMount` {where}, but without `workspaceFolder` the tools open "
             "/workspaces/<folder name>, which it does not provide; set `workspaceFolder`"
@@ -37,8 +37,7 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
     elif isinstance(folder, str) and "workspaceMount" not in value:
         if _in_default_mount(folder):
             return
-        yield report(
-            ctx,
+        yield ctx.report_merged(
             ("workspaceFolder",),
             f'`workspaceFolder` is "{folder}", but without `workspaceMount` the workspace is '
             "still mounted at /workspaces/<folder name>, so the tools open a folder without "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from devcon.rules._container_options import capability
+from devcon.container_options import capability
 from tests.unit.rules._support import run_rule
 
 RULE = "cap-add-all"

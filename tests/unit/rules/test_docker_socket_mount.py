@@ -7,7 +7,7 @@ from typing import Any
 
 from devcon.definition import DefinitionFile
 from devcon.merge import Layer, merge, substitute_variables
-from devcon.rules._container_options import is_docker_socket, parse_volume
+from devcon.mounts import is_docker_socket, parse_volume
 from devcon.rules.base import MergedConfig, Origin
 from tests.unit.rules._support import run_rule
 
