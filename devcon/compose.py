@@ -7,6 +7,7 @@ Read with PyYAML's node composer (no construction), so custom tags such as `!res
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,9 +106,16 @@ class ComposeFile:
 
 
 def parse_compose(text: str, path: Path | str = "compose.yml") -> ComposeFile:
+    """The model of a compose file. The same text at the same path is parsed once per run
+    (the model is immutable): collect(), the config rules that read a config's compose files
+    (secret-in-config's sidecars) and parity share it."""
+    return _parse(text, Path(path))
+
+
+@functools.lru_cache(maxsize=32)
+def _parse(text: str, path: Path) -> ComposeFile:
     import yaml
 
-    path = Path(path)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:

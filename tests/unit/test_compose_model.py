@@ -90,3 +90,35 @@ def test_validate_parses_a_compose_file_once(
     assert {"privileged-container", "cap-add-all", "docker-socket-mount"} <= rules
     assert {"seccomp-unconfined"} <= rules
     assert calls.count(COMPOSE) == 1
+
+
+def test_a_config_and_its_compose_file_share_one_parse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """secret-in-config reads the sidecars of the compose files a config uses from the same
+    model the compose rules read: the YAML is composed once."""
+    folder = tmp_path / ".devcontainer"
+    folder.mkdir()
+    text = (
+        "services:\n  app:\n    build: .\n"
+        "  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: postgres\n"
+    )
+    (folder / "compose.yml").write_text(text, encoding="utf-8")
+    (folder / "Dockerfile").write_text("FROM scratch\n", encoding="utf-8")
+    (folder / "devcontainer.json").write_text(
+        '{"dockerComposeFile": "compose.yml", "service": "app",\n'
+        ' "containerEnv": {"DATABASE_URL": "postgres://postgres:postgres@db:5432/app"}}\n',
+        encoding="utf-8",
+    )
+    calls: list[str] = []
+    compose = yaml.compose
+
+    def counting(stream: str, *args: object, **kwargs: object) -> object:
+        calls.append(stream)
+        return compose(stream, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(yaml, "compose", counting)
+    settings = Settings(select=frozenset({"secret-in-config"}))
+    result = validate(ValidateRequest(paths=(folder / "devcontainer.json",), settings=settings))
+    assert [f.line for f in result.findings if f.path.endswith("devcontainer.json")] == [2]
+    assert calls.count(text) == 1
