@@ -77,6 +77,12 @@ class PinResult:
     items: tuple[PinItem, ...]
     diffs: tuple[str, ...]
     changed: tuple[Path, ...]
+    dry_run: bool = False  # nothing was written: `diffs` is what would change
+
+
+@dataclass(frozen=True)
+class OutdatedResult(PinResult):
+    """What `outdated` found: each item's status says whether its tag moved."""
 
 
 @dataclass(frozen=True)
@@ -351,7 +357,7 @@ def pin(request: PinRequest, client_factory: Callable[[], RegistryClient]) -> Pi
         else:
             unlocked.append(feature)
     if request.check:
-        return PinResult(tuple(_sorted(results)), (), ())
+        return PinResult(tuple(_sorted(results)), (), (), request.dry_run)
     new_locks: dict[tuple[Path, str], FeatureLock] = {}
     resolved: dict[str, Resolution] = {}
     if to_resolve or unlocked:
@@ -395,7 +401,7 @@ def pin(request: PinRequest, client_factory: Callable[[], RegistryClient]) -> Pi
             )
         )
     diffs, changed = _rewrite(items, edits, request.dry_run, lock_changes)
-    return PinResult(tuple(_sorted(results)), diffs, changed)
+    return PinResult(tuple(_sorted(results)), diffs, changed, request.dry_run)
 
 
 def _sorted(results: list[PinItem]) -> list[PinItem]:
@@ -438,7 +444,9 @@ def _current(client: RegistryClient, use: ImageUse) -> tuple[str, bool]:
     return digest, False
 
 
-def outdated(request: OutdatedRequest, client_factory: Callable[[], RegistryClient]) -> PinResult:
+def outdated(
+    request: OutdatedRequest, client_factory: Callable[[], RegistryClient]
+) -> OutdatedResult:
     """For each pinned reference, and each Feature in a config's lock file, whether its tag
     now names another digest; with `update`, re-pin (and re-lock) those that moved."""
     items = collect(request.paths)
@@ -475,7 +483,7 @@ def outdated(request: OutdatedRequest, client_factory: Callable[[], RegistryClie
             continue
         locked.append((feature, entry))
     if not pinned and not locked:
-        return PinResult(tuple(results), (), ())
+        return OutdatedResult(tuple(results), (), (), request.dry_run)
     client = client_factory()
     answers: dict[int, tuple[str, bool]] = {}
     tags: dict[int, str] = {}
@@ -550,4 +558,4 @@ def outdated(request: OutdatedRequest, client_factory: Callable[[], RegistryClie
     diffs, changed = (
         _rewrite(items, edits, request.dry_run, lock_changes) if edits or lock_changes else ((), ())
     )
-    return PinResult(tuple(_sorted(results)), diffs, changed)
+    return OutdatedResult(tuple(_sorted(results)), diffs, changed, request.dry_run)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from devcon.cli.options import InsecureRegistryOption, RegistryMirrorOption, TimeoutOption
 from devcon.errors import EXIT_OK, EnvironmentProblem, UsageError
 
 if TYPE_CHECKING:
@@ -154,15 +155,9 @@ def init(
     name: str | None = typer.Option(
         None, "--name", help="The dev container's name (default: the folder's)."
     ),
-    mirror: str | None = typer.Option(
-        None, "--registry-mirror", help="Resolve Docker Hub references through this registry host."
-    ),
-    insecure: list[str] | None = typer.Option(
-        None, "--insecure-registry", help="Allow plain HTTP to this registry (repeatable)."
-    ),
-    timeout: float = typer.Option(
-        10.0, "--timeout", help="Seconds to wait for each registry request."
-    ),
+    mirror: RegistryMirrorOption = None,
+    insecure: InsecureRegistryOption = None,
+    timeout: TimeoutOption = 10.0,
     list_templates: bool = typer.Option(
         False, "--list-templates", help="List the templates, their bases and options, and exit."
     ),
@@ -172,22 +167,17 @@ def init(
     Template options follow the template: e.g. `--python 3.12` (python), `--r 4.4.1` (r);
     `--list-templates` lists them all.
     """
-    from devcon.cli.options import settings_from
+    from devcon.cli.options import registry_settings, settings_from
     from devcon.reference import parse_reference
     from devcon.registry.errors import RegistryError
-    from devcon.registry.factory import RegistrySettings, make_client
+    from devcon.registry.factory import make_client
     from devcon.scaffold import InitRequest, load_templates, plan_and_write
 
     if list_templates:
         typer.echo(template_listing(), nl=False)
         return
     options = _template_options(list(ctx.args))
-    settings = settings_from(None, False, None, None, None)
-    registry = RegistrySettings(
-        insecure_registries=frozenset([*settings.insecure_registries, *(insecure or [])]),
-        registry_mirror=mirror or settings.registry_mirror,
-        timeout=timeout,
-    )
+    registry = registry_settings(settings_from(None, False), insecure, mirror, timeout)
 
     def resolve(reference: str) -> str:
         try:

@@ -1,21 +1,84 @@
-"""Options shared by several commands, and turning them into plain values."""
+"""Options shared by several commands, each declared (and its help written) once, and turning
+them into plain values: settings, registry settings, the report format, the output file."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
 
 from devcon.config import Settings, find_config, load_settings
 from devcon.errors import UsageError
 from devcon.findings import Severity
-from devcon.report import OutputFormat
+from devcon.report.registry import OutputFormat, UnknownFormat, format_names
+from devcon.report.registry import parse_format as _parse_format
 from devcon.rules.base import Profile
 
+if TYPE_CHECKING:
+    from devcon.registry.factory import RegistrySettings
 
-def parse_format(value: str) -> OutputFormat:
+MIRROR_HELP = (
+    "Resolve Docker Hub references through this registry, given as HOST[:PORT] without a "
+    "scheme: HTTPS, or plain HTTP when HOST is loopback or named with --insecure-registry."
+)
+
+ConfigOption = Annotated[Path | None, typer.Option("--config", help="Use this devcon config file.")]
+NoConfigOption = Annotated[bool, typer.Option("--no-config", help="Ignore config files.")]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write the report to this file (atomically)."),
+]
+InsecureRegistryOption = Annotated[
+    list[str] | None,
+    typer.Option("--insecure-registry", help="Allow plain HTTP to this registry (repeatable)."),
+]
+RegistryMirrorOption = Annotated[str | None, typer.Option("--registry-mirror", help=MIRROR_HELP)]
+TimeoutOption = Annotated[
+    float, typer.Option("--timeout", help="Seconds to wait for each registry request.")
+]
+SelectOption = Annotated[
+    list[str] | None,
+    typer.Option("--select", help="Run only these rules (comma-separated, repeatable)."),
+]
+IgnoreOption = Annotated[
+    list[str] | None,
+    typer.Option("--ignore", help="Do not run these rules (comma-separated, repeatable)."),
+]
+FailOnOption = Annotated[
+    str | None,
+    typer.Option("--fail-on", help="Exit 1 on findings at or above: error, warning, info."),
+]
+VscodeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--vscode",
+        help="The VS Code to judge for: stable, insiders or X.Y (default: the config's, else "
+        "stable).",
+    ),
+]
+CacheOnlyOption = Annotated[
+    bool, typer.Option("--offline", help="Resolve tags from devcon's cache only.")
+]
+
+
+def _format_option(result_type: str) -> typer.models.OptionInfo:
+    return typer.Option("--format", "-f", help=f"{format_names(result_type)}.")
+
+
+# `--format` of each reporting command: its choices are the formats its result renders in
+ValidateFormatOption = Annotated[str, _format_option("Report")]
+PinFormatOption = Annotated[str, _format_option("PinResult")]
+OutdatedFormatOption = Annotated[str, _format_option("OutdatedResult")]
+ParityFormatOption = Annotated[str, _format_option("ParityResult")]
+CompatFormatOption = Annotated[str, _format_option("CompatResult")]
+
+
+def parse_format(value: str, result_type: str = "Report") -> OutputFormat:
     try:
-        return OutputFormat(value)
-    except ValueError:
-        choices = ", ".join(f.value for f in OutputFormat)
+        return _parse_format(value, result_type)
+    except UnknownFormat as exc:
+        choices = ", ".join(f.value for f in exc.choices)
         raise UsageError(f"--format: unknown format {value!r} (choose from {choices})") from None
 
 
@@ -37,6 +100,18 @@ def parse_profile(value: str | None) -> Profile | None:
         raise UsageError(f"--profile: unknown profile {value!r} (choose from dev, prod)") from None
 
 
+def parse_platform(value: str | None) -> str | None:
+    """`--platform` as os/arch[/variant], lower-cased; a usage error naming the flag."""
+    if value is None:
+        return None
+    from devcon.registry.client import check_platform
+
+    try:
+        return check_platform(value)
+    except UsageError as exc:
+        raise UsageError(f"--platform: {exc.message}") from None
+
+
 def split_names(values: list[str] | None) -> list[str] | None:
     """`--select a,b --select c` -> [a, b, c]."""
     if values is None:
@@ -47,9 +122,9 @@ def split_names(values: list[str] | None) -> list[str] | None:
 def settings_from(
     config: Path | None,
     no_config: bool,
-    select: list[str] | None,
-    ignore: list[str] | None,
-    fail_on: str | None,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    fail_on: str | None = None,
     vscode: str | None = None,
     tools: list[str] | None = None,
 ) -> Settings:
@@ -65,6 +140,31 @@ def settings_from(
         fail_on=parse_severity("--fail-on", fail_on),
         vscode=vscode,
         tools=_tools(tools),
+    )
+
+
+def registry_settings(
+    settings: Settings,
+    insecure: list[str] | None,
+    mirror: str | None,
+    timeout: float,
+    offline: bool = False,
+) -> RegistrySettings:
+    """The registry client's settings: the options on top of the devcon config's, checked
+    (a usage error naming the flag or the config key) before any request is made."""
+    from devcon.registry.factory import RegistrySettings, check_mirror
+
+    if timeout <= 0:
+        raise UsageError(f"--timeout: {timeout:g} is not a positive number of seconds")
+    if mirror is not None:
+        mirror = check_mirror(mirror, "--registry-mirror")
+    elif settings.registry_mirror is not None:
+        mirror = check_mirror(settings.registry_mirror, "registry-mirror (devcon config)")
+    return RegistrySettings(
+        insecure_registries=frozenset([*settings.insecure_registries, *(insecure or [])]),
+        registry_mirror=mirror,
+        offline=offline,
+        timeout=timeout,
     )
 
 
@@ -95,3 +195,15 @@ def write_output(text: str, output: Path | None) -> None:
         atomic_write_text(output, text)
     except OSError as exc:
         raise InputError(f"cannot write the report: {exc.strerror or exc}", str(output)) from None
+
+
+def parse_vscode(value: str | None, settings: Settings) -> str:
+    """`--vscode`, else the config's `vscode`, checked; a usage error naming where it came from."""
+    from devcon.compat.knowledge import target_for
+
+    given, source = (value, "--vscode") if value else (settings.vscode, "vscode (devcon config)")
+    try:
+        target_for(given)
+    except UsageError as exc:
+        raise UsageError(f"{source}: {exc.message}") from None
+    return given

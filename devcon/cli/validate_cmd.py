@@ -6,6 +6,19 @@ from pathlib import Path
 
 import typer
 
+from devcon.cli.options import (
+    ConfigOption,
+    FailOnOption,
+    IgnoreOption,
+    InsecureRegistryOption,
+    NoConfigOption,
+    OutputOption,
+    RegistryMirrorOption,
+    SelectOption,
+    TimeoutOption,
+    ValidateFormatOption,
+    VscodeOption,
+)
 from devcon.errors import EXIT_FINDINGS, EXIT_OK
 
 
@@ -13,19 +26,13 @@ def validate(
     paths: list[Path] = typer.Argument(
         None, help="Files or folders (default: the current folder).", show_default=False
     ),
-    fmt: str = typer.Option("text", "--format", "-f", help="text, json, sarif or github."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report here."),
-    config: Path | None = typer.Option(None, "--config", help="Use this devcon config file."),
-    no_config: bool = typer.Option(False, "--no-config", help="Ignore config files."),
-    select: list[str] | None = typer.Option(
-        None, "--select", help="Run only these rules (comma-separated, repeatable)."
-    ),
-    ignore: list[str] | None = typer.Option(
-        None, "--ignore", help="Do not run these rules (comma-separated, repeatable)."
-    ),
-    fail_on: str | None = typer.Option(
-        None, "--fail-on", help="Exit 1 on findings at or above: error, warning, info."
-    ),
+    fmt: ValidateFormatOption = "text",
+    output: OutputOption = None,
+    config: ConfigOption = None,
+    no_config: NoConfigOption = False,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    fail_on: FailOnOption = None,
     merge: bool = typer.Option(
         False,
         "--merge",
@@ -35,18 +42,13 @@ def validate(
     use_env: bool = typer.Option(
         False, "--use-env", help="With --merge: resolve ${localEnv:X} from the real environment."
     ),
-    insecure: list[str] | None = typer.Option(
-        None, "--insecure-registry", help="With --merge: allow plain HTTP to this registry."
-    ),
-    mirror: str | None = typer.Option(
-        None, "--registry-mirror", help="With --merge: resolve Docker Hub through this host."
-    ),
+    insecure: InsecureRegistryOption = None,
+    mirror: RegistryMirrorOption = None,
+    timeout: TimeoutOption = 10.0,
     tools: list[str] | None = typer.Option(
         None, "--tools", help="Also check the limits of these supporting tools: codespaces."
     ),
-    vscode: str | None = typer.Option(
-        None, "--vscode", help="Judge image names for this VS Code: stable, insiders or X.Y."
-    ),
+    vscode: VscodeOption = None,
     profile: str | None = typer.Option(
         None,
         "--profile",
@@ -54,28 +56,31 @@ def validate(
         "devcontainer.json uses, prod for others).",
     ),
 ) -> None:
-    """Check dev container configs against the spec's schema and devcon's rules."""
-    from devcon.cli.options import parse_format, parse_profile, settings_from, write_output
+    """Check dev container configs against the spec's schema and devcon's rules.
+
+    The registry options apply with --merge (it fetches image metadata and Features)."""
+    from devcon.cli.options import (
+        parse_format,
+        parse_profile,
+        parse_vscode,
+        registry_settings,
+        settings_from,
+        write_output,
+    )
     from devcon.report import Report, render
     from devcon.rules.catalog import all_rules
     from devcon.validate import ValidateRequest
     from devcon.validate import validate as run_validate
 
-    output_format = parse_format(fmt)
+    output_format = parse_format(fmt, "Report")
     settings = settings_from(config, no_config, select, ignore, fail_on, vscode, tools)
-    if vscode is not None:
-        from devcon.compat.knowledge import target_for
-
-        target_for(vscode)  # a usage error now rather than inside a rule
+    parse_vscode(vscode, settings)  # a usage error now rather than inside a rule
     merger = None
     if merge:
         from devcon.merge import MergeOptions, Merger
-        from devcon.registry.factory import RegistrySettings, make_client
+        from devcon.registry.factory import make_client
 
-        registry = RegistrySettings(
-            insecure_registries=frozenset([*settings.insecure_registries, *(insecure or [])]),
-            registry_mirror=mirror or settings.registry_mirror,
-        )
+        registry = registry_settings(settings, insecure, mirror, timeout)
         merger = Merger(
             lambda: make_client(registry), MergeOptions(settings.merge_env, use_env=use_env)
         )
@@ -93,7 +98,7 @@ def validate(
         rules=enabled,
         suppressed=result.suppressed,
     )
-    write_output(render(output_format, report), output)
+    write_output(render(report, output_format), output)
     raise typer.Exit(EXIT_FINDINGS if result.failed else EXIT_OK)
 
 

@@ -99,9 +99,7 @@ def target_for(text: str) -> Target:
     if text == "insiders":
         return Target(table.insiders, True, f"insiders ({table.insiders})")
     if not version_tuple(text) or len(version_tuple(text)) < 2:
-        raise UsageError(
-            f"--vscode: expected stable, insiders or a version such as 1.86, got {text!r}"
-        )
+        raise UsageError(f"expected stable, insiders or a version such as 1.86, got {text!r}")
     return Target(text, False, text)
 
 

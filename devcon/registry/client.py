@@ -124,7 +124,7 @@ def check_platform(text: str) -> str:
     (exit 2) for anything else, such as a bare `arm64`."""
     parts = text.strip().lower().split("/")
     if not 2 <= len(parts) <= 3 or not all(_PLATFORM_PART.fullmatch(p) for p in parts):
-        raise UsageError(f"--platform: {text!r} is not os/arch[/variant] (for example linux/arm64)")
+        raise UsageError(f"{text!r} is not os/arch[/variant] (for example linux/arm64)")
     return "/".join(parts)
 
 

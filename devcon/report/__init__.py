@@ -1,50 +1,23 @@
-"""Formatters: each takes a Report and returns text. The format enum is handled exhaustively."""
+"""Reports: `render(result, fmt)` turns a command's typed result into text, through the one
+registry of formatters (devcon.report.registry). `Report` is what validate hands over."""
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import assert_never
 
 from devcon.findings import Finding
+from devcon.report.registry import OutputFormat, format_names, formats_for, parse_format, render
 from devcon.rules.base import Rule
 
-
-class OutputFormat(enum.Enum):
-    TEXT = "text"
-    JSON = "json"
-    SARIF = "sarif"
-    GITHUB = "github"
+__all__ = ["OutputFormat", "Report", "format_names", "formats_for", "parse_format", "render"]
 
 
 @dataclass(frozen=True)
 class Report:
-    """What formatters see of a run."""
+    """What formatters see of a validate run (or of any run of rules over files)."""
 
     findings: Sequence[Finding]
     files: int
     rules: Sequence[Rule]
     suppressed: int = 0
-
-
-def render(fmt: OutputFormat, report: Report) -> str:
-    match fmt:
-        case OutputFormat.TEXT:
-            from devcon.report.text import render_text
-
-            return render_text(report)
-        case OutputFormat.JSON:
-            from devcon.report.json_report import render_json
-
-            return render_json(report)
-        case OutputFormat.SARIF:
-            from devcon.report.sarif import render_sarif
-
-            return render_sarif(report)
-        case OutputFormat.GITHUB:
-            from devcon.report.github import render_github
-
-            return render_github(report)
-        case _:
-            assert_never(fmt)

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Sequence
 
 from devcon.compat.check import CompatResult, ImageReport
-from devcon.findings import Finding
+from devcon.report.finding_forms import finding_dict, finding_line, plural
+from devcon.report.github import finding_annotation, lines_text
+from devcon.report.sarif import (
+    finding_result,
+    image_location,
+    rule_descriptors,
+    rule_index,
+    sarif_text,
+)
+from devcon.rules.base import Rule
 
 
 def _yes(value: bool | None) -> str:
@@ -31,7 +40,7 @@ def facts_line(report: ImageReport) -> str:
     )
 
 
-def render_compat_text(result: CompatResult) -> str:
+def render_compat_text(result: CompatResult, rules: Sequence[Rule] = ()) -> str:
     lines = [f"VS Code {result.target.label}"]
     for report in result.reports:
         lines.append(f"{report.image}: {facts_line(report)}")
@@ -39,26 +48,12 @@ def render_compat_text(result: CompatResult) -> str:
             lines.append(f"  note: {note}")
         for f in result.findings:
             if (f.path, f.line, f.column) == (report.path, report.line, report.column):
-                lines.append(
-                    f"  {f.path}:{f.line}:{f.column}: {f.rule}: {f.message} [{f.severity.value}]"
-                )
-    count = len(result.findings)
-    lines.append(f"{count} finding{'s' if count != 1 else ''} in {len(result.reports)} image(s)")
+                lines.append(f"  {finding_line(f)}")
+    lines.append(f"{plural(len(result.findings), 'finding')} in {len(result.reports)} image(s)")
     return "\n".join(lines) + "\n"
 
 
-def _finding(f: Finding) -> dict[str, Any]:
-    return {
-        "path": f.path,
-        "line": f.line,
-        "column": f.column,
-        "rule": f.rule,
-        "severity": f.severity.value,
-        "message": f.message,
-    }
-
-
-def render_compat_json(result: CompatResult) -> str:
+def render_compat_json(result: CompatResult, rules: Sequence[Rule] = ()) -> str:
     images = []
     for report in result.reports:
         info = report.info
@@ -88,7 +83,7 @@ def render_compat_json(result: CompatResult) -> str:
                 "unavailable_platform": report.unavailable_platform,
                 "unreadable": report.unreadable,
                 "findings": [
-                    _finding(f)
+                    finding_dict(f)
                     for f in result.findings
                     if (f.path, f.line, f.column) == (report.path, report.line, report.column)
                 ],
@@ -98,6 +93,32 @@ def render_compat_json(result: CompatResult) -> str:
         "version": 1,
         "vscode": {"version": result.target.version, "insiders": result.target.insiders},
         "images": images,
-        "findings": [_finding(f) for f in result.findings],
+        "findings": [finding_dict(f) for f in result.findings],
     }
     return json.dumps(payload, indent=2) + "\n"
+
+
+def _in_no_file(result: CompatResult) -> frozenset[str]:
+    """The images named on the command line: their findings are in no file."""
+    return frozenset(r.path for r in result.reports if r.path == r.image)
+
+
+def render_compat_sarif(result: CompatResult, rules: Sequence[Rule] = ()) -> str:
+    """At the file and line that names the image (a config, Dockerfile FROM or compose file);
+    an image named on the command line gets a logical location naming it instead."""
+    direct = _in_no_file(result)
+    index = rule_index(rules)
+    results = [
+        finding_result(f, index, image_location(f.path) if f.path in direct else None)
+        for f in result.findings
+    ]
+    return sarif_text(rule_descriptors(rules), results)
+
+
+def render_compat_github(result: CompatResult, rules: Sequence[Rule] = ()) -> str:
+    """Annotations at the file that names the image; for an image named on the command line,
+    an annotation without a file, its message starting with the image."""
+    direct = _in_no_file(result)
+    return lines_text(
+        [finding_annotation(f, located=f.path not in direct) for f in result.findings]
+    )

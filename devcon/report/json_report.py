@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from devcon.report import Report
+from devcon.report.finding_forms import finding_dict
+from devcon.rules.base import Rule
 
 JSON_REPORT_VERSION = 1
 
 
-def render_json(report: Report) -> str:
+def render_json(report: Report, rules: Sequence[Rule] = ()) -> str:
     payload = {
         "version": JSON_REPORT_VERSION,
         "files": report.files,
         "suppressed": report.suppressed,
-        "findings": [
-            {
-                "path": f.path,
-                "line": f.line,
-                "column": f.column,
-                "rule": f.rule,
-                "severity": f.severity.value,
-                "message": f.message,
-            }
-            for f in report.findings
-        ],
+        "findings": [finding_dict(f) for f in report.findings],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

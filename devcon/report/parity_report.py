@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import enum
 import json
 import re
-from typing import Any, assert_never
+from collections.abc import Sequence
+from typing import Any
 
 from devcon.imagefacts import Source
 from devcon.parity import (
@@ -17,24 +17,9 @@ from devcon.parity import (
     SideInfo,
     Verdict,
 )
-
-
-class ParityFormat(enum.Enum):
-    TEXT = "text"
-    JSON = "json"
-    GITHUB = "github"
-
-
-def render_parity(fmt: ParityFormat, result: ParityResult) -> str:
-    match fmt:
-        case ParityFormat.TEXT:
-            return _text(result)
-        case ParityFormat.JSON:
-            return json.dumps(parity_json(result), indent=2) + "\n"
-        case ParityFormat.GITHUB:
-            return _github(result)
-        case _:
-            assert_never(fmt)
+from devcon.report.finding_forms import plural
+from devcon.report.github import annotation
+from devcon.rules.base import Rule
 
 
 def _short(digest: str | None) -> str:
@@ -46,10 +31,6 @@ _FRACTION = re.compile(r"(\d{2}:\d{2}:\d{2})\.\d+")
 
 def _when(created: str | None) -> str:
     return _FRACTION.sub(r"\1", created) if created else ""
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def layer_line(
@@ -73,7 +54,7 @@ def headline(p: PlatformResult) -> str:
         return "unknown"
     if p.basis is Basis.INFERRED:
         return (
-            f"{p.verdict.value} (inferred: {_plural(p.shared_layers, 'shared layer')}; not proven)"
+            f"{p.verdict.value} (inferred: {plural(p.shared_layers, 'shared layer')}; not proven)"
         )
     return f"{p.verdict.value} ({p.basis.value})"
 
@@ -84,7 +65,7 @@ def _base_text(base: BaseInfo) -> str:
         parts.append(_short(base.digest))
     details = [base.origin] if base.origin else []
     if base.layers:
-        details.append(_plural(base.layers, "layer"))
+        details.append(plural(base.layers, "layer"))
     if base.created:
         details.append(f"created {_when(base.created)}")
     return " ".join(parts) + (f" ({', '.join(details)})" if details else "")
@@ -98,7 +79,7 @@ def _side_lines(name: str, side: SideInfo) -> list[str]:
     else:
         details = []
         if side.layers is not None:
-            details.append(_plural(side.layers, "layer"))
+            details.append(plural(side.layers, "layer"))
         if side.created:
             details.append(f"created {_when(side.created)}")
         head = f"  {name}{pad}{side.label} {_short(side.digest)}"
@@ -123,7 +104,7 @@ def _divergence_lines(p: PlatformResult, d: Divergence) -> list[str]:
     ]
 
 
-def _text(result: ParityResult) -> str:
+def render_parity_text(result: ParityResult, rules: Sequence[Rule] = ()) -> str:
     lines = [f"dev:  {result.dev}", f"prod: {result.prod}"]
     for p in result.platforms:
         lines.append("")
@@ -171,6 +152,10 @@ def _side_json(side: SideInfo) -> dict[str, Any]:
     }
 
 
+def render_parity_json(result: ParityResult, rules: Sequence[Rule] = ()) -> str:
+    return json.dumps(parity_json(result), indent=2) + "\n"
+
+
 def parity_json(result: ParityResult) -> dict[str, Any]:
     return {
         "version": 1,
@@ -207,11 +192,7 @@ def parity_json(result: ParityResult) -> dict[str, Any]:
     }
 
 
-def _escape(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _github(result: ParityResult) -> str:
+def render_parity_github(result: ParityResult, rules: Sequence[Rule] = ()) -> str:
     lines = []
     for p in result.platforms:
         level = {Verdict.SAME: "notice", Verdict.DIFFERENT: "error", Verdict.UNKNOWN: "warning"}[
@@ -227,8 +208,6 @@ def _github(result: ParityResult) -> str:
             )
         if p.advice:
             parts.append(f"do: {p.advice}")
-        lines.append(
-            f"::{level} title=devcon parity {p.platform}::"
-            + _escape(f"{result.dev} vs {result.prod}: {headline(p)}: {'; '.join(parts)}")
-        )
+        message = f"{result.dev} vs {result.prod}: {headline(p)}: {'; '.join(parts)}"
+        lines.append(annotation(level, [("title", f"devcon parity {p.platform}")], message))
     return "\n".join(lines) + "\n"

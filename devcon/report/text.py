@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from devcon.findings import Severity
 from devcon.report import Report
+from devcon.report.finding_forms import finding_line, plural
+from devcon.rules.base import Rule
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def render_text(report: Report) -> str:
-    lines = [
-        f"{f.path}:{f.line}:{f.column}: {f.rule}: {f.message} [{f.severity.value}]"
-        for f in report.findings
-    ]
+def render_text(report: Report, rules: Sequence[Rule] = ()) -> str:
+    lines = [finding_line(f) for f in report.findings]
     counts = Counter(f.severity for f in report.findings)
-    files = _plural(report.files, "file")
+    files = plural(report.files, "file")
     if report.findings:
         parts = [
-            _plural(counts[Severity.ERROR], "error"),
-            _plural(counts[Severity.WARNING], "warning"),
+            plural(counts[Severity.ERROR], "error"),
+            plural(counts[Severity.WARNING], "warning"),
             f"{counts[Severity.INFO]} info",
         ]
         summary = f"{', '.join(parts)} in {files}"

@@ -15,7 +15,7 @@ from devcon.parity import (
     SideInfo,
     Verdict,
 )
-from devcon.report.parity_report import ParityFormat, render_parity
+from devcon.report import OutputFormat, render
 
 B1 = BaseInfo(
     "reg.example/b1:1",
@@ -47,7 +47,7 @@ RESULT = ParityResult("reg.example/dev:1", "reg.example/other:1", (DIFFERENT,))
 
 
 def test_text_explains_each_side_the_divergence_and_what_to_do() -> None:
-    text = render_parity(ParityFormat.TEXT, RESULT)
+    text = render(RESULT, OutputFormat.TEXT)
     lines = text.splitlines()
     assert "linux/amd64: different-base (verified)" in lines
     assert (
@@ -85,7 +85,7 @@ def test_a_stage_side_and_unknown_layers() -> None:
     same = PlatformResult(
         "any", Verdict.SAME, Basis.DECLARED, 0, stage, stage, None, None, ("both FROM base",)
     )
-    text = render_parity(ParityFormat.TEXT, ParityResult("a", "b", (same,)))
+    text = render(ParityResult("a", "b", (same,)), OutputFormat.TEXT)
     assert "any: same-base (declared)" in text
     assert "  dev   Dockerfile#dev: stage 'dev' of Dockerfile, read statically (not built)" in text
     assert "        base: reg.example/b1:1 (FROM in stage 'base')" in text
@@ -102,14 +102,14 @@ def test_a_stage_side_and_unknown_layers() -> None:
         Divergence(1, "RUN a", None),
         (),
     )
-    text = render_parity(ParityFormat.TEXT, ParityResult("a", "b", (gap,)))
+    text = render(ParityResult("a", "b", (gap,)), OutputFormat.TEXT)
     assert "same-base (inferred: 1 shared layer; not proven)" in text
     assert "    prod: (no such layer)" in text
     assert text.rstrip().endswith("verdict: same-base (inferred)")
 
 
 def test_json_carries_each_side_and_its_base() -> None:
-    payload = json.loads(render_parity(ParityFormat.JSON, RESULT))
+    payload = json.loads(render(RESULT, OutputFormat.JSON))
     assert payload["verdict"] == "different-base" and payload["inferred"] is False
     (platform,) = payload["platforms"]
     assert platform["dev"] == {
@@ -135,7 +135,7 @@ def test_json_carries_each_side_and_its_base() -> None:
 
 def test_github_annotation_is_one_escaped_line() -> None:
     multiline = replace(DIFFERENT, reasons=("line one\nline two: 100%",))
-    out = render_parity(ParityFormat.GITHUB, ParityResult("d", "p", (multiline,)))
+    out = render(ParityResult("d", "p", (multiline,)), OutputFormat.GITHUB)
     assert out.count("\n") == 1
     assert out.startswith("::error title=devcon parity linux/amd64::d vs p: different-base")
     assert "line one%0Aline two: 100%25" in out and "do: rebuild" in out

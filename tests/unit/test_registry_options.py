@@ -101,11 +101,22 @@ def test_mirror_from_the_devcon_config_is_checked_too(
     )
 
 
-def test_the_cli_help_for_the_mirror_is_the_factory_s() -> None:
-    from devcon.cli import pin_cmd
-    from devcon.registry import factory
+def test_every_command_shows_the_one_mirror_help() -> None:
+    """One help text for --registry-mirror, in devcon.cli.options, for every command."""
+    import typer.main
 
-    assert pin_cmd.MIRROR_HELP == factory.MIRROR_HELP
+    from devcon.cli.app import app
+    from devcon.cli.options import MIRROR_HELP
+
+    group = typer.main.get_command(app)
+    helps = {
+        name: param.help
+        for name, command in group.commands.items()  # type: ignore[attr-defined]
+        for param in command.params
+        if "--registry-mirror" in param.opts
+    }
+    assert set(helps) >= {"pin", "outdated", "parity", "compat", "validate", "init"}
+    assert set(helps.values()) == {MIRROR_HELP}
 
 
 @pytest.mark.parametrize(

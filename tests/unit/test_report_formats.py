@@ -136,14 +136,14 @@ def _report() -> Report:
 
 @pytest.mark.parametrize("fmt", list(OutputFormat))
 def test_every_format_renders(fmt: OutputFormat) -> None:
-    text = render(fmt, _report())
+    text = render(_report(), fmt)
     assert text.endswith("\n")
     assert "trailing-comma" in text
 
 
 def test_sarif_structure_and_rule_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    sarif = json.loads(render(OutputFormat.SARIF, _report()))
+    sarif = json.loads(render(_report(), OutputFormat.SARIF))
     jsonschema.Draft202012Validator(SARIF_STRUCTURE).validate(sarif)
     run = sarif["runs"][0]
     rules = run["tool"]["driver"]["rules"]
@@ -170,13 +170,13 @@ def test_sarif_path_outside_working_directory_is_an_absolute_uri(
     (tmp_path / "cwd").mkdir()
     monkeypatch.chdir(tmp_path / "cwd")
     finding = Finding(str(tmp_path / "x.json"), 1, 1, "schema", Severity.ERROR, "m")
-    sarif = json.loads(render(OutputFormat.SARIF, Report([finding], 1, all_rules())))
+    sarif = json.loads(render(Report([finding], 1, all_rules()), OutputFormat.SARIF))
     location = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
     assert location["artifactLocation"] == {"uri": (tmp_path / "x.json").as_uri()}
 
 
 def test_github_annotations_escape_data_and_properties() -> None:
-    lines = render(OutputFormat.GITHUB, _report()).splitlines()
+    lines = render(_report(), OutputFormat.GITHUB).splitlines()
     assert lines[0] == (
         "::error file=a/devcontainer.json,line=3,col=5,title=devcon schema::"
         "`/x`: bad, very bad: 100%25"
@@ -188,7 +188,7 @@ def test_github_annotations_escape_data_and_properties() -> None:
 
 
 def test_json_shape() -> None:
-    payload = json.loads(render(OutputFormat.JSON, _report()))
+    payload = json.loads(render(_report(), OutputFormat.JSON))
     assert payload["version"] == 1
     assert payload["files"] == 2
     assert payload["findings"][0] == {
@@ -202,7 +202,7 @@ def test_json_shape() -> None:
 
 
 def test_text_summary() -> None:
-    text = render(OutputFormat.TEXT, _report())
+    text = render(_report(), OutputFormat.TEXT)
     assert text.splitlines()[-1] == "1 error, 1 warning, 1 info in 2 files (1 suppressed)"
-    empty = render(OutputFormat.TEXT, Report([], 3, all_rules()))
+    empty = render(Report([], 3, all_rules()), OutputFormat.TEXT)
     assert empty == "3 files checked: no findings\n"

@@ -1,0 +1,101 @@
+"""The one registry of formatters, keyed by (result type, format), and `render` over it.
+
+Result types are named by their class name, and formatters by "module:function", so that a
+command's `--format` help (`format_names`) is built without importing the result's module or
+its formatters: only `render` imports the one formatter it calls."""
+
+from __future__ import annotations
+
+import enum
+import importlib
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from devcon.rules.base import Rule
+
+
+class OutputFormat(enum.Enum):
+    TEXT = "text"
+    JSON = "json"
+    SARIF = "sarif"
+    GITHUB = "github"
+
+
+#: a formatter: the result, and the rules that ran (SARIF lists them), to the report's text
+Formatter = Callable[[Any, Sequence["Rule"]], str]
+
+_TEXT, _JSON, _SARIF, _GITHUB = OutputFormat
+_REPORT = "devcon.report"
+
+#: (result class name, format) -> "module:function"
+FORMATTERS: dict[tuple[str, OutputFormat], str] = {
+    # validate (and any run of rules over files): devcon.report.Report
+    ("Report", _TEXT): f"{_REPORT}.text:render_text",
+    ("Report", _JSON): f"{_REPORT}.json_report:render_json",
+    ("Report", _SARIF): f"{_REPORT}.sarif:render_sarif",
+    ("Report", _GITHUB): f"{_REPORT}.github:render_github",
+    # pin: devcon.pin.PinResult; outdated: devcon.pin.OutdatedResult (a PinResult)
+    ("PinResult", _TEXT): f"{_REPORT}.pin_report:render_pin_text",
+    ("PinResult", _JSON): f"{_REPORT}.pin_report:render_pin_json",
+    ("PinResult", _SARIF): f"{_REPORT}.pin_report:render_pin_sarif",
+    ("PinResult", _GITHUB): f"{_REPORT}.pin_report:render_pin_github",
+    ("OutdatedResult", _TEXT): f"{_REPORT}.pin_report:render_outdated_text",
+    ("OutdatedResult", _JSON): f"{_REPORT}.pin_report:render_pin_json",
+    ("OutdatedResult", _SARIF): f"{_REPORT}.pin_report:render_pin_sarif",
+    ("OutdatedResult", _GITHUB): f"{_REPORT}.pin_report:render_pin_github",
+    # parity: no file positions, so no SARIF
+    ("ParityResult", _TEXT): f"{_REPORT}.parity_report:render_parity_text",
+    ("ParityResult", _JSON): f"{_REPORT}.parity_report:render_parity_json",
+    ("ParityResult", _GITHUB): f"{_REPORT}.parity_report:render_parity_github",
+    # compat: devcon.compat.check.CompatResult
+    ("CompatResult", _TEXT): f"{_REPORT}.compat_report:render_compat_text",
+    ("CompatResult", _JSON): f"{_REPORT}.compat_report:render_compat_json",
+    ("CompatResult", _SARIF): f"{_REPORT}.compat_report:render_compat_sarif",
+    ("CompatResult", _GITHUB): f"{_REPORT}.compat_report:render_compat_github",
+}
+
+
+def formats_for(result_type: str) -> tuple[OutputFormat, ...]:
+    """The formats a result of this type (its class name) renders in, in OutputFormat order."""
+    return tuple(f for f in OutputFormat if (result_type, f) in FORMATTERS)
+
+
+def format_names(result_type: str) -> str:
+    """`text, json or github`: the choices for a command's help."""
+    names = [f.value for f in formats_for(result_type)]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+class UnknownFormat(ValueError):
+    """No formatter renders this result type in this format."""
+
+    def __init__(self, value: str, choices: Sequence[OutputFormat]) -> None:
+        super().__init__(value)
+        self.value = value
+        self.choices = tuple(choices)
+
+
+def parse_format(value: str, result_type: str) -> OutputFormat:
+    """The format named `value`, if `result_type` renders in it; else UnknownFormat."""
+    choices = formats_for(result_type)
+    for fmt in choices:
+        if fmt.value == value:
+            return fmt
+    raise UnknownFormat(value, choices)
+
+
+def render(result: object, fmt: OutputFormat, rules: Sequence[Rule] = ()) -> str:
+    """The report of `result` in `fmt`; `rules` are the rules that ran, for SARIF's list."""
+    name = type(result).__name__
+    target = FORMATTERS.get((name, fmt))
+    if target is None:
+        raise UnknownFormat(fmt.value, formats_for(name))
+    return load_formatter(target)(result, rules)
+
+
+def load_formatter(target: str) -> Formatter:
+    """The function a FORMATTERS entry ("module:function") names."""
+    module, _, function = target.partition(":")
+    found: Formatter = getattr(importlib.import_module(module), function)
+    return found
