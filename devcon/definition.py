@@ -173,8 +173,7 @@ def collect(paths: Sequence[Path]) -> list[DefinitionFile]:
             if dockerfile.is_file():
                 args = {e.key.value: (e.value.value if e.value else None) for e in build.args}
                 want_dockerfile(dockerfile, item.default_profile, args, context, build.target)
-                attached = item.attached_services
-                if not attached or service.name.value in attached:
+                if service.runs_vscode(item.attached_services):
                     runs_here.add(dockerfile.resolve())
     for key, dockerfile_item in dockerfiles.items():
         dockerfile_item.sidecar = key not in runs_here

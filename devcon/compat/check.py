@@ -11,8 +11,7 @@ from pathlib import Path
 from devcon import images
 from devcon.compat.facts import ImageInfo
 from devcon.compat.guess import guess
-from devcon.compat.knowledge import Target, target_for
-from devcon.compat.rule_support import compose_uses
+from devcon.compat.knowledge import Target
 from devcon.compat.sources import (
     DEFAULT_MAX_DOWNLOAD,
     PlatformUnavailable,
@@ -21,7 +20,7 @@ from devcon.compat.sources import (
     from_engine,
     from_registry,
 )
-from devcon.config import Settings
+from devcon.compat.uses import compose_uses
 from devcon.definition import DefinitionFile, collect
 from devcon.discovery import FileKind, kind_of
 from devcon.dockerfile.parser import parse_dockerfile
@@ -32,8 +31,6 @@ from devcon.imagefacts import engine_platform
 from devcon.reference import Reference, ReferenceError, parse_reference
 from devcon.registry.client import RegistryClient, platform_matches
 from devcon.registry.errors import RegistryError, RegistryUnavailable
-from devcon.rules.base import ImageContext
-from devcon.rules.catalog import all_rules
 
 
 @dataclass(frozen=True)
@@ -272,40 +269,16 @@ def _from_registry(
         raise
 
 
-def compat(request: CompatRequest, settings: Settings, services: CompatServices) -> CompatResult:
-    target = target_for(request.vscode)
+def read_images(request: CompatRequest, services: CompatServices) -> tuple[ImageReport, ...]:
+    """Each image the request names, in order, with what could be read of it (an image
+    named twice is read once)."""
     wanted = _wanted(request.items)
     if not wanted:
         raise InputError("no image to check: give images, or a folder with a dev container")
-    rules = [r for r in all_rules() if r.image is not None and settings.is_enabled(r)]
     reports: list[ImageReport] = []
-    findings: list[Finding] = []
     seen: dict[str, ImageReport] = {}
     for item in wanted:
         report = seen.get(item.image) or _inspect(item, request, services)
         seen.setdefault(item.image, report)
-        report = replace(report, path=item.path, line=item.line, column=item.column)
-        reports.append(report)
-        ctx = ImageContext(
-            image=item.image,
-            info=report.info,
-            target=target,
-            line=item.line,
-            column=item.column,
-            unavailable_platform=report.unavailable_platform,
-            available_platforms=report.available_platforms,
-        )
-        for rule in rules:
-            assert rule.image is not None
-            for problem in rule.image(ctx):
-                findings.append(
-                    Finding(
-                        item.path,
-                        problem.line,
-                        problem.column,
-                        rule.name,
-                        settings.severity_of(rule),
-                        problem.message,
-                    )
-                )
-    return CompatResult(target, tuple(reports), tuple(findings), request.offline)
+        reports.append(replace(report, path=item.path, line=item.line, column=item.column))
+    return tuple(reports)

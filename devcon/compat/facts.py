@@ -55,6 +55,23 @@ class ImageInfo:
     guessed: bool = False
     notes: tuple[str, ...] = ()
 
+    @property
+    def system(self) -> str:
+        """The system in a few words: `debian 12, glibc 2.36, x86_64`."""
+        parts = []
+        if self.distro_id:
+            parts.append(f"{self.distro_id} {self.distro_version or '?'}")
+        if self.libc:
+            parts.append(f"{self.libc} {self.libc_version or '?'}")
+        if self.architecture:
+            parts.append(self.architecture)
+        return ", ".join(parts) or "unknown system"
+
+    @property
+    def known_from(self) -> str:
+        """How these facts are known: `read from the registry`, `guessed from the name`."""
+        return "guessed from the name" if self.guessed else f"read from the {self.source}"
+
 
 def parse_os_release(data: bytes) -> dict[str, str]:
     values: dict[str, str] = {}

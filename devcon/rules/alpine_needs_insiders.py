@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from devcon.compat.rule_support import compose_check, config_check, dockerfile_check, image_check
-from devcon.rules.base import Category, Rule, RuleDoc
+from devcon.rules._knowledge_rule import knowledge_rule
+from devcon.rules.base import Category, RuleDoc
 
-NAME = "alpine-needs-insiders"
-
-RULE = Rule(
-    name=NAME,
-    category=Category.CORRECTNESS,
+RULE = knowledge_rule(
+    "alpine-needs-insiders",
+    Category.CORRECTNESS,
     summary="Alpine (musl) image that this VS Code release can only open with an Insiders build",
-    image=image_check(NAME),
-    config=config_check(NAME),
-    dockerfile=dockerfile_check(NAME),
-    compose=compose_check(NAME),
     doc=RuleDoc(
         what=(
             "Reports an Alpine / musl image when the target VS Code stable release predates Alpine"

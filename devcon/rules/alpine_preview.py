@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from devcon.compat.rule_support import compose_check, config_check, dockerfile_check, image_check
 from devcon.findings import Severity
-from devcon.rules.base import Category, Rule, RuleDoc
+from devcon.rules._knowledge_rule import knowledge_rule
+from devcon.rules.base import Category, RuleDoc
 
-NAME = "alpine-preview"
-
-RULE = Rule(
-    name=NAME,
-    category=Category.CORRECTNESS,
+RULE = knowledge_rule(
+    "alpine-preview",
+    Category.CORRECTNESS,
     severity=Severity.INFO,
+    # a stronger musl finding already says what to do
+    yields_to=("alpine-needs-insiders", "musl-too-old"),
     summary=(
         "Alpine (musl) image: VS Code support is still a preview and some extensions have no musl "
         "build"
     ),
-    image=image_check(NAME),
-    config=config_check(NAME),
-    dockerfile=dockerfile_check(NAME),
-    compose=compose_check(NAME),
     doc=RuleDoc(
         what=(
             "Reports an Alpine / musl image for VS Code versions that support it: the support is "

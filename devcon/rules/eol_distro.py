@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from devcon.compat.rule_support import compose_check, config_check, dockerfile_check, image_check
-from devcon.rules.base import Category, Rule, RuleDoc
+from devcon.rules._knowledge_rule import knowledge_rule
+from devcon.rules.base import Category, RuleDoc
 
-NAME = "eol-distro"
-
-RULE = Rule(
-    name=NAME,
-    category=Category.SECURITY,
+RULE = knowledge_rule(
+    "eol-distro",
+    Category.SECURITY,
     summary="distribution release past its end of life",
-    image=image_check(NAME),
-    config=config_check(NAME),
-    dockerfile=dockerfile_check(NAME),
-    compose=compose_check(NAME),
     doc=RuleDoc(
         what=(
             "Reports an image whose distribution release has reached its end of life (the table "

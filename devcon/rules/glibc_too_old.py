@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from devcon.compat.rule_support import compose_check, config_check, dockerfile_check, image_check
-from devcon.rules.base import Category, Rule, RuleDoc
+from devcon.rules._knowledge_rule import knowledge_rule
+from devcon.rules.base import Category, RuleDoc
 
-NAME = "glibc-too-old"
-
-RULE = Rule(
-    name=NAME,
-    category=Category.CORRECTNESS,
+RULE = knowledge_rule(
+    "glibc-too-old",
+    Category.CORRECTNESS,
     summary="glibc older than the target VS Code server requires (2.28 since VS Code 1.86)",
-    image=image_check(NAME),
-    config=config_check(NAME),
-    dockerfile=dockerfile_check(NAME),
-    compose=compose_check(NAME),
     doc=RuleDoc(
         what=(
             "Reports a glibc image whose C library is older than the target VS Code release "

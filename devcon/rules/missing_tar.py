@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from devcon.compat.rule_support import image_check
-from devcon.rules.base import Category, Rule, RuleDoc
+from devcon.rules._knowledge_rule import knowledge_rule
+from devcon.rules.base import Category, RuleDoc
 
-NAME = "missing-tar"
-
-RULE = Rule(
-    name=NAME,
-    category=Category.CORRECTNESS,
+RULE = knowledge_rule(
+    "missing-tar",
+    Category.CORRECTNESS,
     summary="image without tar: the VS Code server cannot be installed",
-    image=image_check(NAME),
+    from_names=False,
     doc=RuleDoc(
         what=(
             "Reports an image without `tar` (`/bin/tar` or `/usr/bin/tar`), as in some minimal "

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from devcon.compat.rule_support import compose_check, config_check, dockerfile_check, image_check
-from devcon.rules.base import Category, Rule, RuleDoc
+from devcon.rules._knowledge_rule import knowledge_rule
+from devcon.rules.base import Category, RuleDoc
 
-NAME = "musl-too-old"
-
-RULE = Rule(
-    name=NAME,
-    category=Category.CORRECTNESS,
+RULE = knowledge_rule(
+    "musl-too-old",
+    Category.CORRECTNESS,
     summary="musl / Alpine release older than what current VS Code servers need",
-    image=image_check(NAME),
-    config=config_check(NAME),
-    dockerfile=dockerfile_check(NAME),
-    compose=compose_check(NAME),
     doc=RuleDoc(
         what=(
             "Reports a musl image whose musl (or Alpine release) is older than the minimum the "

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from devcon.compat.rule_support import image_check
-from devcon.rules.base import Category, Rule, RuleDoc
+from devcon.rules._knowledge_rule import knowledge_rule
+from devcon.rules.base import Category, RuleDoc
 
-NAME = "no-libc"
-
-RULE = Rule(
-    name=NAME,
-    category=Category.CORRECTNESS,
+RULE = knowledge_rule(
+    "no-libc",
+    Category.CORRECTNESS,
     summary="image without a C library (no glibc, no musl): the VS Code server cannot run",
-    image=image_check(NAME),
+    from_names=False,
     doc=RuleDoc(
         what=(
             "Reports an image read by `devcon compat` in which no C library was found: neither "

@@ -16,15 +16,15 @@ from devcon.compat.check import (
     CompatRequest,
     CompatResult,
     CompatServices,
-    compat,
     unreadable_message,
 )
-from devcon.compat.rule_support import compose_uses
 from devcon.compat.sources import (
     DownloadCapExceeded,
     _HashingReader,
     engine_is_local,
 )
+from devcon.compat.uses import compose_uses
+from devcon.compat_check import compat_check
 from devcon.compose import parse_compose
 from devcon.config import Settings
 from devcon.engine import Engine, EngineError
@@ -80,7 +80,7 @@ def _services(registry: RegistryClient | None = None) -> CompatServices:
 
 
 def _compat(*items: str, services: CompatServices, **kw: Any) -> CompatResult:
-    return compat(CompatRequest(items=items, **kw), Settings(), services)
+    return compat_check(CompatRequest(items=items, **kw), Settings(), services)
 
 
 # -- what is judged ---------------------------------------------------------------------

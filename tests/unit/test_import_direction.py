@@ -1,0 +1,106 @@
+"""What may import what between devcon/compat and devcon/rules: rules import compat's
+knowledge (facts, guesses, the table), compat never imports rules. Read from the source
+(every import statement, TYPE_CHECKING ones and those inside functions included)."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import json
+from pathlib import Path
+
+import devcon
+from devcon.rules.base import Rule
+
+PACKAGE = Path(devcon.__file__).parent
+
+# what rule modules may use of compat: the knowledge, not the command that reads images
+RULES_MAY_IMPORT_FROM_COMPAT = frozenset(
+    {"devcon.compat.facts", "devcon.compat.guess", "devcon.compat.knowledge", "devcon.compat.uses"}
+)
+
+
+def _imports(path: Path) -> set[str]:
+    module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return _imports_of(path.read_text(encoding="utf-8"), module)
+
+
+def _imports_of(source: str, module: str) -> set[str]:
+    """Every module a file imports, by absolute name (relative imports resolved)."""
+    tree = ast.parse(source, module)
+    package = module.rsplit(".", 1)[0]
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                base = ".".join([*parts[: len(parts) - node.level + 1], *filter(None, [base])])
+            found.add(base)
+            # `from devcon import rules` names a module too
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _within(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
+def test_compat_never_imports_rules() -> None:
+    offenders = {
+        f"{path.relative_to(PACKAGE.parent)} imports {name}"
+        for path in sorted((PACKAGE / "compat").rglob("*.py"))
+        for name in _imports(path)
+        if _within(name, "devcon.rules")
+    }
+    assert not offenders, sorted(offenders)
+
+
+def test_rules_use_only_compat_knowledge() -> None:
+    offenders = {
+        f"{path.relative_to(PACKAGE.parent)} imports {name}"
+        for path in sorted((PACKAGE / "rules").rglob("*.py"))
+        for name in _imports(path)
+        if _within(name, "devcon.compat")
+        and name != "devcon.compat"
+        and not any(_within(name, allowed) for allowed in RULES_MAY_IMPORT_FROM_COMPAT)
+    }
+    assert not offenders, sorted(offenders)
+
+
+def test_relative_and_guarded_imports_count() -> None:
+    """The checker itself: relative imports, and imports under TYPE_CHECKING or in a
+    function, count as imports."""
+    source = (
+        "from typing import TYPE_CHECKING\n"
+        "from ..rules import base\n"
+        "from . import facts\n"
+        "if TYPE_CHECKING:\n    from devcon.rules.catalog import all_rules\n"
+        "def f():\n    import devcon.rules.docs\n"
+    )
+    names = _imports_of(source, "devcon.compat.probe")
+    assert {"devcon.rules.base", "devcon.rules.catalog", "devcon.rules.docs"} <= names
+    assert "devcon.compat.facts" in names
+
+
+def test_every_knowledge_table_rule_is_made_by_the_one_factory() -> None:
+    """The rules the table has rows for are built by rules/_knowledge_rule.py, and each keeps
+    its own module (its name, summary and doc); no other rule uses the factory."""
+    from devcon.rules import _knowledge_rule
+    from devcon.rules.catalog import all_rules
+
+    def made_by_factory(rule: Rule) -> bool:
+        return any(
+            getattr(check, "__module__", None) == _knowledge_rule.__name__
+            for check in (rule.image, rule.config, rule.dockerfile, rule.compose)
+        )
+
+    table = json.loads((PACKAGE / "compat" / "knowledge.json").read_text(encoding="utf-8"))
+    in_table = {str(row["rule"]) for row in table["rows"]}
+    by_factory = {rule.name for rule in all_rules() if made_by_factory(rule)}
+    assert by_factory == in_table
+    for name in in_table:  # one module per rule, named for it
+        module = importlib.import_module("devcon.rules." + name.replace("-", "_"))
+        assert module.RULE.name == name
