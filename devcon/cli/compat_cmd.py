@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
+from devcon.cli.options import (
+    CompatFormatOption,
+    ConfigOption,
+    FailOnOption,
+    IgnoreOption,
+    InsecureRegistryOption,
+    NoConfigOption,
+    OutputOption,
+    RegistryMirrorOption,
+    SelectOption,
+    TimeoutOption,
+    VscodeOption,
+)
 from devcon.errors import EXIT_FINDINGS, EXIT_OK
 
 
@@ -18,9 +29,7 @@ def compat(
         ),
         show_default=False,
     ),
-    vscode: str | None = typer.Option(
-        None, "--vscode", help="Target VS Code: stable, insiders or X.Y (default: config, stable)."
-    ),
+    vscode: VscodeOption = None,
     platform: str | None = typer.Option(
         None,
         "--platform",
@@ -45,62 +54,46 @@ def compat(
         min=1,
         help="MiB of layers compat may download per image; an image needing more is not read.",
     ),
-    fmt: str = typer.Option("text", "--format", "-f", help="text, json, sarif or github."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report here."),
-    select: list[str] | None = typer.Option(None, "--select", help="Run only these rules."),
-    ignore: list[str] | None = typer.Option(None, "--ignore", help="Do not run these rules."),
-    fail_on: str | None = typer.Option(
-        None, "--fail-on", help="Exit 1 on findings at or above: error, warning, info."
-    ),
-    insecure: list[str] | None = typer.Option(
-        None, "--insecure-registry", help="Allow plain HTTP to this registry (repeatable)."
-    ),
-    mirror: str | None = typer.Option(
-        None, "--registry-mirror", help="Resolve Docker Hub references through this registry host."
-    ),
-    timeout: float = typer.Option(
-        10.0, "--timeout", help="Seconds to wait for each registry request."
-    ),
-    config: Path | None = typer.Option(None, "--config", help="Use this devcon config file."),
-    no_config: bool = typer.Option(False, "--no-config", help="Ignore config files."),
+    fmt: CompatFormatOption = "text",
+    output: OutputOption = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    fail_on: FailOnOption = None,
+    insecure: InsecureRegistryOption = None,
+    mirror: RegistryMirrorOption = None,
+    timeout: TimeoutOption = 10.0,
+    config: ConfigOption = None,
+    no_config: NoConfigOption = False,
 ) -> None:
     """Will VS Code work in this image? Read from the real image, not the tag name."""
-    from devcon.cli.options import parse_format, settings_from, write_output
-    from devcon.compat.check import CompatRequest, CompatServices, unreadable_message
+    from devcon.cli.options import (
+        parse_format,
+        parse_platform,
+        parse_vscode,
+        registry_settings,
+        settings_from,
+        write_output,
+    )
+    from devcon.compat.check import CompatRequest, unreadable_message
     from devcon.compat_check import compat_check, image_rules
     from devcon.errors import EnvironmentProblem
-    from devcon.registry.client import check_platform
-    from devcon.registry.factory import RegistrySettings, make_client
-    from devcon.report import OutputFormat, Report, render
-    from devcon.report.compat_report import render_compat_json, render_compat_text
+    from devcon.registry.factory import make_client
+    from devcon.report import render
+    from devcon.services import Services
 
-    output_format = parse_format(fmt)
+    output_format = parse_format(fmt, "CompatResult")
     settings = settings_from(config, no_config, select, ignore, fail_on)
-    registry = RegistrySettings(
-        insecure_registries=frozenset([*settings.insecure_registries, *(insecure or [])]),
-        registry_mirror=mirror or settings.registry_mirror,
-        timeout=timeout,
-    )
-    services = CompatServices(registry=lambda: make_client(registry))
+    registry = registry_settings(settings, insecure, mirror, timeout)
     request = CompatRequest(
         items=tuple(items or ()),
-        vscode=vscode or settings.vscode,
-        platform=check_platform(platform) if platform else None,
+        vscode=parse_vscode(vscode, settings),
+        platform=parse_platform(platform),
         offline=offline,
         max_download=max_download * 1024 * 1024,
     )
-    try:
+    with Services(registry=lambda: make_client(registry)) as services:
         result = compat_check(request, settings, services)
-    finally:
-        services.engine.close()
-    if output_format is OutputFormat.TEXT:
-        text = render_compat_text(result)
-    elif output_format is OutputFormat.JSON:
-        text = render_compat_json(result)
-    else:
-        text = render(
-            output_format, Report(result.findings, len(result.reports), image_rules(settings))
-        )
+    text = render(result, output_format, image_rules(settings))
     write_output(text, output)
     if result.unreadable:
         # no verdict for an image is not a pass: the report above says what was read
