@@ -23,8 +23,9 @@ from devcon.engine import Engine, EngineError
 from devcon.errors import InputError
 from devcon.imagefs import MergedFS
 from devcon.reference import Reference
-from devcon.registry.client import RegistryClient, is_loopback, platform_matches
+from devcon.registry.client import RegistryClient, platform_matches
 from devcon.registry.errors import DigestMismatch, RegistryError
+from devcon.registry.transport import is_loopback
 
 MUSL_ARCHES = ("x86_64", "aarch64", "armhf", "armv7", "x86", "s390x", "ppc64le", "riscv64")
 DEFAULT_MAX_DOWNLOAD = 1024 * 1024 * 1024  # 1 GiB of compressed layers at most

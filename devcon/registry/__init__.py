@@ -1,1 +1,2 @@
-"""OCI distribution access: client, credentials, cache."""
+"""OCI distribution access in layers: transport (HTTP, retries, schemes) under auth (credentials
+and the challenge flow) under client (the OCI API); the cache, and factory to build them."""

@@ -1,5 +1,12 @@
 """Registry credentials from the docker config, and the token/Basic challenge flow.
 
+`Authenticator` answers a registry's 401: it parses the WWW-Authenticate challenge, sends
+Basic credentials to the registry or asks the challenge's token realm for a bearer token,
+and remembers the Authorization per (host, scope). Which credentials go where: a reference's
+registry's own to that registry, a mirror's only when the docker config names the mirror
+itself (docker.io credentials never go to a mirror), and none to a plain-http token realm
+on another host, or on a host that is neither loopback nor named with --insecure-registry.
+
 Credentials come from `$DOCKER_CONFIG/config.json` (default `~/.docker/config.json`):
 `auths` entries (base64 `user:password`, or an identity token), `credHelpers` per registry
 and `credsStore` for all, by running `docker-credential-<helper> get`. Never from the command
@@ -14,12 +21,19 @@ import json
 import os
 import re
 import subprocess
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode, urlparse
 
-from devcon.reference import DOCKER_HUB, DOCKER_HUB_API
-from devcon.registry.errors import AuthenticationError
+from devcon.reference import DOCKER_HUB, DOCKER_HUB_API, Reference
+from devcon.registry.errors import AuthenticationError, InsecureRefused, RegistryError
+from devcon.registry.transport import Transport, is_loopback
+
+if TYPE_CHECKING:
+    import requests
 
 _HUB_KEYS = ("https://index.docker.io/v1/", "index.docker.io", "docker.io", DOCKER_HUB_API)
 
@@ -179,3 +193,147 @@ def _from_auth_entry(entry: Mapping[str, object], registry: str) -> Credentials 
     if isinstance(token, str) and token:
         return Credentials("<token>", token, identity_token=True)
     return None
+
+
+class Authenticator:
+    """The challenge flow of one client's requests, over its transport."""
+
+    def __init__(self, transport: Transport, credentials: CredentialStore | None = None) -> None:
+        self.transport = transport
+        self.credentials = credentials
+        self._lock = threading.Lock()
+        self._authorizations: dict[tuple[str, str], str] = {}
+
+    def send(
+        self,
+        method: str,
+        host: str,
+        path: str,
+        ref: Reference,
+        headers: Mapping[str, str],
+        *,
+        stream: bool = False,
+    ) -> requests.Response:
+        """A pull request for `ref`'s repository on `host`, authorized as the host asks;
+        AuthenticationError when it still answers 401."""
+        scope = f"repository:{ref.repository}:pull"
+        with self._lock:
+            authorization = self._authorizations.get((host, scope))
+        response = self._send(method, host, path, headers, authorization, stream)
+        if response.status_code == 401:
+            challenge = parse_challenge(response.headers.get("WWW-Authenticate", ""))
+            response.close()
+            authorization = self._authorize(host, scope, challenge, ref)
+            response = self._send(method, host, path, headers, authorization, stream)
+            if response.status_code == 401:
+                response.close()
+                who = (
+                    "with the credentials from the docker config"
+                    if self._creds(host, ref)
+                    else ("anonymously (no credentials for it in the docker config)")
+                )
+                raise AuthenticationError(f"{host}: authentication failed {who}")
+        return response
+
+    def _send(
+        self,
+        method: str,
+        host: str,
+        path: str,
+        headers: Mapping[str, str],
+        authorization: str | None,
+        stream: bool,
+    ) -> requests.Response:
+        all_headers = dict(headers)
+        if authorization:
+            all_headers["Authorization"] = authorization
+        return self.transport.send(method, host, path, all_headers, stream=stream)
+
+    def _creds(self, host: str, ref: Reference) -> Credentials | None:
+        """The credentials to answer `host`'s challenge with: the reference's registry's own
+        when `host` serves it, but a mirror's only when the docker config names the mirror
+        host itself (docker.io credentials never go to a mirror)."""
+        if self.credentials is None:
+            return None
+        if host == ref.api_host or host == ref.registry:
+            return self.credentials.get(ref.registry)
+        return self.credentials.get(host)
+
+    def _authorize(self, host: str, scope: str, challenge: Challenge | None, ref: Reference) -> str:
+        creds = self._creds(host, ref)
+        if challenge is None:
+            raise AuthenticationError(f"{host}: asks for authentication without a usable challenge")
+        if challenge.scheme == "basic":
+            if creds is None:
+                raise AuthenticationError(
+                    f"{host}: needs credentials and the docker config has none for "
+                    + (ref.registry if host in (ref.api_host, ref.registry) else host)
+                )
+            # Basic goes to the registry itself, which is plain HTTP only when it is loopback
+            # or named with --insecure-registry (see Transport.send)
+            token = base64.b64encode(f"{creds.username}:{creds.secret}".encode()).decode()
+            value = "Basic " + token
+        else:
+            value = "Bearer " + self._token(host, scope, challenge, creds)
+        with self._lock:
+            self._authorizations[(host, scope)] = value
+        return value
+
+    def _token(self, host: str, scope: str, challenge: Challenge, creds: Credentials | None) -> str:
+        realm = challenge.params.get("realm", "")
+        parsed = urlparse(realm)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise InsecureRefused(f"{host}: token realm {realm!r} is not an http(s) URL")
+        realm_host = parsed.netloc
+        if creds is not None and parsed.scheme == "http":
+            same_host = parsed.hostname == urlparse(f"//{host}").hostname
+            if is_loopback(realm_host) and is_loopback(host):
+                pass  # a local registry and its local token service
+            elif not same_host:
+                raise InsecureRefused(
+                    f"{host}: refusing to send credentials to token realm {realm_host} over "
+                    "plain http (another host)"
+                )
+            elif not self.transport.plain_http_allowed(host):
+                raise InsecureRefused(
+                    f"{host}: refusing to send credentials to token realm {realm} over plain "
+                    "http; name the registry with --insecure-registry if it has no HTTPS"
+                )
+        params = {"scope": challenge.params.get("scope") or scope}
+        if challenge.params.get("service"):
+            params["service"] = challenge.params["service"]
+        auth = None
+        data = None
+        if creds is not None and creds.identity_token:
+            data = {
+                "grant_type": "refresh_token",
+                "refresh_token": creds.secret,
+                **params,
+                "client_id": "devcon",
+            }
+        elif creds is not None:
+            auth = (creds.username, creds.secret)
+        url = realm + ("&" if "?" in realm else "?") + urlencode(params)
+        response = self.transport.request(
+            "POST" if data is not None else "GET", url, {}, auth=auth, data=data
+        )
+        if response.status_code in (401, 403):
+            response.close()
+            raise AuthenticationError(
+                f"{host}: the token service {realm_host} refused the credentials"
+                if creds is not None
+                else f"{host}: the token service {realm_host} refused anonymous access"
+            )
+        if response.status_code >= 400:
+            response.close()
+            raise RegistryError(f"{host}: token service answered HTTP {response.status_code}")
+        try:
+            body = response.json()
+            token = body.get("token") or body.get("access_token")
+        except ValueError:
+            token = None
+        finally:
+            response.close()
+        if not isinstance(token, str) or not token:
+            raise AuthenticationError(f"{host}: the token service gave no token")
+        return token

@@ -1,42 +1,33 @@
-"""An OCI distribution API client on requests: manifests, blobs, auth, retries, cache.
+"""The OCI distribution API: tags, manifests and indexes, blobs and image configs, digests
+and platform selection.
 
-The session, credential store and cache are passed in; nothing here is global. Every network
-failure becomes a RegistryError (exit 3) at this boundary.
-
-`requests` is imported only when a request is made (or a session built): commands that never
-reach the network (`validate`, `rules`) import this module through Features and compat code
-without paying for the HTTP stack.
+Built on a Transport (HTTP, retries, schemes; devcon.registry.transport) and an
+Authenticator (the challenge flow and credentials; devcon.registry.auth), both passed in
+with the cache; nothing here is global. Every failure is a RegistryError (exit 3). Bodies
+are verified against their digests before they are used or cached.
 """
 
 from __future__ import annotations
 
-import base64
-import email.utils
 import hashlib
-import ipaddress
 import json
-import random
 import re
-import threading
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode, urlparse
 
-from devcon import __version__
 from devcon.errors import UsageError
-from devcon.reference import DOCKER_HUB, Reference
-from devcon.registry.auth import Challenge, Credentials, CredentialStore, parse_challenge
+from devcon.reference import Reference
+from devcon.registry.auth import Authenticator
 from devcon.registry.cache import ContentCache
 from devcon.registry.errors import (
     AuthenticationError,
     DigestMismatch,
-    InsecureRefused,
     NotFound,
     RegistryError,
     RegistryUnavailable,
 )
+from devcon.registry.transport import Transport
 
 if TYPE_CHECKING:
     import requests
@@ -48,7 +39,6 @@ DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
 INDEX_TYPES = frozenset({OCI_INDEX, DOCKER_LIST})
 MANIFEST_TYPES = (OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST)
 ACCEPT = ", ".join(MANIFEST_TYPES)
-_RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 
 
@@ -100,22 +90,6 @@ def sha256_digest(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def is_loopback(host: str) -> bool:
-    """`localhost`, `127.0.0.1`, `::1`, with or without a port (`[::1]:5000`, `localhost:5000`)."""
-    if host.startswith("["):
-        name = host[1:].split("]", 1)[0]
-    elif host.count(":") > 1:
-        name = host  # a bare IPv6 address: its colons are not a port
-    else:
-        name = host.rsplit(":", 1)[0]
-    if name.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
-
-
 _PLATFORM_PART = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
@@ -135,33 +109,27 @@ def platform_matches(wanted: str, name: str) -> bool:
     return have[: len(want)] == want or (want == have[:2] and len(want) == 2)
 
 
-@dataclass
 class RegistryClient:
-    session: requests.Session
-    credentials: CredentialStore | None = None
-    cache: ContentCache | None = None
-    insecure_registries: frozenset[str] = frozenset()
-    mirrors: Mapping[str, str] = field(default_factory=dict)  # registry -> mirror host
-    timeout: float = 10.0
-    retries: int = 3
-    retry_budget: float = 30.0  # seconds of waiting across retries of one request
-    offline: bool = False
-    sleep: Callable[[float], None] = time.sleep
-    requests_made: int = 0
-    bytes_received: int = 0
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _tokens: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
-    _schemes: dict[str, str] = field(default_factory=dict, repr=False)
+    """The OCI distribution API on a transport and an authenticator; `mirrors` maps a
+    registry to the host that serves it (Docker Hub to --registry-mirror)."""
 
-    # -- hosts and schemes -------------------------------------------------------------
+    def __init__(
+        self,
+        transport: Transport,
+        auth: Authenticator | None = None,
+        *,
+        cache: ContentCache | None = None,
+        mirrors: Mapping[str, str] | None = None,
+        offline: bool = False,
+    ) -> None:
+        self.transport = transport
+        self.auth = auth if auth is not None else Authenticator(transport)
+        self.cache = cache
+        self.mirrors: Mapping[str, str] = mirrors or {}
+        self.offline = offline
+
     def host_for(self, ref: Reference) -> str:
         return self.mirrors.get(ref.registry) or ref.api_host
-
-    def _url(self, host: str, path: str) -> str:
-        # loopback registries (a local test or cache registry) speak plain HTTP; hosts named
-        # with --insecure-registry try HTTPS first and fall back to HTTP (see _send)
-        scheme = self._schemes.get(host, "http" if is_loopback(host) else "https")
-        return f"{scheme}://{host}{path}"
 
     # -- public API --------------------------------------------------------------------
     def resolve_tag(self, ref: Reference) -> tuple[str, str]:
@@ -239,7 +207,7 @@ class RegistryClient:
             raise RegistryUnavailable(f"{ref.name}@{digest}: not in the cache and --offline is set")
         host = self.host_for(ref)
         response = self._request("GET", host, f"/v2/{ref.repository}/blobs/{digest}", ref, {})
-        data = self._read(response, ref, max_bytes)
+        data = self.transport.read(response, max_bytes, ref.original)
         if sha256_digest(data) != digest:
             raise DigestMismatch(
                 f"{ref.name}: blob {digest} has another digest ({sha256_digest(data)}): refused"
@@ -272,7 +240,7 @@ class RegistryClient:
         host = self.host_for(ref)
         path = f"/v2/{ref.repository}/manifests/{digest_or_tag}"
         response = self._request("GET", host, path, ref, {"Accept": ACCEPT})
-        raw = self._read(response, ref, MAX_MANIFEST_BYTES)
+        raw = self.transport.read(response, MAX_MANIFEST_BYTES, ref.original)
         actual = sha256_digest(raw)
         claimed = response.headers.get("Docker-Content-Digest")
         expected = digest_or_tag if digest_or_tag.startswith("sha256:") else claimed
@@ -290,28 +258,6 @@ class RegistryClient:
             media_type = parsed["mediaType"]
         return Manifest(actual, media_type, raw)
 
-    def _read(self, response: requests.Response, ref: Reference, limit: int | None) -> bytes:
-        import requests
-
-        chunks: list[bytes] = []
-        total = 0
-        try:
-            for chunk in response.iter_content(64 * 1024):
-                total += len(chunk)
-                if limit is not None and total > limit:
-                    raise RegistryError(f"{ref.original}: response larger than {limit} bytes")
-                chunks.append(chunk)
-        except requests.RequestException as exc:
-            raise RegistryUnavailable(
-                f"{ref.original}: the response from {urlparse(response.url).netloc} was cut off "
-                f"({type(exc).__name__})"
-            ) from None
-        finally:
-            response.close()
-        with self._lock:
-            self.bytes_received += total
-        return b"".join(chunks)
-
     def _request(
         self,
         method: str,
@@ -321,23 +267,7 @@ class RegistryClient:
         headers: Mapping[str, str],
         stream: bool = False,
     ) -> requests.Response:
-        scope = f"repository:{ref.repository}:pull"
-        base_headers = {"User-Agent": f"devcon/{__version__}", **headers}
-        authorization = self._cached_authorization(host, scope)
-        response = self._send(method, host, path, base_headers, authorization, stream)
-        if response.status_code == 401:
-            challenge = parse_challenge(response.headers.get("WWW-Authenticate", ""))
-            response.close()
-            authorization = self._authorize(host, scope, challenge, ref)
-            response = self._send(method, host, path, base_headers, authorization, stream)
-            if response.status_code == 401:
-                response.close()
-                who = (
-                    "with the credentials from the docker config"
-                    if self._creds(host, ref)
-                    else ("anonymously (no credentials for it in the docker config)")
-                )
-                raise AuthenticationError(f"{host}: authentication failed {who}")
+        response = self.auth.send(method, host, path, ref, headers, stream=stream)
         if response.status_code == 403:
             response.close()
             raise AuthenticationError(f"{host}: access to {ref.repository} denied (403)")
@@ -348,262 +278,3 @@ class RegistryClient:
             response.close()
             raise RegistryError(f"{host}: {method} {path} answered HTTP {response.status_code}")
         return response
-
-    def _creds(self, host: str, ref: Reference) -> Credentials | None:
-        """The credentials to answer `host`'s challenge with: the reference's registry's own
-        when `host` serves it, but a mirror's only when the docker config names the mirror
-        host itself (docker.io credentials never go to a mirror)."""
-        if self.credentials is None:
-            return None
-        if host == ref.api_host or host == ref.registry:
-            return self.credentials.get(ref.registry)
-        return self.credentials.get(host)
-
-    def _plain_http_allowed(self, host: str) -> bool:
-        """Loopback, or named with --insecure-registry (as host:port or host)."""
-        name = urlparse(f"//{host}").hostname or host
-        return (
-            is_loopback(host)
-            or host in self.insecure_registries
-            or (name in self.insecure_registries)
-        )
-
-    def _cached_authorization(self, host: str, scope: str) -> str | None:
-        with self._lock:
-            return self._tokens.get((host, scope))
-
-    def _authorize(self, host: str, scope: str, challenge: Challenge | None, ref: Reference) -> str:
-        creds = self._creds(host, ref)
-        if challenge is None:
-            raise AuthenticationError(f"{host}: asks for authentication without a usable challenge")
-        if challenge.scheme == "basic":
-            if creds is None:
-                raise AuthenticationError(
-                    f"{host}: needs credentials and the docker config has none for "
-                    + (ref.registry if host in (ref.api_host, ref.registry) else host)
-                )
-            # Basic goes to the registry itself, which is plain HTTP only when it is loopback
-            # or named with --insecure-registry (see _url and _send)
-            token = base64.b64encode(f"{creds.username}:{creds.secret}".encode()).decode()
-            value = "Basic " + token
-        else:
-            value = "Bearer " + self._token(host, scope, challenge, creds)
-        with self._lock:
-            self._tokens[(host, scope)] = value
-        return value
-
-    def _token(self, host: str, scope: str, challenge: Challenge, creds: Credentials | None) -> str:
-        realm = challenge.params.get("realm", "")
-        parsed = urlparse(realm)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise InsecureRefused(f"{host}: token realm {realm!r} is not an http(s) URL")
-        realm_host = parsed.netloc
-        if creds is not None and parsed.scheme == "http":
-            same_host = parsed.hostname == urlparse(f"//{host}").hostname
-            if is_loopback(realm_host) and is_loopback(host):
-                pass  # a local registry and its local token service
-            elif not same_host:
-                raise InsecureRefused(
-                    f"{host}: refusing to send credentials to token realm {realm_host} over "
-                    "plain http (another host)"
-                )
-            elif not self._plain_http_allowed(host):
-                raise InsecureRefused(
-                    f"{host}: refusing to send credentials to token realm {realm} over plain "
-                    "http; name the registry with --insecure-registry if it has no HTTPS"
-                )
-        params = {"scope": challenge.params.get("scope") or scope}
-        if challenge.params.get("service"):
-            params["service"] = challenge.params["service"]
-        auth = None
-        data = None
-        if creds is not None and creds.identity_token:
-            data = {
-                "grant_type": "refresh_token",
-                "refresh_token": creds.secret,
-                **params,
-                "client_id": "devcon",
-            }
-        elif creds is not None:
-            auth = (creds.username, creds.secret)
-        url = realm + ("&" if "?" in realm else "?") + urlencode(params)
-        response = self._raw(
-            "POST" if data is not None else "GET",
-            url,
-            {"User-Agent": f"devcon/{__version__}"},
-            auth=auth,
-            data=data,
-        )
-        if response.status_code in (401, 403):
-            response.close()
-            raise AuthenticationError(
-                f"{host}: the token service {realm_host} refused the credentials"
-                if creds is not None
-                else f"{host}: the token service {realm_host} refused anonymous access"
-            )
-        if response.status_code >= 400:
-            response.close()
-            raise RegistryError(f"{host}: token service answered HTTP {response.status_code}")
-        try:
-            body = response.json()
-            token = body.get("token") or body.get("access_token")
-        except ValueError:
-            token = None
-        finally:
-            response.close()
-        if not isinstance(token, str) or not token:
-            raise AuthenticationError(f"{host}: the token service gave no token")
-        return token
-
-    def _send(
-        self,
-        method: str,
-        host: str,
-        path: str,
-        headers: Mapping[str, str],
-        authorization: str | None,
-        stream: bool,
-    ) -> requests.Response:
-        all_headers = dict(headers)
-        if authorization:
-            all_headers["Authorization"] = authorization
-        if host not in self._schemes and host in self.insecure_registries:
-            # try HTTPS first; fall back to plain HTTP for loopback / --insecure-registry hosts
-            try:
-                return self._raw(
-                    method,
-                    f"https://{host}{path}",
-                    all_headers,
-                    stream=stream,
-                    retry=False,
-                    remember=host,
-                )
-            except RegistryUnavailable:
-                self._schemes[host] = "http"
-        return self._raw(method, self._url(host, path), all_headers, stream=stream)
-
-    def _raw(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        *,
-        stream: bool = False,
-        retry: bool = True,
-        remember: str | None = None,
-        auth: tuple[str, str] | None = None,
-        data: Mapping[str, str] | None = None,
-    ) -> requests.Response:
-        import requests
-
-        started = time.monotonic()
-        attempt = 0
-        host = urlparse(url).netloc
-        while True:
-            with self._lock:
-                self.requests_made += 1
-            try:
-                response = self.session.request(
-                    method,
-                    url,
-                    headers=dict(headers),
-                    timeout=self.timeout,
-                    stream=stream,
-                    allow_redirects=True,
-                    auth=auth,
-                    data=data,
-                )
-            except requests.exceptions.SSLError as exc:
-                if not retry:
-                    raise RegistryUnavailable(f"{host}: TLS failed") from exc
-                raise RegistryUnavailable(
-                    f"{host}: TLS verification failed ({_short(exc)}); if this registry is "
-                    "plain HTTP on purpose, name it with --insecure-registry"
-                ) from None
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                if not retry:
-                    raise RegistryUnavailable(f"{host}: {_short(exc)}") from exc
-                delay = self._backoff(attempt)
-                if (
-                    attempt >= self.retries
-                    or time.monotonic() - started + delay > self.retry_budget
-                ):
-                    kind = "timed out" if isinstance(exc, requests.Timeout) else "unreachable"
-                    raise RegistryUnavailable(
-                        f"{host}: {kind} after {attempt + 1} attempts ({_short(exc)})"
-                    ) from None
-                self.sleep(delay)
-                attempt += 1
-                continue
-            except (
-                requests.exceptions.ChunkedEncodingError,
-                requests.exceptions.ContentDecodingError,
-            ) as exc:
-                raise RegistryUnavailable(
-                    f"{host}: the response was cut off ({type(exc).__name__}); nothing was written"
-                ) from None
-            except requests.RequestException as exc:
-                raise RegistryUnavailable(f"{host}: {_short(exc)}") from None
-            if remember is not None:
-                self._schemes[remember] = "https"
-            if response.status_code in _RETRY_STATUS and retry:
-                asked = _retry_after(response.headers.get("Retry-After"))
-                delay = asked if asked is not None else self._backoff(attempt)
-                elapsed = time.monotonic() - started
-                if attempt >= self.retries or elapsed + delay > self.retry_budget:
-                    status = response.status_code
-                    response.close()
-                    what = "rate limited (429)" if status == 429 else f"HTTP {status}"
-                    raise RegistryUnavailable(
-                        f"{host}: {what} after {attempt + 1} attempts"
-                        + (f"; it asks to wait {delay:.0f}s" if status == 429 else "")
-                    )
-                response.close()
-                self.sleep(delay)
-                attempt += 1
-                continue
-            return response
-
-    def _backoff(self, attempt: int) -> float:
-        return float(min(8.0, 0.25 * (2**attempt)) * (0.5 + random.random() / 2))
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc)
-    return (text[:160] + "…") if len(text) > 160 else text or type(exc).__name__
-
-
-def new_session() -> requests.Session:
-    """A session with connection pooling sized for the resolution pool."""
-    import requests
-    import requests.adapters
-
-    session = requests.Session()
-    adapter = requests.adapters.HTTPAdapter(pool_connections=16, pool_maxsize=16, max_retries=0)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    session.trust_env = True
-    return session
-
-
-__all__ = [
-    "ACCEPT",
-    "DOCKER_HUB",
-    "Manifest",
-    "RegistryClient",
-    "Resolution",
-    "new_session",
-]

@@ -1,4 +1,4 @@
-"""Building a RegistryClient from plain settings (CLI options and config)."""
+"""Building a RegistryClient (transport, authenticator, cache) from plain settings."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from pathlib import Path
 
 from devcon.errors import UsageError
 from devcon.reference import DOCKER_HUB
-from devcon.registry.auth import CredentialStore
+from devcon.registry.auth import Authenticator, CredentialStore
 from devcon.registry.cache import ContentCache, default_cache_dir
-from devcon.registry.client import RegistryClient, new_session
+from devcon.registry.client import RegistryClient
+from devcon.registry.transport import Transport, new_session
 
 _HOST = re.compile(
     r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.?)+(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?"
@@ -51,13 +52,16 @@ class RegistrySettings:
 def make_client(settings: RegistrySettings) -> RegistryClient:
     cache = ContentCache(settings.cache_dir or default_cache_dir()) if settings.use_cache else None
     mirrors = {DOCKER_HUB: settings.registry_mirror} if settings.registry_mirror else {}
-    return RegistryClient(
-        session=new_session(),
-        credentials=CredentialStore(),
-        cache=cache,
+    transport = Transport(
+        new_session(),
         insecure_registries=settings.insecure_registries,
-        mirrors=mirrors,
         timeout=settings.timeout,
         retries=settings.retries,
+    )
+    return RegistryClient(
+        transport,
+        Authenticator(transport, CredentialStore()),
+        cache=cache,
+        mirrors=mirrors,
         offline=settings.offline,
     )

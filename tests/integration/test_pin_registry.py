@@ -502,12 +502,13 @@ def test_faults_end_in_exit_3_and_no_change(
 
 def test_retry_after_is_honoured_then_success(world: World, cache_home: Path) -> None:
     from devcon.reference import parse_reference
-    from devcon.registry.client import RegistryClient, new_session
+    from devcon.registry.client import RegistryClient
+    from devcon.registry.transport import Transport, new_session
 
     front = started(world.registry.addr, fault="429", retry_after=2, fault_times=1)
     waits: list[float] = []
     try:
-        client = RegistryClient(session=new_session(), sleep=waits.append)
+        client = RegistryClient(Transport(new_session(), sleep=waits.append))
         ref = parse_reference(f"{front.addr}/devcon-test/pin-a:1")
         resolution = client.resolve(ref)
         assert resolution.digest == world.digests[world.a]
@@ -518,13 +519,14 @@ def test_retry_after_is_honoured_then_success(world: World, cache_home: Path) ->
 
 def test_retries_are_bounded_in_count(world: World, cache_home: Path) -> None:
     from devcon.reference import parse_reference
-    from devcon.registry.client import RegistryClient, new_session
+    from devcon.registry.client import RegistryClient
     from devcon.registry.errors import RegistryUnavailable
+    from devcon.registry.transport import Transport, new_session
 
     front = started(world.registry.addr, fault="500")
     waits: list[float] = []
     try:
-        client = RegistryClient(session=new_session(), sleep=waits.append, retries=3)
+        client = RegistryClient(Transport(new_session(), sleep=waits.append, retries=3))
         with pytest.raises(RegistryUnavailable, match="HTTP 500 after 4 attempts"):
             client.resolve(parse_reference(f"{front.addr}/devcon-test/pin-a:1"))
         assert len(waits) == 3
@@ -537,21 +539,22 @@ def test_retries_are_bounded_in_count(world: World, cache_home: Path) -> None:
 
 def test_credentials_never_sent_to_a_plain_http_realm_on_another_host() -> None:
     from devcon.reference import parse_reference
-    from devcon.registry.auth import Challenge, Credentials
-    from devcon.registry.client import RegistryClient, new_session
+    from devcon.registry.auth import Authenticator, Challenge, Credentials
     from devcon.registry.errors import InsecureRefused
+    from devcon.registry.transport import Transport, new_session
 
-    client = RegistryClient(session=new_session())
+    transport = Transport(new_session())
+    auth = Authenticator(transport)
     challenge = Challenge("bearer", {"realm": "http://auth.example.invalid/token"})
     creds = Credentials("u", "p")
     ref = parse_reference("registry.example.invalid/x:1")
     with pytest.raises(InsecureRefused, match="refusing to send credentials"):
-        client._token("registry.example.invalid", "repository:x:pull", challenge, creds)
+        auth._token("registry.example.invalid", "repository:x:pull", challenge, creds)
     with pytest.raises(InsecureRefused, match="not an http"):
-        client._token(
+        auth._token(
             "registry.example.invalid", "s", Challenge("bearer", {"realm": "ftp://x/t"}), None
         )
-    assert client.requests_made == 0
+    assert transport.requests_made == 0
     del ref
 
 

@@ -156,6 +156,6 @@ def test_parity_and_compat_check_registry_options_first(
     ],
 )
 def test_loopback_hosts(host: str, loopback: bool) -> None:
-    from devcon.registry.client import is_loopback
+    from devcon.registry.transport import is_loopback
 
     assert is_loopback(host) is loopback
