@@ -1,10 +1,17 @@
-"""What a parsed Dockerfile is: instructions with their lines, grouped into stages."""
+"""What a parsed Dockerfile is: instructions with their lines, grouped into stages; a RUN's
+script parsed once (commands, their package-manager reading, word positions in the file)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+
+from devcon.dockerfile import shell
+from devcon.dockerfile.packages import PackageCommand, classify
+from devcon.dockerfile.shell import Command, Word
 
 KNOWN_INSTRUCTIONS = frozenset(
     {
@@ -66,6 +73,12 @@ class Instruction:
     json_args: tuple[str, ...] | None = None  # exec (JSON array) form
     heredocs: tuple[Heredoc, ...] = ()
     original: str = ""
+    escape: str = field(default="\\", compare=False, repr=False)  # the file's escape char
+
+    @cached_property
+    def script(self) -> RunScript:
+        """The shell script this instruction runs (RUN), tokenized and parsed once."""
+        return _parse_script(self)
 
     def flag(self, name: str) -> str | None:
         """The last value of a flag (None if absent or valueless)."""
@@ -178,3 +191,144 @@ def run_script(instruction: Instruction) -> str:
         # `RUN bash <<EOF` and the like: the body is the script too
         return instruction.args + "\n" + "\n".join(h.body for h in instruction.heredocs)
     return instruction.args
+
+
+@dataclass(frozen=True)
+class LocatedCommand:
+    """A simple command of a RUN, with where its words are in the Dockerfile."""
+
+    command: Command
+    package: PackageCommand | None
+
+    @property
+    def offset(self) -> int:
+        """Offset of the program word in the script text (-1: not known)."""
+        return self.command.offset
+
+    @property
+    def offsets(self) -> tuple[int, ...]:
+        """Offset of each word in the script text (-1: not known)."""
+        return self.command.offsets
+
+
+@dataclass(frozen=True)
+class RunScript:
+    """A RUN instruction's shell text, its commands in order, and a map back to positions."""
+
+    instruction: Instruction = field(compare=False, repr=False)
+    text: str
+    positions: tuple[tuple[int, int], ...] = field(repr=False)
+    words: tuple[Word, ...]  # every word of the script (not of scripts inside it), in order
+    commands: tuple[LocatedCommand, ...]  # simple commands, scripts inside (`sh -c`) included
+
+    def position(self, offset: int) -> tuple[int, int]:
+        if 0 <= offset < len(self.positions):
+            return self.positions[offset]
+        return self.instruction.line, self.instruction.column
+
+    def at_command(self, located: LocatedCommand) -> tuple[int, int]:
+        return self.position(located.offset)
+
+    def at_word(self, located: LocatedCommand, word: str, start: int = 1) -> tuple[int, int]:
+        """Position of the first word equal to `word` (from index `start`), else the command."""
+        words = located.command.words
+        for index in range(start, len(words)):
+            if words[index] == word and located.offsets[index] >= 0:
+                return self.position(located.offsets[index])
+        return self.at_command(located)
+
+    def after(self, located: LocatedCommand) -> Iterator[LocatedCommand]:
+        """Commands that come after this one in the RUN."""
+        seen = False
+        for other in self.commands:
+            if seen:
+                yield other
+            elif other is located:
+                seen = True
+
+
+def _logical(instruction: Instruction) -> tuple[str, list[tuple[int, int]]]:
+    """The instruction's lines joined as the parser joins them, with each char's position."""
+    lines = instruction.original.split("\n")
+    continuation = re.compile(re.escape(instruction.escape) + r"[ \t]*$")
+    chars: list[str] = []
+    where: list[tuple[int, int]] = []
+
+    def add(text: str, index: int) -> None:
+        for col, ch in enumerate(text):
+            chars.append(ch)
+            where.append((instruction.line + index, col + 1))
+
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if continuation.search(line) and i + 1 < len(lines):
+            add(continuation.sub("", line), i)
+            i += 1
+            while i < len(lines) and (lines[i].strip().startswith("#") or not lines[i].strip()):
+                i += 1
+            continue
+        add(line, i)
+        break
+    return "".join(chars), where
+
+
+def _script_with_positions(instruction: Instruction) -> tuple[str, list[tuple[int, int]]]:
+    text = run_script(instruction)
+    fallback = [(instruction.line, instruction.column)] * len(text)
+    if instruction.json_args is not None:
+        return text, fallback
+    logical, where = _logical(instruction)
+    args = instruction.args
+    start = len(logical.rstrip()) - len(args)
+    if start < 0 or logical[start : start + len(args)] != args:
+        start = logical.find(args)
+        if start < 0:
+            return text, fallback
+    args_where = where[start : start + len(args)]
+    body_where: list[tuple[int, int]] = []
+    for number, heredoc in enumerate(instruction.heredocs):
+        if number:
+            body_where.append(body_where[-1] if body_where else (heredoc.line, 1))
+        for offset, body_line in enumerate(heredoc.body.split("\n")):
+            if offset:
+                body_where.append((heredoc.line + offset - 1, len(body_line) + 1))
+            body_where.extend((heredoc.line + offset, col + 1) for col in range(len(body_line)))
+    if instruction.heredocs and args.lstrip().startswith("<<"):
+        positions = body_where
+    elif instruction.heredocs:
+        positions = [*args_where, args_where[-1] if args_where else fallback[0], *body_where]
+    else:
+        positions = args_where
+    if len(positions) != len(text):
+        return text, fallback
+    return text, positions
+
+
+def _parse_script(instruction: Instruction) -> RunScript:
+    text, positions = _script_with_positions(instruction)
+    tokens = shell.tokenize(text)
+    located = tuple(LocatedCommand(c, classify(c)) for c in shell.commands(tokens))
+    words = tuple(t for t in tokens if t is not None)
+    return RunScript(instruction, text, tuple(positions), words, located)
+
+
+def mount_options(value: str) -> dict[str, str]:
+    options: dict[str, str] = {}
+    for part in value.split(","):
+        key, _, val = part.partition("=")
+        options[key.strip().lower()] = val.strip().strip("\"'")
+    return options
+
+
+def mount_targets(instruction: Instruction, types: frozenset[str]) -> list[str]:
+    """Targets of `RUN --mount=type=X,target=...` mounts of the given types."""
+    targets = []
+    for mount in instruction.flag_values("mount"):
+        options = mount_options(mount)
+        if options.get("type", "bind") not in types:
+            continue
+        target = options.get("target") or options.get("dst") or options.get("destination")
+        if target:
+            targets.append(target)
+    return targets

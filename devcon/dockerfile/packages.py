@@ -1,18 +1,28 @@
-"""Package-manager commands in RUN lines: which manager, what it does, which packages.
+"""Package-manager commands in RUN lines: which manager, what it does, which packages,
+which files it reads; and what a package spec pins.
 
-Recognises pip (pip, pip3, pipX.Y, `python -m pip`, uv pip), apt-get/apt, apk, conda/mamba/
-micromamba, poetry, npm/yarn/pnpm. Package arguments keep their version specifiers
-(`numpy==2.1`, `curl=8.5.0-2`, `python=3.12`).
+Reads the commands of the shell tokenizer (devcon.dockerfile.shell). Recognises pip (pip,
+pip3, pipX.Y, `python -m pip`, uv pip), apt-get/apt, apk, conda/mamba/micromamba, poetry,
+npm/yarn/pnpm. Package arguments keep their version specifiers (`numpy==2.1`,
+`curl=8.5.0-2`, `python=3.12`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from devcon.dockerfile.model import Instruction, run_script
-from devcon.dockerfile.shell import Command, commands
+from devcon.dockerfile.shell import Command
+
+# Values pip accepts for PIP_NO_CACHE_DIR (its strtobool). pip disables the cache for ANY
+# valid value, "0"/"false"/"off" included (kept that way for backwards compatibility, see
+# `_handle_no_cache_dir` in pip/_internal/cli/cmdoptions.py); other values are an error.
+PIP_BOOL_VALUES = frozenset(
+    {"y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0"}
+)
+# uv reads UV_NO_CACHE as a boolean: only true-like values disable its cache.
+UV_TRUE_VALUES = frozenset({"1", "true", "yes", "y", "on", "t"})
 
 _PIP = re.compile(r"pip(?:3(?:\.\d+)?)?$")
 _PYTHON = re.compile(r"python(?:3(?:\.\d+)?)?$")
@@ -168,16 +178,6 @@ def _conda(cmd: Command) -> PackageCommand | None:
     return PackageCommand("conda", action, tuple(rest), cmd, files)
 
 
-def package_commands(instruction: Instruction) -> Iterator[PackageCommand]:
-    """Every package-manager command of a RUN instruction."""
-    if instruction.keyword != "RUN":
-        return
-    for cmd in commands(run_script(instruction)):
-        found = classify(cmd)
-        if found is not None:
-            yield found
-
-
 def pip_name(requirement: str) -> str:
     """The project name of a pip requirement (`NumPy[extra]>=1` -> `numpy`)."""
     match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
@@ -196,3 +196,74 @@ def is_pip_pinned(requirement: str) -> bool:
         after_scheme = text.split("://", 1)[1]
         return "@" in after_scheme.split("#", 1)[0] or "#sha256=" in text or "hash=" in text
     return False
+
+
+def pip_is_pinned(requirement: str) -> bool:
+    """is_pip_pinned, with environment markers (`; python_version == "3.8"`) removed first."""
+    text = requirement.strip().strip("'\"")
+    # a URL requirement needs a space before its `;`; a name-based one does not
+    text = re.split(r"\s;", text, maxsplit=1)[0] if "://" in text else text.split(";", 1)[0]
+    return is_pip_pinned(text.strip())
+
+
+def conda_is_pinned(spec: str) -> bool:
+    """`numpy=2.1`, `numpy==2.1`, `numpy 2.1.*`, `numpy=2.1=py312_0` are pinned; `numpy`,
+    `numpy>=2`, `numpy>=2,<3` are not. Local package files and URLs are pinned."""
+    text = spec.strip().strip("'\"")
+    if (
+        text.startswith((".", "/", "file:"))
+        or "://" in text
+        or text.endswith((".tar.bz2", ".conda"))
+    ):
+        return True
+    text = text.split("::", 1)[-1]
+    bracket = re.search(r"\[(.*)\]", text)
+    if bracket:
+        version = re.search(r"version\s*=\s*['\"]?([^'\",\]]+)", bracket.group(1))
+        text = text[: bracket.start()] + (f"={version.group(1)}" if version else "")
+    match = re.match(r"\s*[A-Za-z0-9_][A-Za-z0-9_.-]*\s*(.*)$", text)
+    rest = match.group(1).strip() if match else ""
+    if not rest or any(op in rest for op in (">", "<", "|", ",", "!", "~")):
+        return False
+    return rest.startswith("=") or rest[0].isdigit()
+
+
+def conda_name(spec: str) -> str:
+    text = spec.strip().strip("'\"").split("::", 1)[-1]
+    match = re.match(r"\s*([A-Za-z0-9_][A-Za-z0-9_.-]*)", text)
+    return match.group(1).lower() if match else text
+
+
+def requirement_files(command: Command) -> tuple[list[str], list[str]]:
+    """(-r files, -c files) of a pip command."""
+    reqs: list[str] = []
+    cons: list[str] = []
+    words = command.words
+    for i, word in enumerate(words):
+        for names, out in ((("-r", "--requirement"), reqs), (("-c", "--constraint"), cons)):
+            short, long = names
+            if word in names and i + 1 < len(words):
+                out.append(words[i + 1])
+            elif word.startswith(long + "="):
+                out.append(word.split("=", 1)[1])
+            elif word.startswith(short) and not word.startswith("--") and len(word) > 2:
+                out.append(word[2:])
+    return reqs, cons
+
+
+def conda_files(command: Command) -> list[str]:
+    """`-f`/`--file` values of a conda/mamba/micromamba command."""
+    out: list[str] = []
+    words = command.words
+    for i, word in enumerate(words):
+        if word in ("-f", "--file") and i + 1 < len(words):
+            out.append(words[i + 1])
+        elif word.startswith("--file="):
+            out.append(word.split("=", 1)[1])
+    return out
+
+
+def short_list(names: Sequence[str], limit: int = 4) -> str:
+    """Names for a message: the first `limit` in backticks, and how many more."""
+    shown = ", ".join(f"`{n}`" for n in names[:limit])
+    return shown + (f" (+{len(names) - limit} more)" if len(names) > limit else "")

@@ -25,6 +25,7 @@ from devcon.dockerfile.model import (
     Stage,
     SyntaxProblem,
 )
+from devcon.dockerfile.shell import split_words
 
 _DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9_-]*)\s*=\s*(.*?)\s*$")
 _HEREDOC = re.compile(r"<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2")
@@ -228,6 +229,7 @@ class _Parser:
                 json_args=json_args,
                 heredocs=tuple(heredocs),
                 original=original,
+                escape=self.escape,
             ),
             next_index,
         )
@@ -336,8 +338,6 @@ def _split_flags(
 
 def key_values(instruction: Instruction) -> list[KeyValue]:
     """The key=value pairs of ENV, ARG and LABEL (legacy `ENV key value` too), with positions."""
-    from devcon.dockerfile.shell import split_words
-
     args = instruction.args
     words = [w for w in split_words(args) if w is not None]
     pairs: list[tuple[str, str | None]] = []

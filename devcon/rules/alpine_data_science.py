@@ -5,20 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from devcon.dockerfile.model import Stage
-from devcon.dockerfile.packages import pip_name
-from devcon.rules._package_rules import (
-    LocatedCommand,
-    RunScript,
-    chain,
-    context_file,
-    file_entries,
-    is_alpine,
-    is_variable,
-    parse_run,
-    requirement_files,
-    short_list,
-)
+from devcon.dockerfile.context import context_file
+from devcon.dockerfile.model import LocatedCommand, RunScript, Stage
+from devcon.dockerfile.packages import pip_name, requirement_files, short_list
+from devcon.dockerfile.requirements import file_entries
+from devcon.dockerfile.shell import is_variable
+from devcon.dockerfile.stages import chain, is_alpine
 from devcon.rules.base import Category, DockerfileContext, Problem, Rule, RuleDoc
 
 # Python packages made of compiled code (C, C++, Fortran, Rust). pip can install them on musl
@@ -169,9 +161,7 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
         stages = chain(dockerfile, stage)
         if not is_alpine(stages[0]):
             continue
-        scripts = [
-            parse_run(dockerfile, i) for s in stages for i in s.instructions if i.keyword == "RUN"
-        ]
+        scripts = [i.script for s in stages for i in s.instructions if i.keyword == "RUN"]
         uses_pip = any(
             c.package is not None
             and c.package.manager == "pip"

@@ -7,16 +7,11 @@ import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from devcon.dockerfile.model import Instruction
+from devcon.dockerfile.model import Instruction, LocatedCommand
+from devcon.dockerfile.packages import conda_files, requirement_files
 from devcon.dockerfile.shell import split_words
+from devcon.dockerfile.stages import chain
 from devcon.findings import Severity
-from devcon.rules._package_rules import (
-    LocatedCommand,
-    chain,
-    conda_files,
-    parse_run,
-    requirement_files,
-)
 from devcon.rules.base import Category, DockerfileContext, Problem, Rule, RuleDoc
 
 _WHOLE_CONTEXT = frozenset({".", "./", "./.", "*", "./*"})
@@ -110,7 +105,7 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
                 continue
             if instruction.keyword != "RUN":
                 continue
-            for located in parse_run(dockerfile, instruction).commands:
+            for located in instruction.script.commands:
                 install = _install(located)
                 if install is None:
                     continue

@@ -7,10 +7,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from devcon.compose import EnvEntry
-from devcon.dockerfile.model import Instruction, run_script
-from devcon.dockerfile.packages import classify as classify_package
+from devcon.dockerfile.model import Instruction, LocatedCommand
 from devcon.dockerfile.parser import key_values
-from devcon.dockerfile.shell import Command, commands, split_words
+from devcon.dockerfile.shell import Command
 from devcon.findings import Severity
 from devcon.rules.add_remote_unverified import safe_url
 from devcon.rules.base import (
@@ -99,11 +98,6 @@ def _option_values(cmd: Command, names: Iterable[str]) -> Iterator[tuple[str, st
                 yield word, word.split("=", 1)[1]
 
 
-def _is_pip(cmd: Command) -> bool:
-    package = classify_package(cmd)
-    return package is not None and package.manager == "pip"
-
-
 def _pip_args(cmd: Command) -> list[str] | None:
     """The arguments after `pip`, `pip3`, `python -m pip` (None for other commands)."""
     words = list(cmd.words)
@@ -125,12 +119,14 @@ def _config_set_args(args: list[str]) -> list[str] | None:
     return [a for a in rest if not a.startswith("-")]
 
 
-def _command_hits(cmd: Command) -> Iterator[_Hit]:
+def _command_hits(located: LocatedCommand) -> Iterator[_Hit]:
+    cmd = located.command
     name = cmd.name
+    is_pip = located.package is not None and located.package.manager == "pip"
     index_options = ["--index-url", "--extra-index-url", "--find-links", "--default-index"]
-    if _is_pip(cmd):
+    if is_pip:
         index_options += ["-i", "-f"]
-    if name == "uv" or _is_pip(cmd):
+    if name == "uv" or is_pip:
         index_options.append("--index")
     for option, value in _option_values(cmd, index_options):
         if value.lower().startswith("http://"):
@@ -275,19 +271,20 @@ def _find(instruction: Instruction, text: str) -> tuple[int, int]:
 
 
 def _run_problems(instruction: Instruction) -> Iterator[Problem]:
-    script = run_script(instruction)
+    script = instruction.script
     hits: list[_Hit] = []
-    for cmd in commands(script):
-        hits.extend(_command_hits(cmd))
-    for word in split_words(script):
+    for located in script.commands:
+        hits.extend(_command_hits(located))
+    for token in script.words:
         # `export VAR=x`, `VAR=x cmd` assignments
+        word = token.text
         if word and "=" in word and word.split("=", 1)[0].isidentifier():
             name, value = word.split("=", 1)
             message = _env_hit(name, value)
             if message:
                 hits.append(_Hit(word.split("=", 1)[0] + "=", message))
     for pattern, message in _TEXT_PATTERNS:
-        for match in pattern.finditer(script):
+        for match in pattern.finditer(script.text):
             hits.append(_Hit(match.group().strip().split("\n")[0][:40], message))
     seen: set[tuple[int, int]] = set()
     for hit in hits:

@@ -6,18 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from devcon.dockerfile.model import LocatedCommand, RunScript, mount_targets
+from devcon.dockerfile.packages import PIP_BOOL_VALUES, UV_TRUE_VALUES
+from devcon.dockerfile.stages import chain, copy_source_only_stages, environment
 from devcon.findings import Severity
-from devcon.rules._package_rules import (
-    PIP_BOOL_VALUES,
-    UV_TRUE_VALUES,
-    LocatedCommand,
-    RunScript,
-    chain,
-    copy_source_only_stages,
-    environment,
-    mount_targets,
-    parse_run,
-)
 from devcon.rules.base import Category, DockerfileContext, Problem, Rule, RuleDoc
 
 _CACHE_MOUNTS = frozenset({"cache", "tmpfs"})
@@ -180,7 +172,7 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
         for instruction in stage.instructions:
             if instruction.keyword != "RUN":
                 continue
-            script = parse_run(dockerfile, instruction)
+            script = instruction.script
             if not any(c.package for c in script.commands):
                 continue
             env = environment(dockerfile, stages, instruction)

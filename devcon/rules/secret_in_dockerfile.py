@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from devcon.dockerfile.model import Instruction, KeyValue, run_script
+from devcon.dockerfile.model import Instruction, KeyValue
 from devcon.dockerfile.parser import key_values
-from devcon.dockerfile.shell import split_words
 from devcon.findings import Severity
 from devcon.rules.base import Category, DockerfileContext, Problem, Rule, RuleDoc
 from devcon.secrets import classify, is_placeholder, is_secret_name, scan
@@ -77,7 +76,7 @@ def _script_problems(instruction: Instruction) -> Iterator[Problem]:
     """Known token formats anywhere in the instruction; secret-named literal assignments
     (`TOKEN=abc cmd`, `export TOKEN=abc`, `--password=abc`) in RUN."""
     if instruction.keyword == "RUN":
-        text = run_script(instruction)
+        text = instruction.script.text
     else:  # COPY/ADD <<EOF write the heredoc's text into the image as a file
         text = "\n".join([instruction.args, *(h.body for h in instruction.heredocs)])
     kept = (
@@ -97,9 +96,7 @@ def _script_problems(instruction: Instruction) -> Iterator[Problem]:
         )
     if instruction.keyword != "RUN":
         return
-    for word in split_words(text):
-        if word is None:
-            continue
+    for word in (token.text for token in instruction.script.words):
         assignment = _ASSIGNMENT.fullmatch(word)
         if assignment is None:
             continue

@@ -6,13 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from devcon.rules._package_rules import (
-    LocatedCommand,
-    RunScript,
-    is_variable,
-    parse_run,
-    short_list,
-)
+from devcon.dockerfile.model import LocatedCommand, RunScript
+from devcon.dockerfile.packages import short_list
+from devcon.dockerfile.shell import is_variable
 from devcon.rules.base import Category, DockerfileContext, Problem, Profile, Rule, RuleDoc
 
 # Compilers, build tools and development headers (apt, apk).
@@ -119,7 +115,7 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
     for instruction in dockerfile.stages[0].instructions:
         if instruction.keyword != "RUN":
             continue
-        script = parse_run(dockerfile, instruction)
+        script = instruction.script
         for located in script.commands:
             problem = _finding(script, located)
             if problem is not None:

@@ -7,26 +7,20 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from devcon.dockerfile.model import Stage
-from devcon.dockerfile.packages import pip_name
-from devcon.rules._package_rules import (
-    Entry,
-    LocatedCommand,
-    RunScript,
-    chain,
+from devcon.dockerfile.context import context_file
+from devcon.dockerfile.model import LocatedCommand, RunScript, Stage
+from devcon.dockerfile.packages import (
     conda_files,
     conda_is_pinned,
     conda_name,
-    constraint_names,
-    context_file,
-    entry_is_pinned,
-    file_entries,
-    is_variable,
-    parse_run,
     pip_is_pinned,
+    pip_name,
     requirement_files,
     short_list,
 )
+from devcon.dockerfile.requirements import Entry, constraint_names, entry_is_pinned, file_entries
+from devcon.dockerfile.shell import is_variable
+from devcon.dockerfile.stages import chain
 from devcon.rules.base import Category, DockerfileContext, Problem, Rule, RuleDoc
 
 _CONDA_INSTALLS = frozenset({"install", "create"})
@@ -229,7 +223,7 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
         for instruction in stage.instructions:
             if instruction.keyword != "RUN":
                 continue
-            script = parse_run(dockerfile, instruction)
+            script = instruction.script
             for located in script.commands:
                 if located.package is None:
                     continue

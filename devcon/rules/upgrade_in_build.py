@@ -4,21 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from devcon.dockerfile.model import Stage
-from devcon.dockerfile.packages import pip_name
-from devcon.rules._package_rules import (
-    LocatedCommand,
-    RunScript,
-    chain,
-    context_file,
-    entry_is_pinned,
-    file_entries,
-    is_variable,
-    parse_run,
-    pip_is_pinned,
-    requirement_files,
-    short_list,
-)
+from devcon.dockerfile.context import context_file
+from devcon.dockerfile.model import LocatedCommand, RunScript, Stage
+from devcon.dockerfile.packages import pip_is_pinned, pip_name, requirement_files, short_list
+from devcon.dockerfile.requirements import entry_is_pinned, file_entries
+from devcon.dockerfile.shell import is_variable
+from devcon.dockerfile.stages import chain
 from devcon.rules.base import Category, DockerfileContext, Problem, Rule, RuleDoc
 
 # The installer's own tooling: upgrading it is how images get a pip that understands newer
@@ -117,7 +108,7 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
         for instruction in stage.instructions:
             if instruction.keyword != "RUN":
                 continue
-            script = parse_run(dockerfile, instruction)
+            script = instruction.script
             for located in script.commands:
                 message = _message(ctx, stages, script, located)
                 if message is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from devcon.dockerfile.parser import parse_dockerfile
-from devcon.rules._package_rules import is_alpine
+from devcon.dockerfile.stages import is_alpine
 from devcon.rules.alpine_data_science import RULE
 from devcon.rules.base import DockerfileContext, Problem, Profile
 

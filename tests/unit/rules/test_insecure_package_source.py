@@ -100,3 +100,12 @@ def test_config_and_compose_environment(tmp_path: Path) -> None:
     compose = "services:\n  a:\n    image: x\n    environment:\n      - GIT_SSL_NO_VERIFY=1\n"
     (finding,) = _validate(tmp_path, "compose.yml", compose)
     assert finding.startswith("5:9 ")
+
+
+@pytest.mark.parametrize("shell", ["sh", "bash", "dash", "ksh", "zsh"])
+def test_script_of_every_shell_is_read(shell: str) -> None:
+    line = f'RUN {shell} -c "pip install --trusted-host h y==1"'
+    column = line.index("--trusted-host") + 1
+    found = run(f"FROM python:3.12\n{line}\n")
+    assert len(found) == 1
+    assert found[0].startswith(f"2:{column} `--trusted-host`")
