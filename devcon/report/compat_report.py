@@ -32,11 +32,10 @@ def facts_line(report: ImageReport) -> str:
         return "facts unknown"
     distro = f"{info.distro_id or '?'} {info.distro_version or ''}".strip()
     libc = f"{info.libc or 'no libc found'} {info.libc_version or ''}".strip()
-    how = "guessed from the name" if info.guessed else f"read from the {info.source}"
     read = f", {report.layers_read} layer(s) read" if report.layers_read is not None else ""
     return (
         f"{distro}, {libc}, {info.architecture or '?'}, shell {_yes(info.has_shell)}, "
-        f"tar {_yes(info.has_tar)} ({how}{read})"
+        f"tar {_yes(info.has_tar)} ({info.known_from}{read})"
     )
 
 
