@@ -22,8 +22,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from devcon.parity import ParityRequest, Services, parity  # noqa: E402
+from devcon.parity import ParityRequest, parity  # noqa: E402
 from devcon.registry.factory import RegistrySettings, make_client  # noqa: E402
+from devcon.services import Services  # noqa: E402
 from tests.harness.engine import start_engine  # noqa: E402
 from tests.harness.front import started  # noqa: E402
 from tests.harness.registry import start_registry  # noqa: E402

@@ -6,12 +6,13 @@ It sits above both packages: compat/ knows nothing of rules, rules/ use compat's
 
 from __future__ import annotations
 
-from devcon.compat.check import CompatRequest, CompatResult, CompatServices, read_images
+from devcon.compat.check import CompatRequest, CompatResult, read_images
 from devcon.compat.knowledge import target_for
 from devcon.config import Settings
 from devcon.findings import Finding
 from devcon.rules.base import ImageContext, Rule
 from devcon.rules.catalog import all_rules
+from devcon.services import Services
 
 
 def image_rules(settings: Settings) -> tuple[Rule, ...]:
@@ -20,7 +21,7 @@ def image_rules(settings: Settings) -> tuple[Rule, ...]:
 
 
 def compat_check(
-    request: CompatRequest, settings: Settings, services: CompatServices
+    request: CompatRequest, settings: Settings, services: Services
 ) -> CompatResult:
     target = target_for(request.vscode)
     reports = read_images(request, services)

@@ -4,8 +4,7 @@ judged against the knowledge table for a target VS Code."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from devcon import images
@@ -24,13 +23,14 @@ from devcon.compat.uses import compose_uses
 from devcon.definition import DefinitionFile, collect
 from devcon.discovery import FileKind, kind_of
 from devcon.dockerfile.parser import parse_dockerfile
-from devcon.engine import Engine
 from devcon.errors import InputError, UsageError
 from devcon.findings import Finding
 from devcon.imagefacts import engine_platform
-from devcon.reference import Reference, ReferenceError, parse_reference
-from devcon.registry.client import RegistryClient, platform_matches
+from devcon.imagespec import EngineSpec, ReferenceSpec, StageSpec, named_stage, parse_image_spec
+from devcon.reference import Reference
+from devcon.registry.client import platform_matches
 from devcon.registry.errors import RegistryError, RegistryUnavailable
+from devcon.services import Services
 
 
 @dataclass(frozen=True)
@@ -91,28 +91,14 @@ def unreadable_message(result: CompatResult) -> str:
     return "; ".join(parts) + ". " + advice
 
 
-@dataclass
-class CompatServices:
-    registry: Callable[[], RegistryClient]
-    engine: Engine = field(default_factory=Engine)
-    _client: RegistryClient | None = None
-    # registries that did not answer (host -> the image they failed for): not asked again
-    # for the other images
-    unreachable: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def client(self) -> RegistryClient:
-        if self._client is None:
-            self._client = self.registry()
-        return self._client
-
-
 @dataclass(frozen=True)
 class _Wanted:
     image: str
     path: str
     line: int
     column: int
+    engine_name: str | None = None  # `docker:NAME`: read from the local engine only
+    reference: Reference | None = None  # else the image's reference
 
 
 def _stage_base(
@@ -120,45 +106,29 @@ def _stage_base(
 ) -> list[images.ImageUse]:
     args = {k: v for k, v in definition.build_args.items() if v is not None}
     dockerfile = parse_dockerfile(definition.text, definition.path, args)
-    if explicit and target and dockerfile.stage(target) is None:
-        names = ", ".join(s.name or str(s.index) for s in dockerfile.stages) or "none"
-        raise InputError(f"no stage {target!r} (stages: {names})", str(definition.path))
+    if explicit and target:
+        named_stage(dockerfile, target, definition.path)  # InputError naming the stages
     return images.built_base(dockerfile, target)
-
-
-def _direct(item: str) -> _Wanted:
-    """An image given on the command line: `docker:NAME` or a reference."""
-    if not item.startswith("docker:"):
-        try:
-            parse_reference(item)
-        except ReferenceError as exc:
-            raise UsageError(f"{item}: neither a file nor an image reference ({exc})") from None
-    return _Wanted(item, item, 1, 1)
 
 
 def _wanted(items: tuple[str, ...]) -> list[_Wanted]:
     """What to inspect, in order: images given directly, then the images the definitions
-    named by paths use. `Dockerfile#target` (as for `devcon parity`) names a stage: its base
-    is judged."""
+    named by paths use (devcon.imagespec: the forms `devcon parity` takes too).
+    `Dockerfile#target` names a stage: its base is judged."""
     out: list[_Wanted] = []
     paths: list[Path] = []
     # Dockerfiles named on the command line -> the stages asked (None: the built one)
     stages: dict[Path, list[str | None]] = {}
     for item in items:
-        stage: str | None = None
-        path = Path(item)
-        if not path.exists():
-            path_text, hash_sign, stage = item.partition("#")
-            if not hash_sign:
-                out.append(_direct(item))
-                continue
-            path = Path(path_text)
-            if not path.exists():
-                raise InputError("no such file", path_text)
-            if not path.is_file() or kind_of(path) is not FileKind.DOCKERFILE:
-                raise UsageError(f"{item}: #STAGE goes with a Dockerfile only")
-            if not stage:
-                raise UsageError(f"{item}: give a stage name or index after #")
+        spec = parse_image_spec(item)
+        if isinstance(spec, EngineSpec):
+            out.append(_Wanted(item, item, 1, 1, engine_name=spec.name))
+            continue
+        if isinstance(spec, ReferenceSpec):
+            out.append(_Wanted(item, item, 1, 1, reference=spec.reference))
+            continue
+        stage = spec.stage if isinstance(spec, StageSpec) else None
+        path = spec.path
         paths.append(path)
         if path.is_file() and kind_of(path) is FileKind.DOCKERFILE:
             stages.setdefault(path.resolve(), []).append(stage)
@@ -180,19 +150,16 @@ def _wanted(items: tuple[str, ...]) -> list[_Wanted]:
                             uses.append(use)  # two names of one stage: judged once
             for use in uses:
                 if use.reference is not None:
-                    out.append(
-                        _Wanted(use.reference.original, str(definition.path), use.line, use.column)
-                    )
+                    where = (str(definition.path), use.line, use.column)
+                    out.append(_Wanted(use.reference.original, *where, reference=use.reference))
     return out
 
 
-def _inspect(wanted: _Wanted, request: CompatRequest, services: CompatServices) -> ImageReport:
+def _inspect(wanted: _Wanted, request: CompatRequest, services: Services) -> ImageReport:
     where = (wanted.image, wanted.path, wanted.line, wanted.column)
     asked = request.platform
-    if wanted.image.startswith("docker:"):
-        name = wanted.image[len("docker:") :]
-        if not name:
-            raise UsageError("docker: needs an image name, e.g. docker:myapp:dev")
+    if wanted.engine_name is not None:
+        name = wanted.engine_name
         if request.offline and not engine_is_local():
             raise UsageError(
                 f"{wanted.image}: --offline reads no network, and DOCKER_HOST "
@@ -209,7 +176,8 @@ def _inspect(wanted: _Wanted, request: CompatRequest, services: CompatServices) 
                 available_platforms=(have,),
             )
         return ImageReport(*where, from_engine(services.engine, image, wanted.image))
-    ref = parse_reference(wanted.image)
+    ref = wanted.reference
+    assert ref is not None  # not docker:NAME
     notes: list[str] = []
     local = None
     if not request.offline or engine_is_local():
@@ -255,7 +223,7 @@ def _inspect(wanted: _Wanted, request: CompatRequest, services: CompatServices) 
 
 
 def _from_registry(
-    services: CompatServices, ref: Reference, label: str, request: CompatRequest
+    services: Services, ref: Reference, label: str, request: CompatRequest
 ) -> tuple[ImageInfo, int]:
     client = services.client
     host = client.host_for(ref)
@@ -269,7 +237,7 @@ def _from_registry(
         raise
 
 
-def read_images(request: CompatRequest, services: CompatServices) -> tuple[ImageReport, ...]:
+def read_images(request: CompatRequest, services: Services) -> tuple[ImageReport, ...]:
     """Each image the request names, in order, with what could be read of it (an image
     named twice is read once)."""
     wanted = _wanted(request.items)

@@ -15,7 +15,6 @@ from devcon.cli.app import main
 from devcon.compat.check import (
     CompatRequest,
     CompatResult,
-    CompatServices,
     unreadable_message,
 )
 from devcon.compat.sources import (
@@ -32,7 +31,7 @@ from devcon.errors import InputError, UsageError
 from devcon.reference import Reference
 from devcon.registry.client import Manifest, RegistryClient
 from devcon.registry.errors import RegistryUnavailable
-from devcon.registry.transport import Transport
+from devcon.services import Services
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 
@@ -53,7 +52,7 @@ class FakeRegistry(RegistryClient):
     """Answers manifests from a dict; anything else is unreachable. Records every call."""
 
     def __init__(self, manifests: dict[str, dict[str, Any]] | None = None) -> None:
-        super().__init__(Transport(requests.Session()))
+        super().__init__(session=requests.Session())
         self.manifests = manifests or {}
         self.calls: list[str] = []
 
@@ -71,16 +70,16 @@ class FakeRegistry(RegistryClient):
         raise AssertionError(f"downloaded {digest}")
 
 
-def _services(registry: RegistryClient | None = None) -> CompatServices:
+def _services(registry: RegistryClient | None = None) -> Services:
     def factory() -> RegistryClient:
         if registry is None:
             raise AssertionError("the registry was asked")
         return registry
 
-    return CompatServices(registry=factory, engine=NoEngine())
+    return Services(registry=factory, engine=NoEngine)
 
 
-def _compat(*items: str, services: CompatServices, **kw: Any) -> CompatResult:
+def _compat(*items: str, services: Services, **kw: Any) -> CompatResult:
     return compat_check(CompatRequest(items=items, **kw), Settings(), services)
 
 

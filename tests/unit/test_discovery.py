@@ -8,7 +8,8 @@ import pytest
 
 from devcon.discovery import FileKind, configs_of_folder, discover_files
 from devcon.errors import InputError
-from devcon.parity import Source, parse_side
+from devcon.imagefacts import Source
+from devcon.parity import parse_side
 
 
 def _write(root: Path, relative: str, text: str = '{"image": "x"}') -> Path:

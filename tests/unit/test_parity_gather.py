@@ -9,10 +9,11 @@ from typing import Any, cast
 import pytest
 
 from devcon.errors import UsageError
-from devcon.parity import Basis, ParityRequest, Services, Verdict, parity
+from devcon.parity import Basis, ParityRequest, Verdict, parity
 from devcon.reference import Reference
 from devcon.registry.client import Manifest, RegistryClient, sha256_digest
 from devcon.registry.errors import NotFound, RegistryUnavailable
+from devcon.services import Services
 
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"

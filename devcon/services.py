@@ -1,0 +1,60 @@
+"""The connections `devcon parity` and `devcon compat` read images through: a registry client
+made on first use and the local engine opened on first use, closed together on exit.
+
+    with Services(registry=lambda: make_client(settings)) as services:
+        result = parity(request, services)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+
+from devcon.engine import Engine
+from devcon.registry.client import RegistryClient
+
+
+class Services:
+    """A registry client and the local engine, each created when first asked for."""
+
+    def __init__(
+        self,
+        registry: Callable[[], RegistryClient],
+        engine: Callable[[], Engine] = Engine,
+    ) -> None:
+        self._make_client = registry
+        self._make_engine = engine
+        self._client: RegistryClient | None = None
+        self._engine: Engine | None = None
+        # registries that did not answer (host -> the image they failed for): not asked again
+        # for the other images of this run
+        self.unreachable: dict[str, str] = {}
+
+    @property
+    def client(self) -> RegistryClient:
+        if self._client is None:
+            self._client = self._make_client()
+        return self._client
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = self._make_engine()
+        return self._engine
+
+    def close(self) -> None:
+        """Close the engine connection, if one was opened."""
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
+
+    def __enter__(self) -> Services:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
