@@ -31,6 +31,7 @@ from devcon.errors import InputError, UsageError
 from devcon.reference import Reference
 from devcon.registry.client import Manifest, RegistryClient
 from devcon.registry.errors import RegistryUnavailable
+from devcon.registry.transport import Transport
 from devcon.services import Services
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
@@ -52,7 +53,7 @@ class FakeRegistry(RegistryClient):
     """Answers manifests from a dict; anything else is unreachable. Records every call."""
 
     def __init__(self, manifests: dict[str, dict[str, Any]] | None = None) -> None:
-        super().__init__(session=requests.Session())
+        super().__init__(Transport(requests.Session()))
         self.manifests = manifests or {}
         self.calls: list[str] = []
 
