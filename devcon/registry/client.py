@@ -82,8 +82,6 @@ class Resolution:
     reference: Reference
     digest: str
     media_type: str
-    platform: str | None = None
-    index_digest: str | None = None
 
 
 def sha256_digest(data: bytes) -> str:
@@ -188,12 +186,10 @@ class RegistryClient:
                 raise NotFound(
                     f"{ref.original} is a single-platform image for {have}, not {platform}"
                 )
-            return Resolution(ref, digest, manifest.media_type, have, None)
+            return Resolution(ref, digest, manifest.media_type)
         for name, entry in manifest.platforms():
             if platform_matches(platform, name):
-                return Resolution(
-                    ref, str(entry["digest"]), str(entry.get("mediaType", "")), name, digest
-                )
+                return Resolution(ref, str(entry["digest"]), str(entry.get("mediaType", "")))
         available = ", ".join(name for name, _ in manifest.platforms()) or "none"
         raise NotFound(f"{ref.original} has no manifest for {platform} (it has: {available})")
 

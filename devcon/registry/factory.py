@@ -17,6 +17,7 @@ _HOST = re.compile(
     r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.?)+(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?"
 )
 
+
 def check_mirror(value: str, source: str = "registry mirror") -> str:
     """A mirror as HOST[:PORT]; UsageError (exit 2) for a URL (`http://h:p` would otherwise
     become `https://http://h:p`) or anything else that is not a host."""
