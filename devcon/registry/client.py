@@ -142,9 +142,7 @@ class RegistryClient:
                     f"{ref.original}: not in the cache and --offline forbids asking the registry"
                 )
             return record.digest, record.media_type
-        host = self.host_for(ref)
-        path = f"/v2/{ref.repository}/manifests/{tag}"
-        response = self._request("HEAD", host, path, ref, {"Accept": ACCEPT})
+        response = self._request("HEAD", ref, f"manifests/{tag}", {"Accept": ACCEPT})
         digest = response.headers.get("Docker-Content-Digest", "")
         media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
         if not digest.startswith("sha256:") or len(digest) != 71:
@@ -201,8 +199,7 @@ class RegistryClient:
                 return cached[0]
         if self.offline:
             raise RegistryUnavailable(f"{ref.name}@{digest}: not in the cache and --offline is set")
-        host = self.host_for(ref)
-        response = self._request("GET", host, f"/v2/{ref.repository}/blobs/{digest}", ref, {})
+        response = self._request("GET", ref, f"blobs/{digest}")
         data = self.transport.read(response, max_bytes, ref.original)
         if sha256_digest(data) != digest:
             raise DigestMismatch(
@@ -214,10 +211,7 @@ class RegistryClient:
 
     def open_blob(self, ref: Reference, digest: str) -> requests.Response:
         """A streaming response for a blob (the caller reads only what it needs)."""
-        host = self.host_for(ref)
-        return self._request(
-            "GET", host, f"/v2/{ref.repository}/blobs/{digest}", ref, {}, stream=True
-        )
+        return self._request("GET", ref, f"blobs/{digest}", stream=True)
 
     def config(self, ref: Reference, manifest: Manifest) -> dict[str, Any]:
         descriptor = manifest.data.get("config") or {}
@@ -233,9 +227,7 @@ class RegistryClient:
 
     # -- internals ---------------------------------------------------------------------
     def _fetch_manifest(self, ref: Reference, digest_or_tag: str) -> Manifest:
-        host = self.host_for(ref)
-        path = f"/v2/{ref.repository}/manifests/{digest_or_tag}"
-        response = self._request("GET", host, path, ref, {"Accept": ACCEPT})
+        response = self._request("GET", ref, f"manifests/{digest_or_tag}", {"Accept": ACCEPT})
         raw = self.transport.read(response, MAX_MANIFEST_BYTES, ref.original)
         actual = sha256_digest(raw)
         claimed = response.headers.get("Docker-Content-Digest")
@@ -257,13 +249,17 @@ class RegistryClient:
     def _request(
         self,
         method: str,
-        host: str,
-        path: str,
         ref: Reference,
-        headers: Mapping[str, str],
+        endpoint: str,
+        headers: Mapping[str, str] | None = None,
+        *,
         stream: bool = False,
     ) -> requests.Response:
-        response = self.auth.send(method, host, path, ref, headers, stream=stream)
+        """`endpoint` (`manifests/<tag or digest>`, `blobs/<digest>`) of `ref`'s repository
+        on the host that serves it; the statuses that say no become RegistryErrors."""
+        host = self.host_for(ref)
+        path = f"/v2/{ref.repository}/{endpoint}"
+        response = self.auth.send(method, host, path, ref, headers or {}, stream=stream)
         if response.status_code == 403:
             response.close()
             raise AuthenticationError(f"{host}: access to {ref.repository} denied (403)")
