@@ -96,7 +96,7 @@ def _suppress(
     return kept, len(found) - len(kept)
 
 
-def check_config(
+def _check_config(
     item: DefinitionFile,
     settings: Settings,
     rules: Sequence[Rule],
@@ -129,7 +129,7 @@ def check_config(
     return _suppress(found, display, suppression.for_jsonc(item.doc))
 
 
-def check_dockerfile(
+def _check_dockerfile(
     item: DefinitionFile, settings: Settings, rules: Sequence[Rule], cli_profile: Profile | None
 ) -> tuple[list[Finding], int]:
     args = {k: v for k, v in item.build_args.items() if v is not None}
@@ -155,7 +155,7 @@ def check_dockerfile(
     return _suppress(found, display, suppression.for_dockerfile(dockerfile))
 
 
-def check_compose(
+def _check_compose(
     item: DefinitionFile, settings: Settings, rules: Sequence[Rule]
 ) -> tuple[list[Finding], int]:
     assert item.compose is not None
