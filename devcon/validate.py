@@ -182,11 +182,11 @@ def validate(request: ValidateRequest) -> ValidateResult:
             merged = (
                 request.merger(item) if request.merger and item.kind is FileKind.CONFIG else None
             )
-            found, hidden = check_config(item, settings, rules, merged)
+            found, hidden = _check_config(item, settings, rules, merged)
         elif item.kind is FileKind.COMPOSE:
-            found, hidden = check_compose(item, settings, rules)
+            found, hidden = _check_compose(item, settings, rules)
         else:
-            found, hidden = check_dockerfile(item, settings, rules, request.profile)
+            found, hidden = _check_dockerfile(item, settings, rules, request.profile)
         findings += found
         suppressed += hidden
     return ValidateResult(
