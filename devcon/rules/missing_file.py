@@ -9,8 +9,10 @@ from pathlib import Path
 
 from devcon.compose import ComposeFile, ComposeService, Located
 from devcon.discovery import resolve_local
+from devcon.findings import Severity
 from devcon.rules.base import Category, ComposeContext, ConfigContext, Problem, Rule, RuleDoc
 from devcon.secrets import scan
+from devcon.vcs import git_ignores
 
 
 def _entries(value: object) -> Iterator[tuple[tuple[str | int, ...], str, str]]:
@@ -137,13 +139,41 @@ def _build_problems(service: ComposeService, folder: Path) -> Iterator[Problem]:
             )
 
 
+# env files kept out of the repository by convention: `.env`, `db.env`, `.env.local`
+_LOCAL_ENV_NAME = re.compile(r"^(\.env(\..+)?|.+\.env)$")
+
+
+def kept_local(target: Path) -> bool:
+    """Whether a missing env file is meant to exist only on each developer's machine: the
+    repository's git ignores it, or (no git to ask) its name is an env file's (`.env`,
+    `*.env`, `.env.*`), the convention for files that hold local settings and secrets."""
+    ignored = git_ignores(target)
+    return ignored if ignored is not None else bool(_LOCAL_ENV_NAME.match(target.name))
+
+
 def _env_file_problems(service: ComposeService, folder: Path) -> Iterator[Problem]:
     for entry in service.env_files:
         if not entry.required:
             continue  # `required: false`: compose skips it when missing
         target = _local(entry.path.value, folder)
-        if target is not None and not target.is_file():
-            where = f"service `{service.name.value}`"
+        if target is None or target.is_file():
+            continue
+        where = f"service `{service.name.value}`"
+        if kept_local(target):
+            # absent from a clean checkout by design (secret-in-config advises such a file):
+            # worth knowing, not a broken repository
+            yield Problem(
+                entry.path.line,
+                entry.path.column,
+                _redacted(
+                    f"{where}: env_file {entry.path.value!r} is kept out of the repository "
+                    f"({target.as_posix()}): compose will not start until each developer "
+                    "creates it; ship an example (e.g. `.env.example`) and say so in the "
+                    "README, or mark it `required: false`"
+                ),
+                severity=Severity.INFO,
+            )
+        else:
             yield _missing(entry.path, "env_file", where, target, "file")
 
 
@@ -179,8 +209,11 @@ RULE = Rule(
             "every service is started, so every service counts. It also checks every "
             "service's `env_file` (a path, a list, or `{path:, required:}` entries; "
             "`required: false` is skipped), since compose reads them all when it loads the "
-            "project. Git and URL contexts, `dockerfile_inline` and paths with `${...}` "
-            "variables are not checked."
+            "project. An env file the repository keeps out of git (ignored by its "
+            "`.gitignore`; without git, one named `.env`, `*.env` or `.env.*`) is reported at "
+            "info: it is absent from every clean checkout by design, so CI must not fail on "
+            "it, but compose will not start until each developer creates it. Git and URL "
+            "contexts, `dockerfile_inline` and paths with `${...}` variables are not checked."
         ),
         why="The container cannot be built; VS Code reports it only when the user opens it.",
         example=(

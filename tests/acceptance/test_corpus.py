@@ -133,3 +133,16 @@ def test_corpus_is_not_modified() -> None:
     # validation must never write: no temporary or backup files appear beside the corpus files
     stray = [p for p in CORPUS.rglob("*") if p.name.endswith((".tmp", ".bak"))]
     assert stray == []
+
+
+def test_official_templates_env_files_are_local_not_missing() -> None:
+    """The database templates name `.env` (kept out of git upstream; the corpus has none):
+    info, never an error that would fail CI on a clean checkout."""
+    select = Settings(select=frozenset({"missing-file"}))
+    result = validate(
+        ValidateRequest(paths=(CORPUS / "devcontainers__templates",), settings=select)
+    )
+    env = [f for f in result.findings if "env_file" in f.message]
+    assert len(env) >= 10
+    assert {f.severity.value for f in env} == {"info"}
+    assert all("'.env' is kept out of the repository" in f.message for f in env)

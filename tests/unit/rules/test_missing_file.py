@@ -3,6 +3,7 @@ container builds, and every service's env_file, at the compose file's line:col."
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 from devcon.compose import parse_compose
@@ -61,7 +62,14 @@ def test_dockerfile_is_relative_to_the_context(tmp_path: Path) -> None:
     assert _run(tmp_path, compose) == []
 
 
+def _git_repo(folder: Path, ignore: str = "") -> None:
+    subprocess.run(["git", "init", "-q", str(folder)], check=True)
+    if ignore:
+        (folder / ".gitignore").write_text(ignore, encoding="utf-8")
+
+
 def test_env_file_forms(tmp_path: Path) -> None:
+    _git_repo(tmp_path)  # a repository that ignores none of them: each one is missing
     compose = (
         "services:\n"
         "  app:\n"
@@ -155,3 +163,64 @@ def test_built_services_follows_depends_on() -> None:
 def test_config_findings_unchanged(tmp_path: Path) -> None:
     found = run_rule(tmp_path, RULE, '{\n  "build": {"dockerfile": "Dockerfile.dev"}\n}\n')
     assert found and found[0].startswith("2:27 `/build/dockerfile`: Dockerfile")
+
+
+_LOCAL_ENV = (
+    "services:\n  app:\n    image: debian:12\n    env_file: [.env, config/app.env, db.env]\n"
+)
+
+
+def _severities(tmp_path: Path) -> list[tuple[str, str]]:
+    from devcon.config import Settings
+    from devcon.validate import ValidateRequest, validate
+
+    (tmp_path / "compose.yml").write_text(_LOCAL_ENV, encoding="utf-8")
+    settings = Settings(select=frozenset({RULE}))
+    result = validate(ValidateRequest(paths=(tmp_path / "compose.yml",), settings=settings))
+    return [(f.message.split("'")[1], f.severity.value) for f in result.findings]
+
+
+def test_an_env_file_git_ignores_is_info_not_a_broken_repository(tmp_path: Path) -> None:
+    """secret-in-config advises an env file kept out of git: CI's clean checkout never has
+    it, so its absence must not fail the build; a missing file git would track still does."""
+    _git_repo(tmp_path, ".env\n*.local\n")
+    assert _severities(tmp_path) == [
+        (".env", "info"),
+        ("config/app.env", "error"),
+        ("db.env", "error"),  # not ignored: the repository should have it
+    ]
+    (tmp_path / "compose.yml").write_text(_LOCAL_ENV, encoding="utf-8")
+    from devcon.config import Settings
+    from devcon.validate import ValidateRequest, validate
+
+    result = validate(
+        ValidateRequest(
+            paths=(tmp_path / "compose.yml",), settings=Settings(select=frozenset({RULE}))
+        )
+    )
+    assert "kept out of the repository" in result.findings[0].message
+    assert "`.env.example`" in result.findings[0].message
+
+
+def test_without_git_an_env_files_name_says_it_is_local(tmp_path: Path) -> None:
+    outside = tmp_path / "no-repo"
+    outside.mkdir()
+    probe = subprocess.run(["git", "-C", str(outside), "rev-parse"], capture_output=True)
+    assert probe.returncode != 0, "tmp_path must not sit inside a git repository"
+    assert _severities(outside) == [
+        (".env", "info"),
+        ("config/app.env", "info"),
+        ("db.env", "info"),
+    ]
+    (outside / "compose.yml").write_text(
+        "services:\n  app:\n    image: x\n    env_file: settings.txt\n", encoding="utf-8"
+    )
+    from devcon.config import Settings
+    from devcon.validate import ValidateRequest, validate
+
+    result = validate(
+        ValidateRequest(
+            paths=(outside / "compose.yml",), settings=Settings(select=frozenset({RULE}))
+        )
+    )
+    assert [f.severity.value for f in result.findings] == ["error"]

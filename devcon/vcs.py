@@ -1,0 +1,31 @@
+"""What the repository's version control says about a path (git, when there is one)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+_GIT_SECONDS = 5.0
+
+
+def git_ignores(path: Path) -> bool | None:
+    """Whether git ignores `path` (which need not exist): True or False from the
+    repository's ignore rules, None when there is no git or no repository around it."""
+    git = shutil.which("git")
+    folder = path.parent
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent
+    if git is None:
+        return None
+    try:
+        done = subprocess.run(
+            [git, "-C", str(folder), "check-ignore", "-q", "--", str(path.absolute())],
+            capture_output=True,
+            timeout=_GIT_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    # 0: ignored, 1: not ignored, 128: not a repository (or another fatal error)
+    return {0: True, 1: False}.get(done.returncode)
