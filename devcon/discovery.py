@@ -19,8 +19,6 @@ from pathlib import Path
 
 from devcon.errors import InputError
 
-CONFIG_FILE_NAMES = ("devcontainer.json", ".devcontainer.json")
-
 _SKIP_DIRS = frozenset(
     {"node_modules", "__pycache__", "venv", "site-packages", "dist", "build", "target"}
 )
@@ -116,11 +114,6 @@ def kind_of(path: Path) -> FileKind | None:
     if lower.endswith((".yml", ".yaml")):
         return FileKind.COMPOSE
     return None
-
-
-def discover(paths: Sequence[Path]) -> list[Path]:
-    """Every config named by `paths`, in order, without duplicates (configs only)."""
-    return [path for kind, path in discover_files(paths) if kind is FileKind.CONFIG]
 
 
 def discover_files(paths: Sequence[Path]) -> list[tuple[FileKind, Path]]:

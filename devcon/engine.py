@@ -60,13 +60,6 @@ class Engine:
         except docker.errors.APIError as exc:
             raise EngineError(f"Docker Engine error for {name}: {exc.explanation or exc}") from None
 
-    def has_image(self, name: str) -> bool:
-        try:
-            self.image(name)
-        except InputError:
-            return False
-        return True
-
     def facts(self, name: str, label: str | None = None) -> ImageFacts:
         import docker.errors
 

@@ -30,7 +30,6 @@ from devcon.registry.errors import RegistryError
 if TYPE_CHECKING:
     from devcon.registry.client import RegistryClient
 
-FEATURE_LAYER_TYPES = ("application/vnd.devcontainers.layer.v1+tar",)
 MAX_FEATURE_TARBALL = 16 * 1024 * 1024
 
 

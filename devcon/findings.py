@@ -59,6 +59,3 @@ class Finding:
     rule: str
     severity: Severity
     message: str
-
-    def with_severity(self, severity: Severity) -> Finding:
-        return Finding(self.path, self.line, self.column, self.rule, severity, self.message)

@@ -132,19 +132,6 @@ class JsoncDocument:
             return self.position(span.key_start)
         return self.value_position(pointer)
 
-    # -- edits -------------------------------------------------------------------------
-    def replace_value(self, pointer: Sequence[str | int], new_value: Any) -> str:
-        """The original text with the value at `pointer` replaced by `new_value` (as JSON).
-
-        Everything else (comments, indentation, key order, trailing commas, line endings)
-        is kept byte for byte.
-        """
-        span = self.spans.get(tuple(pointer))
-        if span is None:
-            raise KeyError(format_pointer(pointer))
-        literal = json.dumps(new_value, ensure_ascii=False)
-        return self.text[: span.start] + literal + self.text[span.end :]
-
 
 def format_pointer(pointer: Sequence[str | int]) -> str:
     """RFC 6901 JSON pointer text for a tuple pointer ("/" for the root)."""

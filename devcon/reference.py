@@ -117,8 +117,3 @@ def parse_reference(text: str) -> Reference:
     if len("/".join(path)) > 255:
         raise ReferenceError(f"repository name too long in {original!r}")
     return Reference(registry, "/".join(path), tag, digest, original)
-
-
-def has_variable(text: str) -> bool:
-    """True for references built from variables (`$X`, `${X}`, `${templateOption:x}`)."""
-    return "$" in text

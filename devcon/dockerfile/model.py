@@ -118,11 +118,6 @@ class Stage:
     instructions: tuple[Instruction, ...]  # without the FROM
     parent: int | None  # index of the earlier stage this FROM names, if any
 
-    @property
-    def is_external(self) -> bool:
-        """FROM names an image (not an earlier stage, not scratch)."""
-        return self.parent is None and (self.resolved_base or self.base).lower() != "scratch"
-
 
 @dataclass(frozen=True)
 class SyntaxProblem:

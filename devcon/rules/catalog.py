@@ -37,7 +37,3 @@ def all_rules() -> tuple[Rule, ...]:
 
 def rules_by_name() -> dict[str, Rule]:
     return {rule.name: rule for rule in all_rules()}
-
-
-def get_rule(name: str) -> Rule | None:
-    return rules_by_name().get(name)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from devcon.config import Settings
-from devcon.discovery import discover
+from devcon.discovery import FileKind, discover_files
 from devcon.findings import Finding
 from devcon.validate import ValidateRequest, validate
 from tests.corpus_support import corpus_root
@@ -48,7 +48,7 @@ def test_every_cli_fixture_gets_a_verdict() -> None:
 
 
 def test_discovery_finds_every_config_at_a_spec_location() -> None:
-    found = {p.resolve() for p in discover([CORPUS])}
+    found = {p.resolve() for k, p in discover_files([CORPUS]) if k is FileKind.CONFIG}
     every = {p.resolve() for p in _configs(CORPUS)}
     # set-up-with-config/devcontainer.json sits outside the spec's locations (the CLI test
     # passes it with --config); everything else is found by walking the corpus.

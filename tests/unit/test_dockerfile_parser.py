@@ -56,7 +56,7 @@ def test_stages_aliases_and_arg_substitution() -> None:
         "python:3.11-slim",
         "$BUILDPLATFORM",
     )
-    assert dev.parent == 0 and df.root_stage(dev) is base and not dev.is_external
+    assert dev.parent == 0 and df.root_stage(dev) is base
     assert last.resolved_base is None  # REGISTRY has no value
     assert df.stage("BASE") is base and df.stage("2") is last
 

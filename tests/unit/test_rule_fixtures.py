@@ -73,7 +73,7 @@ def _facts_problems(rule_name: str, path: Path) -> list[str]:
     from devcon.compat.facts import ImageInfo
     from devcon.compat.knowledge import target_for
     from devcon.rules.base import ImageContext
-    from devcon.rules.catalog import get_rule
+    from devcon.rules.catalog import rules_by_name
 
     data = json.loads(path.read_text(encoding="utf-8"))
     vscode = data.pop("vscode", "stable")
@@ -81,7 +81,7 @@ def _facts_problems(rule_name: str, path: Path) -> list[str]:
     available = tuple(data.pop("available_platforms", ()))
     data.pop("expect", None)
     info = ImageInfo(**data) if data.get("image") else None
-    rule = get_rule(rule_name)
+    rule = rules_by_name().get(rule_name)
     assert rule is not None and rule.image is not None
     image = info.image if info else path.name
     ctx = ImageContext(image, info, target_for(vscode), 1, 1, unavailable, available)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from devcon.rules.catalog import get_rule
+from devcon.rules.catalog import rules_by_name
 from tests.unit.rules._support import run_rule
 
 RULE = "extension-not-pinned"
@@ -15,7 +15,7 @@ def run(tmp_path: Path, text: str) -> list[str]:
 
 
 def test_off_by_default() -> None:
-    rule = get_rule(RULE)
+    rule = rules_by_name().get(RULE)
     assert rule is not None and not rule.enabled_by_default
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from devcon.rules.catalog import get_rule
+from devcon.rules.catalog import rules_by_name
 from tests.unit.rules._support import run_rule
 
 RULE = "no-new-privileges-missing"
@@ -15,7 +15,7 @@ def run(tmp_path: Path, text: str, select: bool = True) -> list[str]:
 
 
 def test_off_by_default(tmp_path: Path) -> None:
-    rule = get_rule(RULE)
+    rule = rules_by_name().get(RULE)
     assert rule is not None and not rule.enabled_by_default
     assert run(tmp_path, '{"image": "x"}', select=False) == []
 
