@@ -14,9 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from devcon.jsonc import Pointer
 from devcon.mounts import Mount, mount_of, parse_mount, parse_volume
-
-Pointer = tuple[str | int, ...]
 
 
 # -- what the config creates the container from --

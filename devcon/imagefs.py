@@ -18,7 +18,7 @@ OPAQUE = ".wh..wh..opq"
 
 
 @dataclass(frozen=True)
-class Entry:
+class PathEntry:
     kind: str  # "file", "dir", "symlink", "other"
     link: str | None = None  # symlink target (or hard-link target path)
     data: bytes | None = None  # content, for files whose content was kept
@@ -32,7 +32,7 @@ def normalise(path: str) -> str:
 
 class MergedFS:
     def __init__(self) -> None:
-        self.entries: dict[str, Entry] = {}
+        self.entries: dict[str, PathEntry] = {}
         self._hidden: set[str] = set()  # paths deleted by an upper layer's whiteout
         self._opaque: set[str] = set()  # dirs whose lower contents are hidden
 
@@ -55,7 +55,7 @@ class MergedFS:
         """Merge one layer (a tar stream, compressed or not) under the layers added so far."""
         hidden_now: set[str] = set()
         opaque_now: set[str] = set()
-        seen_now: dict[str, Entry] = {}
+        seen_now: dict[str, PathEntry] = {}
         with tarfile.open(fileobj=stream, mode="r|*") as archive:
             for member in archive:
                 path = normalise(member.name)
@@ -72,19 +72,19 @@ class MergedFS:
                 if path in self.entries or self._is_hidden(path):
                     continue  # an upper layer has (or removed) it
                 if member.issym():
-                    entry = Entry("symlink", member.linkname)
+                    entry = PathEntry("symlink", member.linkname)
                 elif member.islnk():
-                    entry = Entry("symlink", "/" + normalise(member.linkname))
+                    entry = PathEntry("symlink", "/" + normalise(member.linkname))
                 elif member.isdir():
-                    entry = Entry("dir")
+                    entry = PathEntry("dir")
                 elif member.isfile():
                     data = None
                     if keep(path) and member.size <= max_file_bytes:
                         handle = archive.extractfile(member)
                         data = handle.read() if handle is not None else None
-                    entry = Entry("file", data=data, size=member.size)
+                    entry = PathEntry("file", data=data, size=member.size)
                 else:
-                    entry = Entry("other")
+                    entry = PathEntry("other")
                 seen_now[path] = entry
         self.entries.update(seen_now)
         # whiteouts of this layer hide what lies in the layers below it
@@ -114,7 +114,7 @@ class MergedFS:
             current = candidate
         return current
 
-    def get(self, path: str) -> Entry | None:
+    def get(self, path: str) -> PathEntry | None:
         resolved = self.resolve(path)
         return self.entries.get(resolved) if resolved is not None else None
 

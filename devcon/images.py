@@ -26,7 +26,7 @@ from devcon.reference import Reference, ReferenceError, parse_reference
 from devcon.rewrite import text_at
 
 
-class Origin(enum.Enum):
+class UseSite(enum.Enum):
     CONFIG_IMAGE = "image"
     FROM = "FROM"
     COPY_FROM = "COPY --from"
@@ -49,7 +49,7 @@ class ImageUse:
     written: str
     line: int
     column: int
-    origin: Origin
+    origin: UseSite
     reference: Reference | None  # None when skipped
     skipped: str | None = None  # why it could not be resolved
     # a Dockerfile reference written as one variable (`${BASE}`): where that ARG's default is
@@ -76,16 +76,16 @@ class ImageUse:
 def variable_advice(use: ImageUse) -> str:
     """Why a reference built from a variable gets no digest, and how to write it instead."""
     frozen = "its digest is frozen: " if use.variable_inside and "@" in use.written else ""
-    if use.origin is Origin.COMPOSE_IMAGE:
+    if use.origin is UseSite.COMPOSE_IMAGE:
         return (
             f"{frozen}compose fills in variables when it runs, and a digest after a variable "
             "would freeze it; write the whole reference in the file, or the whole reference "
             "with its digest in the variable (`IMAGE=python:3.12-slim@sha256:...` in `.env`)"
         )
     where = {
-        Origin.FROM: "FROM ${BASE}",
-        Origin.COPY_FROM: "COPY --from=${BASE}",
-        Origin.MOUNT_FROM: "RUN --mount=from=${BASE}",
+        UseSite.FROM: "FROM ${BASE}",
+        UseSite.COPY_FROM: "COPY --from=${BASE}",
+        UseSite.MOUNT_FROM: "RUN --mount=from=${BASE}",
     }.get(use.origin, "${BASE}")
     return (
         f"{frozen}a digest after a variable would freeze it (`--build-arg` could no longer "
@@ -94,7 +94,7 @@ def variable_advice(use: ImageUse) -> str:
     )
 
 
-def _use(written: str, resolved: str | None, line: int, column: int, origin: Origin) -> ImageUse:
+def _use(written: str, resolved: str | None, line: int, column: int, origin: UseSite) -> ImageUse:
     if resolved is None:
         return ImageUse(written, line, column, origin, None, "built from variables with no value")
     if "${" in resolved or "$" in resolved:
@@ -174,7 +174,7 @@ def _arg_default(instruction: Instruction, kv: KeyValue) -> ImageUse | None:
     start = kv.column - 1 + len(kv.key) + 1  # after `NAME=`
     if source[start : start + 1] in ("'", '"'):
         start += 1
-    return _use(kv.value, kv.value, kv.line, start + 1, Origin.ARG_DEFAULT)
+    return _use(kv.value, kv.value, kv.line, start + 1, UseSite.ARG_DEFAULT)
 
 
 def _arg_defaults(
@@ -196,7 +196,7 @@ def built_base(dockerfile: Dockerfile, target: str | None = None) -> list[ImageU
     if stage is None:
         return []
     line = dockerfile.root_stage(stage).from_instruction.line
-    return [u for u in in_dockerfile(dockerfile) if u.origin is Origin.FROM and u.line == line]
+    return [u for u in in_dockerfile(dockerfile) if u.origin is UseSite.FROM and u.line == line]
 
 
 def in_dockerfile(dockerfile: Dockerfile) -> list[ImageUse]:
@@ -210,7 +210,7 @@ def in_dockerfile(dockerfile: Dockerfile) -> list[ImageUse]:
     for stage in dockerfile.stages:
         if stage.parent is None and stage.base and (stage.resolved_base or "").lower() != "scratch":
             line, column = _base_position(stage.from_instruction, stage.base)
-            use = _use(stage.base, stage.resolved_base, line, column, Origin.FROM)
+            use = _use(stage.base, stage.resolved_base, line, column, UseSite.FROM)
             if use.variable is not None:
                 use = replace(use, default=global_defaults.get(use.variable))
             uses.append(use)
@@ -223,20 +223,20 @@ def in_dockerfile(dockerfile: Dockerfile) -> list[ImageUse]:
                         dockerfile.global_args.get(kv.key) if kv.value is None else kv.value
                     )
                 _arg_defaults(instruction, stage_defaults, global_defaults)
-            sources: list[tuple[str, Origin, tuple[int, int]]] = []
+            sources: list[tuple[str, UseSite, tuple[int, int]]] = []
             if instruction.keyword in ("COPY", "ADD"):
                 from_flags = [f for f in instruction.flags if f.name == "from"]
                 if from_flags and from_flags[-1].value:
                     flag = from_flags[-1]
                     assert flag.value is not None
                     where = _flag_value_position(instruction, flag, flag.value)
-                    sources.append((flag.value, Origin.COPY_FROM, where))
+                    sources.append((flag.value, UseSite.COPY_FROM, where))
             if instruction.keyword == "RUN":
                 for flag in instruction.flags:
                     mount = _mount_from(flag) if flag.name == "mount" else None
                     if mount is not None:
                         where = _flag_value_position(instruction, flag, mount[0], mount[1], "from=")
-                        sources.append((mount[0], Origin.MOUNT_FROM, where))
+                        sources.append((mount[0], UseSite.MOUNT_FROM, where))
             for value, origin, (line, column) in sources:
                 resolved = substitute(value, stage_args)
                 if value.isdigit() or (resolved or value).lower() in names:
@@ -264,7 +264,7 @@ def written_references(
     the variable.
     """
     found: dict[tuple[int, int], ImageUse] = {}
-    dockerfile_origins = (Origin.FROM, Origin.COPY_FROM, Origin.MOUNT_FROM)
+    dockerfile_origins = (UseSite.FROM, UseSite.COPY_FROM, UseSite.MOUNT_FROM)
     for use in uses:
         name = use.variable
         if name is not None and use.origin in dockerfile_origins:
@@ -278,7 +278,7 @@ def written_references(
                     "whole reference), which `devcon pin` pins in the ARG line"
                 )
                 use = replace(use, reference=None, skipped=reason)
-        if use.variable_inside or (name is not None and use.origin is Origin.COMPOSE_IMAGE):
+        if use.variable_inside or (name is not None and use.origin is UseSite.COMPOSE_IMAGE):
             use = replace(use, reference=None, skipped=variable_advice(use))
         found.setdefault((use.line, use.column), use)
     return list(found.values())
@@ -301,7 +301,7 @@ def build_arg_uses(doc: JsoncDocument, names: set[str]) -> list[ImageUse]:
     for key, arg in args.items():
         if str(key) in names and isinstance(arg, str):
             line, column = doc.value_position(("build", "args", str(key)))
-            uses.append(_use(arg, arg, line, column + 1, Origin.BUILD_ARG))
+            uses.append(_use(arg, arg, line, column + 1, UseSite.BUILD_ARG))
     return uses
 
 
@@ -311,7 +311,7 @@ def in_config(doc: JsoncDocument) -> list[ImageUse]:
         return []
     image = value["image"]
     line, column = doc.value_position(("image",))
-    return [_use(image, image, line, column + 1, Origin.CONFIG_IMAGE)]
+    return [_use(image, image, line, column + 1, UseSite.CONFIG_IMAGE)]
 
 
 def in_compose(compose: ComposeFile) -> list[ImageUse]:
@@ -321,5 +321,7 @@ def in_compose(compose: ComposeFile) -> list[ImageUse]:
             image = service.image
             # compose interpolation: `${VAR:-default}` resolves to its default here
             resolved = substitute(image.value, {})
-            uses.append(_use(image.value, resolved, image.line, image.column, Origin.COMPOSE_IMAGE))
+            uses.append(
+                _use(image.value, resolved, image.line, image.column, UseSite.COMPOSE_IMAGE)
+            )
     return uses

@@ -47,7 +47,7 @@ class Token:
 
 
 @dataclass(frozen=True)
-class Comment:
+class JsoncComment:
     """A comment with the line it is on and whether code precedes it on that line."""
 
     line: int
@@ -95,7 +95,7 @@ class JsoncDocument:
     text: str
     value: Any
     tokens: list[Token] = field(repr=False)
-    comments: list[Comment] = field(default_factory=list, repr=False)
+    comments: list[JsoncComment] = field(default_factory=list, repr=False)
     trailing_commas: list[tuple[int, int]] = field(default_factory=list)
     _lines: _LineIndex | None = field(default=None, repr=False)
     _spans: dict[Pointer, Span] | None = field(default=None, repr=False)
@@ -140,7 +140,7 @@ def format_pointer(pointer: Sequence[str | int]) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in pointer)
 
 
-def tokenize(text: str) -> list[Token]:
+def _tokenize(text: str) -> list[Token]:
     """All tokens but whitespace, comments included (kind "comment")."""
     tokens: list[Token] = []
     append = tokens.append
@@ -163,7 +163,7 @@ def parse(text: str) -> JsoncDocument:
     bom = text.startswith("\ufeff")
     if bom:
         text = " " + text[1:]  # a BOM is allowed; keep offsets stable
-    tokens = tokenize(text)
+    tokens = _tokenize(text)
     chars = list(text) if tokens else []
     significant: list[Token] = []
     comments: list[tuple[int, int]] = []
@@ -210,7 +210,7 @@ def parse(text: str) -> JsoncDocument:
         line, col = lines.position(start)
         line_start = start - col + 1
         own_line = text[line_start:start].strip() == ""
-        comment_objs.append(Comment(line, col, text[start:end], own_line))
+        comment_objs.append(JsoncComment(line, col, text[start:end], own_line))
     return JsoncDocument(
         text=text,
         value=value,

@@ -24,12 +24,12 @@ from devcon.dockerfile.parser import parse_dockerfile
 from devcon.errors import EnvironmentProblem, InputError
 from devcon.features import feature_metadata, feature_reference
 from devcon.fileio import read_text
+from devcon.jsonc import Pointer
 from devcon.reference import Reference
 from devcon.registry.client import RegistryClient
 from devcon.registry.errors import RegistryError
 from devcon.rules.base import MergedConfig, Origin
 
-Pointer = tuple[str | int, ...]
 METADATA_LABEL = "devcontainer.metadata"
 _VARIABLE = re.compile(r"\$\{([^}:]+)(?::([^}:]*))?(?::([^}]*))?\}")
 _OR = ("init", "privileged")
@@ -260,7 +260,7 @@ class Merger:
             return None, (1, 1)
         root = dockerfile.root_stage(stage)
         for use in images.in_dockerfile(dockerfile):
-            if use.line == root.from_instruction.line and use.origin is images.Origin.FROM:
+            if use.line == root.from_instruction.line and use.origin is images.UseSite.FROM:
                 line, column = item.doc.value_position(("build", "dockerfile"))
                 return use.reference, (line, column)
         return None, (1, 1)

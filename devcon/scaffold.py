@@ -54,7 +54,7 @@ _UNREAD_LOCKS = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock", "pylock.t
 
 
 @dataclass(frozen=True)
-class Option:
+class TemplateOption:
     name: str
     default: str
     pattern: str
@@ -80,7 +80,7 @@ class Template:
     description: str
     image: str
     tag: str
-    options: tuple[Option, ...]
+    options: tuple[TemplateOption, ...]
     detect: Mapping[str, Any]
     variants: tuple[Variant, ...]  # tried in order; the last one has no conditions
     remote_user: str
@@ -154,7 +154,7 @@ def load_templates() -> dict[str, Template]:
             continue
         data = json.loads(manifest.read_text(encoding="utf-8"))
         options = tuple(
-            Option(
+            TemplateOption(
                 name, str(o["default"]), str(o.get("pattern", ".*")), str(o.get("description", ""))
             )
             for name, o in data.get("options", {}).items()
@@ -266,7 +266,7 @@ def choose_variant(template: Template, root: Path) -> Variant:
 # -- rendering ----------------------------------------------------------------------------
 
 
-def render(text: str, values: Mapping[str, str], where: str) -> str:
+def fill_placeholders(text: str, values: Mapping[str, str], where: str) -> str:
     def substitute(match: re.Match[str]) -> str:
         key = match.group(1)
         if key not in values:
@@ -492,7 +492,7 @@ def plan_and_write(
     }
     files: list[PlannedFile] = []
     for path, source in planned:
-        text = render(
+        text = fill_placeholders(
             source.read_text("utf-8"), placeholders, f"templates/{template.id}/{source.name}"
         )
         files.append(PlannedFile(path, text, path.exists()))

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from devcon.findings import Finding, Severity
-from devcon.jsonc import format_pointer
+from devcon.jsonc import Pointer, format_pointer
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from devcon.jsonc import JsoncDocument
 
-RULE = "schema"
+RULE_NAME = "schema"
 SCHEMA_FILE = "devcontainer.schema.json"
 FEATURE_SCHEMA_FILE = "devcontainer-feature.schema.json"
 TEMPLATE_SCHEMA_FILE = "devcontainer-template.schema.json"
@@ -40,7 +40,6 @@ TEMPLATE_SCHEMA_FILE = "devcontainer-template.schema.json"
 # the devcontainer schema's mount and lifecycle-command definitions).
 SCHEMA_FILES = (SCHEMA_FILE, FEATURE_SCHEMA_FILE, TEMPLATE_SCHEMA_FILE)
 
-Pointer = tuple[str | int, ...]
 
 _ARTICLE_TYPE = {
     "object": "an object",
@@ -106,7 +105,7 @@ def schema_findings(doc: JsoncDocument, path: str, schema: str = SCHEMA_FILE) ->
         if key in seen:
             continue
         seen.add(key)
-        findings.append(Finding(path, line, column, RULE, Severity.ERROR, message))
+        findings.append(Finding(path, line, column, RULE_NAME, Severity.ERROR, message))
     findings.sort(key=lambda f: (f.line, f.column, f.message))
     return findings
 

@@ -20,7 +20,7 @@ from devcon.cli.options import (
 from devcon.errors import EXIT_FINDINGS, EXIT_OK
 
 
-def compat(
+def compat_command(
     items: list[str] = typer.Argument(
         None,
         help=(
@@ -103,4 +103,4 @@ def compat(
 
 
 def register(app: typer.Typer) -> None:
-    app.command(name="compat")(compat)
+    app.command(name="compat")(compat_command)

@@ -128,7 +128,7 @@ def _template_options(args: list[str]) -> dict[str, str]:
     return options
 
 
-def init(
+def init_command(
     ctx: typer.Context,
     path: Path = typer.Argument(Path("."), help="The repository (default: .)."),
     template: str | None = typer.Option(
@@ -247,4 +247,4 @@ def register(app: typer.Typer) -> None:
     app.command(
         name="init",
         context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
-    )(init)
+    )(init_command)

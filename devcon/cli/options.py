@@ -11,8 +11,7 @@ import typer
 from devcon.config import Settings, find_config, load_settings
 from devcon.errors import UsageError
 from devcon.findings import Severity
-from devcon.report.registry import OutputFormat, UnknownFormat, format_names
-from devcon.report.registry import parse_format as _parse_format
+from devcon.report.registry import OutputFormat, UnknownFormat, format_named, format_names
 from devcon.rules.base import Profile
 
 if TYPE_CHECKING:
@@ -76,7 +75,7 @@ CompatFormatOption = Annotated[str, _format_option("CompatResult")]
 
 def parse_format(value: str, result_type: str = "Report") -> OutputFormat:
     try:
-        return _parse_format(value, result_type)
+        return format_named(value, result_type)
     except UnknownFormat as exc:
         choices = ", ".join(f.value for f in exc.choices)
         raise UsageError(f"--format: unknown format {value!r} (choose from {choices})") from None

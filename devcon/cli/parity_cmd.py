@@ -16,7 +16,7 @@ from devcon.cli.options import (
 from devcon.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 
 
-def parity(
+def parity_command(
     dev: str | None = typer.Argument(
         None, help="Dev image, docker:NAME, Dockerfile[#target] or devcontainer.json."
     ),
@@ -87,4 +87,4 @@ def parity(
 
 
 def register(app: typer.Typer) -> None:
-    app.command(name="parity")(parity)
+    app.command(name="parity")(parity_command)

@@ -20,7 +20,7 @@ from devcon.cli.options import (
 from devcon.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 
 
-def pin(
+def pin_command(
     paths: list[Path] = typer.Argument(
         None, help="Files or folders (default: .).", show_default=False
     ),
@@ -77,7 +77,7 @@ def pin(
     raise typer.Exit(EXIT_FINDINGS if check and failing else EXIT_OK)
 
 
-def outdated(
+def outdated_command(
     paths: list[Path] = typer.Argument(
         None, help="Files or folders (default: .).", show_default=False
     ),
@@ -114,5 +114,5 @@ def outdated(
 
 
 def register(app: typer.Typer) -> None:
-    app.command(name="pin")(pin)
-    app.command(name="outdated")(outdated)
+    app.command(name="pin")(pin_command)
+    app.command(name="outdated")(outdated_command)

@@ -9,7 +9,7 @@ import typer
 from devcon.errors import UsageError
 
 
-def rules(
+def rules_command(
     name: str | None = typer.Argument(None, help="Show this rule's full documentation."),
     fmt: str = typer.Option("text", "--format", help="text or markdown."),
 ) -> None:
@@ -32,4 +32,4 @@ def rules(
 
 
 def register(app: typer.Typer) -> None:
-    app.command(name="rules")(rules)
+    app.command(name="rules")(rules_command)

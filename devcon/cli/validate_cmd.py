@@ -22,7 +22,7 @@ from devcon.cli.options import (
 from devcon.errors import EXIT_FINDINGS, EXIT_OK
 
 
-def validate(
+def validate_command(
     paths: list[Path] = typer.Argument(
         None, help="Files or folders (default: the current folder).", show_default=False
     ),
@@ -103,4 +103,4 @@ def validate(
 
 
 def register(app: typer.Typer) -> None:
-    app.command(name="validate")(validate)
+    app.command(name="validate")(validate_command)

@@ -38,7 +38,7 @@ class Knowledge:
 
 
 @dataclass(frozen=True)
-class Target:
+class VSCodeTarget:
     """The VS Code a user runs: a version, and whether it is an Insiders build."""
 
     version: str
@@ -91,16 +91,16 @@ def load() -> Knowledge:
     )
 
 
-def target_for(text: str) -> Target:
+def target_for(text: str) -> VSCodeTarget:
     """`stable`, `insiders` or `X.Y` (a stable release)."""
     table = load()
     if text == "stable":
-        return Target(table.stable, False, f"stable ({table.stable})")
+        return VSCodeTarget(table.stable, False, f"stable ({table.stable})")
     if text == "insiders":
-        return Target(table.insiders, True, f"insiders ({table.insiders})")
+        return VSCodeTarget(table.insiders, True, f"insiders ({table.insiders})")
     if not version_tuple(text) or len(version_tuple(text)) < 2:
         raise UsageError(f"expected stable, insiders or a version such as 1.86, got {text!r}")
-    return Target(text, False, text)
+    return VSCodeTarget(text, False, text)
 
 
 def _distro_version_matches(version: str | None, allowed: list[str]) -> bool:
@@ -110,7 +110,7 @@ def _distro_version_matches(version: str | None, allowed: list[str]) -> bool:
     return any(version == want or version.startswith(want + ".") for want in allowed)
 
 
-def holds(row: Row, info: ImageInfo, target: Target, today: str | None = None) -> bool:
+def holds(row: Row, info: ImageInfo, target: VSCodeTarget, today: str | None = None) -> bool:
     """Whether every condition of a row holds (`today` as YYYY-MM-DD, default: today)."""
     when = row.when
     today = today or datetime.date.today().isoformat()
@@ -150,5 +150,5 @@ def holds(row: Row, info: ImageInfo, target: Target, today: str | None = None) -
     return not ("tar" in when and info.has_tar is not bool(when["tar"]))
 
 
-def matching_rows(info: ImageInfo, target: Target, rule: str) -> list[Row]:
+def matching_rows(info: ImageInfo, target: VSCodeTarget, rule: str) -> list[Row]:
     return [row for row in load().rows if row.rule == rule and holds(row, info, target)]

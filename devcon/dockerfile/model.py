@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 
 from devcon.dockerfile import shell
-from devcon.dockerfile.packages import PackageCommand, classify
+from devcon.dockerfile.packages import PackageCommand, package_command
 from devcon.dockerfile.shell import Command, Word
 
 KNOWN_INSTRUCTIONS = frozenset(
@@ -303,7 +303,7 @@ def _script_with_positions(instruction: Instruction) -> tuple[str, list[tuple[in
 def _parse_script(instruction: Instruction) -> RunScript:
     text, positions = _script_with_positions(instruction)
     tokens = shell.tokenize(text)
-    located = tuple(LocatedCommand(c, classify(c)) for c in shell.commands(tokens))
+    located = tuple(LocatedCommand(c, package_command(c)) for c in shell.commands(tokens))
     words = tuple(t for t in tokens if t is not None)
     return RunScript(instruction, text, tuple(positions), words, located)
 

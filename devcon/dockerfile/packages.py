@@ -117,7 +117,7 @@ def _option_values(cmd: Command, *names: str) -> list[str]:
     return values
 
 
-def classify(cmd: Command) -> PackageCommand | None:
+def package_command(cmd: Command) -> PackageCommand | None:
     name = cmd.name
     words = cmd.words
     # python -m pip ..., uv pip ...

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from devcon.findings import Finding
-from devcon.report.registry import OutputFormat, format_names, formats_for, parse_format, render
+from devcon.report.registry import OutputFormat, format_named, format_names, formats_for, render
 from devcon.rules.base import Rule
 
-__all__ = ["OutputFormat", "Report", "format_names", "formats_for", "parse_format", "render"]
+__all__ = ["OutputFormat", "Report", "format_named", "format_names", "formats_for", "render"]
 
 
 @dataclass(frozen=True)

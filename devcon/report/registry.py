@@ -76,7 +76,7 @@ class UnknownFormat(ValueError):
         self.choices = tuple(choices)
 
 
-def parse_format(value: str, result_type: str) -> OutputFormat:
+def format_named(value: str, result_type: str) -> OutputFormat:
     """The format named `value`, if `result_type` renders in it; else UnknownFormat."""
     choices = formats_for(result_type)
     for fmt in choices:

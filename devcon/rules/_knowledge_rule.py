@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from devcon import images
 from devcon.compat.facts import ImageInfo
 from devcon.compat.guess import guess
-from devcon.compat.knowledge import Target, matching_rows, target_for
+from devcon.compat.knowledge import VSCodeTarget, matching_rows, target_for
 from devcon.compat.uses import compose_uses
 from devcon.findings import Severity
 from devcon.images import ImageUse
@@ -39,7 +39,7 @@ class _TableRule:
     yields_to: tuple[str, ...]
 
     def problems(
-        self, info: ImageInfo, target: Target, line: int, column: int, image: str
+        self, info: ImageInfo, target: VSCodeTarget, line: int, column: int, image: str
     ) -> Iterator[Problem]:
         if any(matching_rows(info, target, other) for other in self.yields_to):
             return

@@ -5,6 +5,6 @@ from __future__ import annotations
 from devcon.rules.base import ConfigContext
 
 
-def kind_of(ctx: ConfigContext) -> str:
+def metadata_kind(ctx: ConfigContext) -> str:
     """ "Feature" for devcontainer-feature.json, "Template" for devcontainer-template.json."""
     return "Feature" if ctx.is_feature else "Template"

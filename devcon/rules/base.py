@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from devcon.dockerfile.requirements import RequirementFiles
 from devcon.findings import Severity
 
 if TYPE_CHECKING:
     from devcon.compat.facts import ImageInfo
-    from devcon.compat.knowledge import Target as VSCodeTarget
+    from devcon.compat.knowledge import VSCodeTarget
     from devcon.compose import ComposeFile
     from devcon.dockerfile.model import Dockerfile
     from devcon.jsonc import JsoncDocument, JsoncSyntaxError
@@ -224,6 +225,8 @@ class DockerfileContext:
     options: RuleOptions = RuleOptions()
     target: str | None = None  # the stage the config or compose service builds (build.target)
     sidecar: bool = False  # built only for compose services VS Code does not attach to
+    # the requirement files its RUNs install from: read once per run, shared by the rules
+    requirements: RequirementFiles = field(default_factory=RequirementFiles, compare=False)
 
 
 @dataclass(frozen=True)

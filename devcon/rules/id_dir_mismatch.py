@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from devcon.rules._metadata import kind_of
+from devcon.rules._metadata import metadata_kind
 from devcon.rules.base import Category, ConfigContext, Problem, Rule, RuleDoc
 
 
@@ -18,7 +18,7 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
     folder = ctx.path.resolve().parent.name
     if ident == folder:
         return
-    kind = kind_of(ctx)
+    kind = metadata_kind(ctx)
     if ident.lower() == folder.lower():
         hint = (
             f"; they differ only in case, and the spec asks for lower-case ids: `{folder.lower()}`"

@@ -34,16 +34,16 @@ def _problems(uses: Iterable[ImageUse]) -> Iterator[Problem]:
         )
 
 
-CHECKS = image_checks(lambda uses, _options: _problems(uses))
+_CHECKS = image_checks(lambda uses, _options: _problems(uses))
 
 
 RULE = Rule(
     name="image-latest",
     category=Category.REPRODUCIBILITY,
     summary="image reference tagged :latest or without a tag",
-    config=CHECKS.config,
-    dockerfile=CHECKS.dockerfile,
-    compose=CHECKS.compose,
+    config=_CHECKS.config,
+    dockerfile=_CHECKS.dockerfile,
+    compose=_CHECKS.compose,
     doc=RuleDoc(
         what=(
             "Reports image references whose tag is `latest` or that have no tag at all (Docker "

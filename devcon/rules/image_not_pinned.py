@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from devcon.images import ImageUse, Origin, variable_advice
+from devcon.images import ImageUse, UseSite, variable_advice
 from devcon.rules._image_text import describe, image_checks, label
 from devcon.rules.base import (
     Category,
@@ -16,7 +16,7 @@ from devcon.rules.base import (
 
 def _problems(uses: Iterable[ImageUse]) -> Iterator[Problem]:
     for use in uses:
-        if use.variable_inside and use.origin is not Origin.CONFIG_IMAGE:
+        if use.variable_inside and use.origin is not UseSite.CONFIG_IMAGE:
             # pinned or not, `devcon pin` will not (and a digest must not) freeze it
             yield Problem(
                 use.line,
@@ -40,16 +40,16 @@ def _problems(uses: Iterable[ImageUse]) -> Iterator[Problem]:
         )
 
 
-CHECKS = image_checks(lambda uses, _options: _problems(uses))
+_CHECKS = image_checks(lambda uses, _options: _problems(uses))
 
 
 RULE = Rule(
     name="image-not-pinned",
     category=Category.REPRODUCIBILITY,
     summary="image reference without an @sha256 digest",
-    config=CHECKS.config,
-    dockerfile=CHECKS.dockerfile,
-    compose=CHECKS.compose,
+    config=_CHECKS.config,
+    dockerfile=_CHECKS.dockerfile,
+    compose=_CHECKS.compose,
     doc=RuleDoc(
         what=(
             "Reports image references without an `@sha256:` digest: devcontainer.json `image`, "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from devcon.rules._metadata import kind_of
+from devcon.rules._metadata import metadata_kind
 from devcon.rules.base import Category, ConfigContext, Problem, Rule, RuleDoc
 
 # Semantic Versioning 2.0.0: MAJOR.MINOR.PATCH, numbers without leading zeros, then an
@@ -45,7 +45,7 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
     yield ctx.at_value(
         ("version",),
         f"`version` '{version}' is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.0.0), "
-        f"which the spec requires for every {kind_of(ctx)}{_hint(version)}",
+        f"which the spec requires for every {metadata_kind(ctx)}{_hint(version)}",
     )
 
 

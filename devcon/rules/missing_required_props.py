@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from devcon.rules._metadata import kind_of
+from devcon.rules._metadata import metadata_kind
 from devcon.rules.base import Category, ConfigContext, Problem, Rule, RuleDoc
 
 REQUIRED = ("id", "version", "name")
@@ -19,7 +19,7 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
     value = ctx.value
     if ctx.doc is None or not isinstance(value, dict):
         return
-    kind = kind_of(ctx)
+    kind = metadata_kind(ctx)
     for prop in REQUIRED:
         present = value.get(prop)
         if prop not in value:

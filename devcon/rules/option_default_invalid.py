@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from devcon.rules._metadata import kind_of
+from devcon.rules._metadata import metadata_kind
 from devcon.rules.base import Category, ConfigContext, Problem, Rule, RuleDoc
 
 # Templates replace `${templateOption:x}` in text files, so the spec gives their defaults as
@@ -57,7 +57,7 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
     options = value.get("options")
     if not isinstance(options, dict):
         return
-    kind = kind_of(ctx)
+    kind = metadata_kind(ctx)
     for name, option in options.items():
         if not isinstance(option, dict) or "default" not in option:
             continue

@@ -63,16 +63,16 @@ def _problems(uses: Iterable[ImageUse], options: RuleOptions) -> Iterator[Proble
         )
 
 
-CHECKS = image_checks(_problems)
+_CHECKS = image_checks(_problems)
 
 
 RULE = Rule(
     name="untrusted-registry",
     category=Category.SECURITY,
     summary="image from a registry not listed in trusted-registries",
-    config=CHECKS.config,
-    dockerfile=CHECKS.dockerfile,
-    compose=CHECKS.compose,
+    config=_CHECKS.config,
+    dockerfile=_CHECKS.dockerfile,
+    compose=_CHECKS.compose,
     doc=RuleDoc(
         what=(
             "Only when `trusted-registries` is set in devcon's configuration: reports images "

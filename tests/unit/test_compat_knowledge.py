@@ -6,7 +6,7 @@ import pytest
 
 from devcon.compat.facts import ImageInfo
 from devcon.compat.guess import guess
-from devcon.compat.knowledge import Target, below, holds, load, matching_rows, target_for
+from devcon.compat.knowledge import VSCodeTarget, below, holds, load, matching_rows, target_for
 from devcon.errors import UsageError
 from devcon.reference import parse_reference
 
@@ -56,7 +56,7 @@ def test_versions_compare_numerically() -> None:
 def test_targets() -> None:
     assert target_for("stable").version == load().stable
     assert target_for("insiders").insiders
-    assert target_for("1.37") == Target("1.37", False, "1.37")
+    assert target_for("1.37") == VSCodeTarget("1.37", False, "1.37")
     with pytest.raises(UsageError):
         target_for("latest")
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from devcon import images
 from devcon.dockerfile.model import Flag
 from devcon.dockerfile.parser import parse_dockerfile
-from devcon.images import Origin
+from devcon.images import UseSite
 
 
-def _uses(text: str) -> list[tuple[int, int, str, Origin]]:
+def _uses(text: str) -> list[tuple[int, int, str, UseSite]]:
     return [
         (u.line, u.column, u.written, u.origin)
         for u in images.in_dockerfile(parse_dockerfile(text))
@@ -49,14 +49,14 @@ def test_flags_compare_by_name_and_value_only() -> None:
 
 def test_copy_from_after_a_chown_with_the_same_text() -> None:
     text = "FROM alpine:3\nCOPY --chown=node:20 --from=node:20 /app /app\n"
-    assert _uses(text)[1] == (2, 29, "node:20", Origin.COPY_FROM)
+    assert _uses(text)[1] == (2, 29, "node:20", UseSite.COPY_FROM)
     assert _at(text, 2, 29, 18) == "node:20 /app /app"
 
 
 def test_mount_from_after_a_source_with_the_same_text() -> None:
     text = "FROM alpine:3\nRUN --mount=type=bind,source=node:20,from=node:20,target=/n true\n"
     line, column, written, origin = _uses(text)[1]
-    assert (line, column, written, origin) == (2, 43, "node:20", Origin.MOUNT_FROM)
+    assert (line, column, written, origin) == (2, 43, "node:20", UseSite.MOUNT_FROM)
     assert _at(text, line, column - 5, 12) == "from=node:20"
 
 
@@ -70,17 +70,17 @@ def test_mount_from_on_a_continuation_line_and_quoted() -> None:
         "from=node:20 true\n"
     )
     uses = _uses(text)
-    assert uses[1] == (3, 44, "node:20", Origin.MOUNT_FROM)
+    assert uses[1] == (3, 44, "node:20", UseSite.MOUNT_FROM)
     assert _at(text, 3, 39, 12) == "from=node:20"
     # a flag value split by a line continuation: found after `from=`, not in `source=`
-    assert uses[2] == (6, 6, "node:20", Origin.MOUNT_FROM)
+    assert uses[2] == (6, 6, "node:20", UseSite.MOUNT_FROM)
 
 
 def test_from_image_after_a_platform_flag_with_the_same_text() -> None:
     text = "FROM --platform=linux/amd64 linux/amd64\n"  # an image named like a platform
-    assert _uses(text) == [(1, 29, "linux/amd64", Origin.FROM)]
+    assert _uses(text) == [(1, 29, "linux/amd64", UseSite.FROM)]
 
 
 def test_copy_from_with_crlf_and_indentation() -> None:
     text = "FROM alpine:3\r\n  COPY --chown=node:20 --from=node:20 /a /b\r\n"
-    assert _uses(text)[1] == (2, 31, "node:20", Origin.COPY_FROM)
+    assert _uses(text)[1] == (2, 31, "node:20", UseSite.COPY_FROM)
