@@ -12,16 +12,11 @@ from pathlib import Path
 
 from devcon import suppression
 from devcon.config import Settings
-from devcon.definition import (
-    ComposeDocument,
-    ConfigDocument,
-    DockerfileDocument,
-    FeatureDocument,
-    JsoncFileDocument,
-    TemplateDocument,
-    collect,
-)
-from devcon.dockerfile.requirements import RequirementFiles
+from devcon.definition import DefinitionFile, collect
+from devcon.discovery import FileKind
+from devcon.dockerfile.parser import parse_dockerfile
+from devcon.errors import InputError
+from devcon.fileio import read_text
 from devcon.findings import Finding, Severity
 from devcon.rules.base import (
     ComposeContext,
@@ -40,7 +35,7 @@ class ValidateRequest:
     paths: tuple[Path, ...]
     settings: Settings
     profile: Profile | None = None  # --profile: overrides every other profile choice
-    merger: Callable[[ConfigDocument], MergedConfig | None] | None = None  # --merge
+    merger: Callable[[DefinitionFile], MergedConfig | None] | None = None  # --merge
 
 
 @dataclass(frozen=True)
@@ -79,10 +74,7 @@ def _run_rules(
 
 
 def _suppress(
-    found: list[Finding],
-    display: str,
-    marks: suppression.Suppressions,
-    requirements: RequirementFiles | None = None,
+    found: list[Finding], display: str, marks: suppression.Suppressions
 ) -> tuple[list[Finding], int]:
     """Findings left after inline suppression. A finding in another file than the one
     checked (an entry of a requirements.txt or environment.yml a RUN installs from) is
@@ -93,8 +85,10 @@ def _suppress(
         if finding.path == display:
             return marks.covers(finding)
         if finding.path not in others:
-            files = requirements or RequirementFiles()
-            text = files.utf8_text(Path(finding.path)) or ""
+            try:
+                text = read_text(Path(finding.path))
+            except InputError:
+                text = ""
             others[finding.path] = suppression.for_hash_comments(text)
         return others[finding.path].covers(finding)
 
@@ -103,7 +97,7 @@ def _suppress(
 
 
 def _check_config(
-    item: JsoncFileDocument,
+    item: DefinitionFile,
     settings: Settings,
     rules: Sequence[Rule],
     merged: MergedConfig | None = None,
@@ -122,15 +116,11 @@ def _check_config(
     display = str(item.path)
 
     def run(rule: Rule) -> Iterable[Problem] | None:
-        match item:
-            case ConfigDocument():
-                check = rule.config
-            case FeatureDocument():
-                check = rule.feature
-            case TemplateDocument():
-                check = rule.template
-            case _:
-                check = None
+        check = {
+            FileKind.CONFIG: rule.config,
+            FileKind.FEATURE: rule.feature,
+            FileKind.TEMPLATE: rule.template,
+        }.get(item.kind)
         return check(ctx) if check else None
 
     found = _run_rules(rules, settings, display, run)
@@ -140,12 +130,10 @@ def _check_config(
 
 
 def _check_dockerfile(
-    item: DockerfileDocument,
-    settings: Settings,
-    rules: Sequence[Rule],
-    cli_profile: Profile | None,
+    item: DefinitionFile, settings: Settings, rules: Sequence[Rule], cli_profile: Profile | None
 ) -> tuple[list[Finding], int]:
-    dockerfile = item.model
+    args = {k: v for k, v in item.build_args.items() if v is not None}
+    dockerfile = parse_dockerfile(item.text, item.path, args)
     profile = settings.profile_for(item.path, item.default_profile, cli_profile)
     ctx = DockerfileContext(
         item.path,
@@ -155,7 +143,6 @@ def _check_dockerfile(
         settings.rule_options,
         item.target,
         item.sidecar,
-        item.requirements,
     )
     display = str(item.path)
 
@@ -165,15 +152,16 @@ def _check_dockerfile(
         return rule.dockerfile(ctx)
 
     found = _run_rules(rules, settings, display, run)
-    return _suppress(found, display, suppression.for_dockerfile(dockerfile), item.requirements)
+    return _suppress(found, display, suppression.for_dockerfile(dockerfile))
 
 
 def _check_compose(
-    item: ComposeDocument, settings: Settings, rules: Sequence[Rule]
+    item: DefinitionFile, settings: Settings, rules: Sequence[Rule]
 ) -> tuple[list[Finding], int]:
+    assert item.compose is not None
     ctx = ComposeContext(
         item.path,
-        item.model,
+        item.compose,
         settings.rule_options,
         item.attached_services,
         item.started_services,
@@ -190,16 +178,15 @@ def validate(request: ValidateRequest) -> ValidateResult:
     suppressed = 0
     items = collect(request.paths)
     for item in items:
-        match item:
-            case ConfigDocument():
-                merged = request.merger(item) if request.merger else None
-                found, hidden = _check_config(item, settings, rules, merged)
-            case FeatureDocument() | TemplateDocument():
-                found, hidden = _check_config(item, settings, rules)
-            case ComposeDocument():
-                found, hidden = _check_compose(item, settings, rules)
-            case DockerfileDocument():
-                found, hidden = _check_dockerfile(item, settings, rules, request.profile)
+        if item.kind in (FileKind.CONFIG, FileKind.FEATURE, FileKind.TEMPLATE):
+            merged = (
+                request.merger(item) if request.merger and item.kind is FileKind.CONFIG else None
+            )
+            found, hidden = _check_config(item, settings, rules, merged)
+        elif item.kind is FileKind.COMPOSE:
+            found, hidden = _check_compose(item, settings, rules)
+        else:
+            found, hidden = _check_dockerfile(item, settings, rules, request.profile)
         findings += found
         suppressed += hidden
     return ValidateResult(

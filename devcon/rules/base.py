@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from devcon.dockerfile.requirements import RequirementFiles
 from devcon.findings import Severity
 
 if TYPE_CHECKING:
@@ -225,8 +224,6 @@ class DockerfileContext:
     options: RuleOptions = RuleOptions()
     target: str | None = None  # the stage the config or compose service builds (build.target)
     sidecar: bool = False  # built only for compose services VS Code does not attach to
-    # the requirement files its RUNs install from: read once per run, shared by the rules
-    requirements: RequirementFiles = field(default_factory=RequirementFiles, compare=False)
 
 
 @dataclass(frozen=True)
