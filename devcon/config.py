@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from devcon.errors import ConfigError
+from devcon.errors import ConfigError, OptionError
 from devcon.findings import Severity
 from devcon.resources import schema_text
 from devcon.rules.base import Profile, Rule, RuleOptions
@@ -101,12 +101,12 @@ class Settings:
         vscode: str | None = None,
         tools: Iterable[str] | None = None,
     ) -> Settings:
-        """Command-line options on top: --select replaces, --ignore adds."""
+        """Command-line options on top: `select` replaces, `ignore` adds."""
         known = _rule_names()
-        for origin, names in (("--select", select), ("--ignore", ignore)):
+        for option, names in (("select", select), ("ignore", ignore)):
             for name in names or ():
                 if name not in known:
-                    raise ConfigError(f"{origin}: {_unknown_rule(name, known)}")
+                    raise OptionError(option, _unknown_rule(name, known))
         return replace(
             self,
             select=frozenset(select) if select is not None else self.select,

@@ -33,6 +33,16 @@ class UsageError(DevconError):
     exit_code = EXIT_USAGE
 
 
+class OptionError(UsageError):
+    """A bad value of one of a request's settings (exit 2). `option` names the setting
+    (`base`, `select`, ...; the CLI words it as its flag) and `problem` says what is wrong."""
+
+    def __init__(self, option: str, problem: str) -> None:
+        super().__init__(f"{option}: {problem}")
+        self.option = option
+        self.problem = problem
+
+
 class InputError(DevconError):
     """A file that cannot be read or understood (exit 2).
 

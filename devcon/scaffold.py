@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from devcon.dockerfile.packages import is_pip_pinned
-from devcon.errors import InputError, UsageError
+from devcon.errors import InputError, OptionError, UsageError
 from devcon.reference import ReferenceError, parse_reference
 from devcon.resources import templates_root
 from devcon.rewrite import write_all
@@ -463,7 +463,7 @@ def plan_and_write(
         try:
             base = parse_reference(request.image)
         except ReferenceError as exc:
-            raise UsageError(f"--image: {exc}") from None
+            raise OptionError("image", str(exc)) from None
         written_ref = request.image
     else:
         written_ref = f"{template.image}:{template.tag.format(**values)}"

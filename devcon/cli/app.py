@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import typer
 
 from devcon import __version__
+from devcon.cli.flags import flag_words
 from devcon.errors import EXIT_INTERNAL, EXIT_USAGE, DevconError
 
 app = typer.Typer(
@@ -63,7 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run devcon in-process with `argv` (without the program name); return the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        result = app(args=args, prog_name="devcon", standalone_mode=False)
+        with flag_words():
+            result = app(args=args, prog_name="devcon", standalone_mode=False)
     except DevconError as exc:
         print(f"devcon: {exc.message}", file=sys.stderr)
         return exc.exit_code

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from devcon.errors import InputError, UsageError
+from devcon.errors import InputError, OptionError
 from devcon.imagefacts import ImageFacts, Source, facts_from_config
 from devcon.parity.sides import Side, StaticSide, parse_side
 from devcon.reference import Reference, ReferenceError, parse_reference
@@ -147,9 +147,10 @@ def side_images(services: Services, side: Side, platform: str | None) -> list[Pl
 def base_images(services: Services, text: str, platform: str | None) -> list[PlatformImage]:
     side = parse_side(text)
     if side.static is not None:
-        raise UsageError(
-            "--base must be an image (a registry reference or docker:NAME), "
-            "not a Dockerfile or devcontainer.json"
+        raise OptionError(
+            "base",
+            "must be an image (a registry reference or docker:NAME), "
+            "not a Dockerfile or devcontainer.json",
         )
     return side_images(services, side, platform)
 

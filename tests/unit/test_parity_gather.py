@@ -8,6 +8,7 @@ from typing import Any, cast
 
 import pytest
 
+from devcon.cli.flags import flag_words
 from devcon.errors import UsageError
 from devcon.parity import Basis, ParityRequest, Verdict, parity
 from devcon.reference import Reference
@@ -259,5 +260,5 @@ def test_only_configs_are_fetched(fake: FakeRegistry) -> None:
 
 def test_base_must_be_an_image(fake: FakeRegistry, tmp_path: Path) -> None:
     path = _dockerfile(tmp_path, fake)
-    with pytest.raises(UsageError, match="--base must be an image"):
+    with pytest.raises(UsageError, match="--base must be an image"), flag_words():
         run(fake, f"{REG}/dev:1", f"{REG}/prod:1", base=f"{path}#dev")
