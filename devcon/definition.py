@@ -1,8 +1,11 @@
-"""Definitions: the configs named on the command line and every file they use.
+"""Definitions: the configs named on the command line and every file they use, each read
+once into a typed document that carries its parsed model.
 
 A config's Dockerfile (with its build args and context), its compose files, and the
 Dockerfiles those compose files build are collected once, deduplicated, in a stable order.
-`validate` lints them; `pin` rewrites the image references in them.
+`validate` lints them, `pin` rewrites the image references in them, `compat` and `parity`
+read the images they use: every one of them reads the models built here, none parses a file
+again.
 """
 
 from __future__ import annotations
@@ -15,72 +18,172 @@ from pathlib import Path
 from devcon import jsonc
 from devcon.compose import ComposeFile, parse_compose
 from devcon.discovery import FileKind, References, configs_in, discover_files, references
+from devcon.dockerfile.model import Dockerfile
+from devcon.dockerfile.parser import parse_dockerfile
+from devcon.dockerfile.requirements import RequirementFiles
 from devcon.errors import InputError
 from devcon.fileio import read_text
 from devcon.rules.base import Profile
 
 
-@dataclass
-class DefinitionFile:
-    kind: FileKind
+@dataclass(frozen=True)
+class JsoncFileDocument:
+    """A JSONC file (a config, Feature or Template): parsed, or with the syntax error that
+    stopped it."""
+
     path: Path
     text: str
+    doc: jsonc.JsoncDocument | None
+    syntax_error: jsonc.JsoncSyntaxError | None
+
+
+@dataclass(frozen=True)
+class ConfigDocument(JsoncFileDocument):
+    """A devcontainer.json, with the files it uses (none when it could not be parsed)."""
+
+    references: References = field(default_factory=References)
+
+
+@dataclass(frozen=True)
+class FeatureDocument(JsoncFileDocument):
+    """A devcontainer-feature.json."""
+
+
+@dataclass(frozen=True)
+class TemplateDocument(JsoncFileDocument):
+    """A devcontainer-template.json."""
+
+
+@dataclass(frozen=True)
+class DockerfileDocument:
+    """A Dockerfile, parsed with the build args of the config or compose service that builds
+    it (none for a Dockerfile named on its own)."""
+
+    path: Path
+    text: str
+    model: Dockerfile
     default_profile: Profile = Profile.PROD
     build_args: Mapping[str, str | None] = field(default_factory=dict)
     context_dir: Path | None = None
-    doc: jsonc.JsoncDocument | None = None  # configs
-    syntax_error: jsonc.JsoncSyntaxError | None = None  # configs
-    compose: ComposeFile | None = None  # compose files
-    target: str | None = None  # Dockerfiles: the stage a config or compose service builds
-    # compose files a config uses: the services it attaches to (`service`), where VS Code runs
-    attached_services: frozenset[str] = frozenset()
-    # compose files: the services the dev container starts (`service` and `runServices`);
-    # None: every service (a config without `runServices`, or a compose file on its own)
-    started_services: frozenset[str] | None = None
-    # Dockerfiles built only by compose services VS Code does not attach to (a database
-    # sidecar): linted, but their base is not where VS Code runs
+    target: str | None = None  # the stage a config or compose service builds
+    # built only by compose services VS Code does not attach to (a database sidecar):
+    # linted, but its base is not where VS Code runs
     sidecar: bool = False
+    # the requirement files its RUNs install from, each read once per run (shared by every
+    # Dockerfile of one collect())
+    requirements: RequirementFiles = field(default_factory=RequirementFiles, compare=False)
+
+    def model_for(self, build_args: Mapping[str, str]) -> Dockerfile:
+        """The model under other build args: the one built here when they are the args it
+        was parsed with."""
+        if dict(build_args) == _applied(self.build_args):
+            return self.model
+        return parse_dockerfile(self.text, self.path, build_args)
 
 
-def _parse_config(kind: FileKind, path: Path, profile: Profile) -> DefinitionFile:
+@dataclass(frozen=True)
+class ComposeDocument:
+    """A compose file and how the configs using it use it."""
+
+    path: Path
+    text: str
+    model: ComposeFile
+    default_profile: Profile = Profile.PROD
+    # the services the configs using it attach to (`service`), where VS Code runs
+    attached_services: frozenset[str] = frozenset()
+    # the services the dev container starts (`service` and `runServices`); None: every
+    # service (a config without `runServices`, or a compose file on its own)
+    started_services: frozenset[str] | None = None
+
+
+Document = (
+    ConfigDocument | FeatureDocument | TemplateDocument | DockerfileDocument | ComposeDocument
+)
+
+
+def _applied(build_args: Mapping[str, str | None]) -> dict[str, str]:
+    """The build args a parse applies: those with a known value."""
+    return {k: v for k, v in build_args.items() if v is not None}
+
+
+def _parse_jsonc(
+    path: Path,
+) -> tuple[str, jsonc.JsoncDocument | None, jsonc.JsoncSyntaxError | None]:
     text = read_text(path)
-    item = DefinitionFile(kind, path, text, profile)
     try:
-        item.doc = jsonc.parse(text)
+        return text, jsonc.parse(text), None
     except jsonc.JsoncSyntaxError as exc:
-        item.syntax_error = exc
-    return item
+        return text, None, exc
 
 
-def _user_of(dockerfile: Path) -> tuple[Path, References] | None:
+def read_config(path: Path) -> ConfigDocument:
+    """One devcontainer.json as a document (InputError when it cannot be read)."""
+    text, doc, error = _parse_jsonc(path)
+    refs = references(path, doc.value) if doc is not None else References()
+    return ConfigDocument(path, text, doc, error, refs)
+
+
+def _user_of(
+    dockerfile: Path, parsed: Mapping[Path, ConfigDocument]
+) -> tuple[Path, References] | None:
     """A config at the spec's locations near a Dockerfile named on its own (its folder and
     the one above) that builds it: then it is a dev container's Dockerfile, held to the dev
-    profile with that config's build args, context and target."""
+    profile with that config's build args, context and target. Configs this run already
+    read (`parsed`) are not parsed again."""
     wanted = os.path.normcase(str(dockerfile.absolute()))
     folders = [dockerfile.parent, dockerfile.parent.parent]
     if dockerfile.parent.parent.name == ".devcontainer":  # .devcontainer/<name>/Dockerfile
         folders.append(dockerfile.parent.parent.parent)
     for folder in folders:
         for config in configs_in(folder):
-            try:
-                value = jsonc.parse(read_text(config)).value
-            except (jsonc.JsoncSyntaxError, InputError):
-                continue
-            refs = references(config, value)
+            known = parsed.get(config.resolve())
+            if known is not None:
+                if known.doc is None:
+                    continue
+                refs = known.references
+            else:
+                try:
+                    value = jsonc.parse(read_text(config)).value
+                except (jsonc.JsoncSyntaxError, InputError):
+                    continue
+                refs = references(config, value)
             used = refs.dockerfile
             if used is not None and os.path.normcase(str(used.absolute())) == wanted:
                 return config, refs
     return None
 
 
-def collect(paths: Sequence[Path]) -> list[DefinitionFile]:
+@dataclass
+class _WantedDockerfile:
+    path: Path
+    text: str
+    profile: Profile
+    args: Mapping[str, str | None]
+    context: Path | None
+    target: str | None
+
+
+@dataclass
+class _WantedCompose:
+    path: Path
+    text: str
+    model: ComposeFile
+    profile: Profile
+    attached: set[str] = field(default_factory=set)
+    # the services the configs using it start (None: every service); unset: not yet known
+    started: set[str] | None = None
+    started_known: bool = False
+
+
+def collect(paths: Sequence[Path]) -> list[Document]:
     """Configs first (in discovery order), then Feature and Template files, compose files,
     and Dockerfiles. A file a config uses is read as that config uses it (dev profile, its
     build args, context and target), whether or not it is also named on its own."""
-    configs: list[DefinitionFile] = []
-    extras: list[DefinitionFile] = []  # Feature and Template files
-    composes: dict[Path, DefinitionFile] = {}
-    dockerfiles: dict[Path, DefinitionFile] = {}
+    configs: list[ConfigDocument] = []
+    parsed: dict[Path, ConfigDocument] = {}
+    extras: list[FeatureDocument | TemplateDocument] = []
+    composes: dict[Path, _WantedCompose] = {}
+    dockerfiles: dict[Path, _WantedDockerfile] = {}
 
     def want_dockerfile(
         path: Path,
@@ -91,12 +194,9 @@ def collect(paths: Sequence[Path]) -> list[DefinitionFile]:
     ) -> None:
         key = path.resolve()
         if key not in dockerfiles:
-            dockerfiles[key] = DefinitionFile(
-                FileKind.DOCKERFILE, path, read_text(path), profile, args, context, target=target
+            dockerfiles[key] = _WantedDockerfile(
+                path, read_text(path), profile, args, context, target
             )
-
-    # compose file -> the services the configs using it start (None: every service)
-    started: dict[Path, set[str] | None] = {}
 
     def want_compose(
         path: Path,
@@ -107,35 +207,35 @@ def collect(paths: Sequence[Path]) -> list[DefinitionFile]:
         key = path.resolve()
         if key not in composes:
             text = read_text(path)
-            composes[key] = DefinitionFile(
-                FileKind.COMPOSE, path, text, profile, compose=parse_compose(text, path)
-            )
+            composes[key] = _WantedCompose(path, text, parse_compose(text, path), profile)
+        item = composes[key]
         if service:
-            item = composes[key]
-            item.attached_services = item.attached_services | {service}
-            wanted = started.setdefault(key, set())
+            item.attached.add(service)
+            if not item.started_known:
+                item.started, item.started_known = set(), True
             if run_services is None:
-                started[key] = None  # `docker compose up` with no service: all of them
-            elif wanted is not None:
-                wanted.update([service, *run_services])
-        else:  # named on its own: every service (unless a config already says which)
-            started.setdefault(key, None)
+                item.started = None  # `docker compose up` with no service: all of them
+            elif item.started is not None:
+                item.started.update([service, *run_services])
+        elif not item.started_known:  # named on its own: every service (unless a config
+            item.started, item.started_known = None, True  # already says which)
 
     runs_here: set[Path] = set()  # Dockerfiles of images VS Code runs in (or named directly)
     found = discover_files(paths or (Path("."),))
     for kind, path in found:
         if kind is FileKind.CONFIG:
-            item = _parse_config(kind, path, Profile.DEV)
-            configs.append(item)
-            if item.doc is None:
+            config = read_config(path)
+            configs.append(config)
+            parsed.setdefault(path.resolve(), config)
+            if config.doc is None:
                 continue
-            refs = references(path, item.doc.value)
+            refs = config.references
             if refs.dockerfile is not None:
                 want_dockerfile(
                     refs.dockerfile, Profile.DEV, refs.build_args, refs.context, refs.target
                 )
                 runs_here.add(refs.dockerfile.resolve())
-            value = item.doc.value if isinstance(item.doc.value, dict) else {}
+            value = config.doc.value if isinstance(config.doc.value, dict) else {}
             service = value.get("service")
             run = value.get("runServices")
             run_services = [s for s in run if isinstance(s, str)] if isinstance(run, list) else None
@@ -146,14 +246,16 @@ def collect(paths: Sequence[Path]) -> list[DefinitionFile]:
                     service if isinstance(service, str) else None,
                     run_services,
                 )
-        elif kind in (FileKind.FEATURE, FileKind.TEMPLATE):
-            extras.append(_parse_config(kind, path, Profile.PROD))
+        elif kind is FileKind.FEATURE:
+            extras.append(FeatureDocument(path, *_parse_jsonc(path)))
+        elif kind is FileKind.TEMPLATE:
+            extras.append(TemplateDocument(path, *_parse_jsonc(path)))
     for kind, path in found:  # files named on their own, unless a config uses them
         if kind is FileKind.DOCKERFILE:
             runs_here.add(path.resolve())
             if path.resolve() in dockerfiles:
                 continue  # a config given too already uses it: read as that config reads it
-            user = _user_of(path)
+            user = _user_of(path, parsed)
             if user is None:
                 want_dockerfile(path, Profile.PROD, {}, path.parent)
             else:
@@ -163,8 +265,7 @@ def collect(paths: Sequence[Path]) -> list[DefinitionFile]:
             want_compose(path, Profile.PROD)
 
     for item in list(composes.values()):
-        assert item.compose is not None
-        for service in item.compose.services:
+        for service in item.model.services:
             build = service.build
             if build is None or (build.context and "${" in build.context):
                 continue
@@ -172,12 +273,36 @@ def collect(paths: Sequence[Path]) -> list[DefinitionFile]:
             dockerfile = Path(os.path.normpath(context / (build.dockerfile or "Dockerfile")))
             if dockerfile.is_file():
                 args = {e.key.value: (e.value.value if e.value else None) for e in build.args}
-                want_dockerfile(dockerfile, item.default_profile, args, context, build.target)
-                if service.runs_vscode(item.attached_services):
+                want_dockerfile(dockerfile, item.profile, args, context, build.target)
+                if service.runs_vscode(frozenset(item.attached)):
                     runs_here.add(dockerfile.resolve())
-    for key, dockerfile_item in dockerfiles.items():
-        dockerfile_item.sidecar = key not in runs_here
-    for key, compose_item in composes.items():
-        services = started.get(key)
-        compose_item.started_services = None if services is None else frozenset(services)
-    return [*configs, *extras, *composes.values(), *dockerfiles.values()]
+    requirements = RequirementFiles()  # one reader for the run: each file read once
+    return [
+        *configs,
+        *extras,
+        *(
+            ComposeDocument(
+                c.path,
+                c.text,
+                c.model,
+                c.profile,
+                frozenset(c.attached),
+                None if c.started is None else frozenset(c.started),
+            )
+            for c in composes.values()
+        ),
+        *(
+            DockerfileDocument(
+                d.path,
+                d.text,
+                parse_dockerfile(d.text, d.path, _applied(d.args)),
+                d.profile,
+                d.args,
+                d.context,
+                d.target,
+                key not in runs_here,
+                requirements,
+            )
+            for key, d in dockerfiles.items()
+        ),
+    ]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from devcon import images
-from devcon.definition import DefinitionFile
+from devcon.definition import ConfigDocument
 from devcon.discovery import references, workspace_folder
 from devcon.dockerfile.parser import parse_dockerfile
 from devcon.errors import EnvironmentProblem, InputError
@@ -228,7 +228,7 @@ class Merger:
             self._client = self._client_factory()
         return self._client
 
-    def __call__(self, item: DefinitionFile) -> MergedConfig | None:
+    def __call__(self, item: ConfigDocument) -> MergedConfig | None:
         if item.doc is None or not isinstance(item.doc.value, dict):
             return None
         config: dict[str, Any] = dict(item.doc.value)
@@ -242,7 +242,7 @@ class Merger:
 
     # -- image metadata ----------------------------------------------------------------
     def _base_image(
-        self, item: DefinitionFile, config: Mapping[str, Any]
+        self, item: ConfigDocument, config: Mapping[str, Any]
     ) -> tuple[Reference | None, tuple[int, int]]:
         assert item.doc is not None
         uses = images.in_config(item.doc)
@@ -265,7 +265,7 @@ class Merger:
                 return use.reference, (line, column)
         return None, (1, 1)
 
-    def _image_layers(self, item: DefinitionFile, config: Mapping[str, Any]) -> list[Layer]:
+    def _image_layers(self, item: ConfigDocument, config: Mapping[str, Any]) -> list[Layer]:
         ref, (line, column) = self._base_image(item, config)
         if ref is None:
             return []
@@ -289,7 +289,7 @@ class Merger:
         ]
 
     # -- Features ----------------------------------------------------------------------
-    def _feature_layers(self, item: DefinitionFile, config: Mapping[str, Any]) -> list[Layer]:
+    def _feature_layers(self, item: ConfigDocument, config: Mapping[str, Any]) -> list[Layer]:
         assert item.doc is not None
         features = config.get("features")
         if not isinstance(features, dict):
@@ -310,7 +310,7 @@ class Merger:
             layers.append(Layer(origin.label, origin, metadata))
         return layers
 
-    def _load_feature(self, item: DefinitionFile, feature_id: str) -> dict[str, Any]:
+    def _load_feature(self, item: ConfigDocument, feature_id: str) -> dict[str, Any]:
         if feature_id.startswith(("./", "../")):
             path = item.path.parent / feature_id / "devcontainer-feature.json"
             try:

@@ -27,9 +27,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from devcon import images
-from devcon.definition import DefinitionFile, collect
-from devcon.discovery import FileKind, references
-from devcon.dockerfile.parser import parse_dockerfile
+from devcon.definition import (
+    ComposeDocument,
+    ConfigDocument,
+    DockerfileDocument,
+    Document,
+    collect,
+)
 from devcon.errors import InputError
 from devcon.features import (
     FeatureLock,
@@ -95,47 +99,48 @@ class PinRequest:
     workers: int = 32  # I/O-bound: a bounded pool of threads
 
 
-def _dockerfile_uses(item: DefinitionFile) -> list[ImageUse]:
-    args = {k: v for k, v in item.build_args.items() if v is not None}
-    return images.in_dockerfile(parse_dockerfile(item.text, item.path, args))
-
-
-def uses_in(items: Sequence[DefinitionFile]) -> list[tuple[DefinitionFile, ImageUse]]:
+def uses_in(items: Sequence[Document]) -> list[tuple[Document, ImageUse]]:
     """The image references of the definition files, where each is written as a whole: a
     Dockerfile `${NAME}` is its ARG default, or the `build.args` value of the config that
     builds it; a reference with a variable inside is skipped (images.written_references)."""
-    dockerfiles = {item.path.resolve(): item for item in items if item.kind is FileKind.DOCKERFILE}
+    dockerfiles = {
+        item.path.resolve(): item for item in items if isinstance(item, DockerfileDocument)
+    }
     read_whole: dict[Path, set[str]] = {}
-    found: list[tuple[DefinitionFile, ImageUse]] = []
-    for key, item in dockerfiles.items():
-        uses = _dockerfile_uses(item)
+    found: list[tuple[Document, ImageUse]] = []
+    for key, dockerfile_doc in dockerfiles.items():
+        uses = images.in_dockerfile(dockerfile_doc.model)
         read_whole[key] = images.variables_read_whole(uses)
-        found.extend((item, use) for use in images.written_references(uses, item.build_args))
+        found.extend(
+            (dockerfile_doc, use)
+            for use in images.written_references(uses, dockerfile_doc.build_args)
+        )
     for item in items:
-        if item.kind is FileKind.CONFIG and item.doc is not None:
-            uses = images.in_config(item.doc)
-            dockerfile = references(item.path, item.doc.value).dockerfile
-            names = read_whole.get(dockerfile.resolve(), set()) if dockerfile else set()
-            uses += images.build_arg_uses(item.doc, names)
-        elif item.kind is FileKind.COMPOSE and item.compose is not None:
-            uses = images.in_compose(item.compose)
-        else:
-            continue  # Dockerfiles above; Feature and Template metadata name no image
+        match item:
+            case ConfigDocument(doc=doc) if doc is not None:
+                uses = images.in_config(doc)
+                dockerfile = item.references.dockerfile
+                names = read_whole.get(dockerfile.resolve(), set()) if dockerfile else set()
+                uses += images.build_arg_uses(doc, names)
+            case ComposeDocument():
+                uses = images.in_compose(item.model)
+            case _:
+                continue  # Dockerfiles above; Feature and Template metadata name no image
         found.extend((item, use) for use in images.written_references(uses))
     return found
 
 
-def refuse_unreadable(items: Sequence[DefinitionFile]) -> None:
+def refuse_unreadable(items: Sequence[Document]) -> None:
     """InputError (exit 2) for a config or compose file that cannot be parsed: its references
     cannot be listed, so neither pinning nor checking it can be trusted."""
     for item in items:
-        if item.kind is FileKind.CONFIG and item.syntax_error is not None:
+        if isinstance(item, ConfigDocument) and item.syntax_error is not None:
             error = item.syntax_error
             raise InputError(
                 f"not valid JSONC ({error.message}); its references cannot be listed",
                 f"{item.path}:{error.line}:{error.column}",
             )
-        compose = item.compose
+        compose = item.model if isinstance(item, ComposeDocument) else None
         if compose is not None and compose.problems and not compose.services:
             problem = compose.problems[0]
             raise InputError(
@@ -144,15 +149,15 @@ def refuse_unreadable(items: Sequence[DefinitionFile]) -> None:
             )
 
 
-def _not_editable(item: DefinitionFile, use: ImageUse) -> str | None:
+def _not_editable(item: Document, use: ImageUse) -> str | None:
     """Why a reference cannot be rewritten in place (None: it can): the file must hold it
     exactly as read, which JSON escapes (`\\/`, `\\u0070`) and YAML block scalars or escaped
     double-quoted strings do not."""
     if text_at(item.text, use.line, use.column, len(use.written)) == use.written:
         return None
-    if item.kind is FileKind.CONFIG:
+    if isinstance(item, ConfigDocument):
         return "written with JSON escape sequences; spell it out to let devcon rewrite it"
-    if item.kind is FileKind.COMPOSE:
+    if isinstance(item, ComposeDocument):
         return (
             "written as a YAML block scalar or with escape sequences; write it as a plain or "
             "quoted one-line string to let devcon rewrite it"
@@ -202,7 +207,7 @@ def _pinned_text(use: ImageUse, digest: str) -> str:
 
 
 def _rewrite(
-    items: Sequence[DefinitionFile],
+    items: Sequence[Document],
     edits_by_file: dict[Path, list[Edit]],
     dry_run: bool,
     extra: Sequence[tuple[Path, str, str]] = (),
@@ -227,7 +232,7 @@ def _rewrite(
 
 @dataclass(frozen=True)
 class _Feature:
-    config: DefinitionFile
+    config: ConfigDocument
     id: str
     reference: Reference
     line: int
@@ -243,11 +248,11 @@ class _Lock:
     entries: dict[str, FeatureLock]
 
 
-def _features(items: Sequence[DefinitionFile]) -> list[_Feature]:
+def _features(items: Sequence[Document]) -> list[_Feature]:
     """The OCI Features of every config (local folders and tarball URLs are not artifacts)."""
     found = []
     for item in items:
-        if item.kind is not FileKind.CONFIG or item.doc is None:
+        if not isinstance(item, ConfigDocument) or item.doc is None:
             continue
         value = item.doc.value
         features = value.get("features") if isinstance(value, dict) else None
@@ -262,7 +267,7 @@ def _features(items: Sequence[DefinitionFile]) -> list[_Feature]:
     return found
 
 
-def _read_lock(config: DefinitionFile) -> _Lock:
+def _read_lock(config: ConfigDocument) -> _Lock:
     path = lockfile_path(config.path)
     if not path.exists():
         return _Lock(path, None, {})
@@ -329,7 +334,7 @@ def pin(request: PinRequest, client_factory: Callable[[], RegistryClient]) -> Pi
     items = collect(request.paths)
     refuse_unreadable(items)
     results: list[PinItem] = []
-    to_resolve: list[tuple[DefinitionFile, ImageUse]] = []
+    to_resolve: list[tuple[Document, ImageUse]] = []
     for item, use in uses_in(items):
         where = (str(item.path), use.line, use.column, use.written)
         if use.reference is None:
@@ -452,7 +457,7 @@ def outdated(
     items = collect(request.paths)
     refuse_unreadable(items)
     results: list[PinItem] = []
-    pinned: list[tuple[DefinitionFile, ImageUse]] = []
+    pinned: list[tuple[Document, ImageUse]] = []
     for item, use in uses_in(items):
         ref = use.reference
         if ref is None and use.skipped and "@" in use.written:

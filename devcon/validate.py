@@ -6,17 +6,23 @@ paths -> discovery -> definitions (a config plus the Dockerfiles and compose fil
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from devcon import suppression
+from devcon.compose import ComposeFile
 from devcon.config import Settings
-from devcon.definition import DefinitionFile, collect
-from devcon.discovery import FileKind
-from devcon.dockerfile.parser import parse_dockerfile
-from devcon.errors import InputError
-from devcon.fileio import read_text
+from devcon.definition import (
+    ComposeDocument,
+    ConfigDocument,
+    DockerfileDocument,
+    FeatureDocument,
+    JsoncFileDocument,
+    TemplateDocument,
+    collect,
+)
+from devcon.dockerfile.requirements import RequirementFiles
 from devcon.findings import Finding, Severity
 from devcon.rules.base import (
     ComposeContext,
@@ -35,7 +41,7 @@ class ValidateRequest:
     paths: tuple[Path, ...]
     settings: Settings
     profile: Profile | None = None  # --profile: overrides every other profile choice
-    merger: Callable[[DefinitionFile], MergedConfig | None] | None = None  # --merge
+    merger: Callable[[ConfigDocument], MergedConfig | None] | None = None  # --merge
 
 
 @dataclass(frozen=True)
@@ -74,7 +80,10 @@ def _run_rules(
 
 
 def _suppress(
-    found: list[Finding], display: str, marks: suppression.Suppressions
+    found: list[Finding],
+    display: str,
+    marks: suppression.Suppressions,
+    requirements: RequirementFiles | None = None,
 ) -> tuple[list[Finding], int]:
     """Findings left after inline suppression. A finding in another file than the one
     checked (an entry of a requirements.txt or environment.yml a RUN installs from) is
@@ -85,10 +94,8 @@ def _suppress(
         if finding.path == display:
             return marks.covers(finding)
         if finding.path not in others:
-            try:
-                text = read_text(Path(finding.path))
-            except InputError:
-                text = ""
+            files = requirements or RequirementFiles()
+            text = files.utf8_text(Path(finding.path)) or ""
             others[finding.path] = suppression.for_hash_comments(text)
         return others[finding.path].covers(finding)
 
@@ -97,13 +104,14 @@ def _suppress(
 
 
 def _check_config(
-    item: DefinitionFile,
+    item: JsoncFileDocument,
     settings: Settings,
     rules: Sequence[Rule],
     merged: MergedConfig | None = None,
+    compose_files: Mapping[Path, ComposeFile] | None = None,
 ) -> tuple[list[Finding], int]:
     """Findings for one devcontainer.json (or Feature / Template file), and how many were
-    suppressed inline."""
+    suppressed inline. `compose_files`: the models of the compose files of this run."""
     ctx = ConfigContext(
         item.path,
         item.text,
@@ -112,15 +120,20 @@ def _check_config(
         settings.rule_options,
         merged=merged.value if merged else None,
         origins=merged.origins if merged else {},
+        compose_files=compose_files or {},
     )
     display = str(item.path)
 
     def run(rule: Rule) -> Iterable[Problem] | None:
-        check = {
-            FileKind.CONFIG: rule.config,
-            FileKind.FEATURE: rule.feature,
-            FileKind.TEMPLATE: rule.template,
-        }.get(item.kind)
+        match item:
+            case ConfigDocument():
+                check = rule.config
+            case FeatureDocument():
+                check = rule.feature
+            case TemplateDocument():
+                check = rule.template
+            case _:
+                check = None
         return check(ctx) if check else None
 
     found = _run_rules(rules, settings, display, run)
@@ -130,10 +143,12 @@ def _check_config(
 
 
 def _check_dockerfile(
-    item: DefinitionFile, settings: Settings, rules: Sequence[Rule], cli_profile: Profile | None
+    item: DockerfileDocument,
+    settings: Settings,
+    rules: Sequence[Rule],
+    cli_profile: Profile | None,
 ) -> tuple[list[Finding], int]:
-    args = {k: v for k, v in item.build_args.items() if v is not None}
-    dockerfile = parse_dockerfile(item.text, item.path, args)
+    dockerfile = item.model
     profile = settings.profile_for(item.path, item.default_profile, cli_profile)
     ctx = DockerfileContext(
         item.path,
@@ -143,6 +158,7 @@ def _check_dockerfile(
         settings.rule_options,
         item.target,
         item.sidecar,
+        item.requirements,
     )
     display = str(item.path)
 
@@ -152,16 +168,15 @@ def _check_dockerfile(
         return rule.dockerfile(ctx)
 
     found = _run_rules(rules, settings, display, run)
-    return _suppress(found, display, suppression.for_dockerfile(dockerfile))
+    return _suppress(found, display, suppression.for_dockerfile(dockerfile), item.requirements)
 
 
 def _check_compose(
-    item: DefinitionFile, settings: Settings, rules: Sequence[Rule]
+    item: ComposeDocument, settings: Settings, rules: Sequence[Rule]
 ) -> tuple[list[Finding], int]:
-    assert item.compose is not None
     ctx = ComposeContext(
         item.path,
-        item.compose,
+        item.model,
         settings.rule_options,
         item.attached_services,
         item.started_services,
@@ -177,16 +192,18 @@ def validate(request: ValidateRequest) -> ValidateResult:
     findings: list[Finding] = []
     suppressed = 0
     items = collect(request.paths)
+    composes = {d.path.resolve(): d.model for d in items if isinstance(d, ComposeDocument)}
     for item in items:
-        if item.kind in (FileKind.CONFIG, FileKind.FEATURE, FileKind.TEMPLATE):
-            merged = (
-                request.merger(item) if request.merger and item.kind is FileKind.CONFIG else None
-            )
-            found, hidden = _check_config(item, settings, rules, merged)
-        elif item.kind is FileKind.COMPOSE:
-            found, hidden = _check_compose(item, settings, rules)
-        else:
-            found, hidden = _check_dockerfile(item, settings, rules, request.profile)
+        match item:
+            case ConfigDocument():
+                merged = request.merger(item) if request.merger else None
+                found, hidden = _check_config(item, settings, rules, merged, composes)
+            case FeatureDocument() | TemplateDocument():
+                found, hidden = _check_config(item, settings, rules)
+            case ComposeDocument():
+                found, hidden = _check_compose(item, settings, rules)
+            case DockerfileDocument():
+                found, hidden = _check_dockerfile(item, settings, rules, request.profile)
         findings += found
         suppressed += hidden
     return ValidateResult(

@@ -20,9 +20,8 @@ from devcon.compat.sources import (
     from_registry,
 )
 from devcon.compat.uses import compose_uses
-from devcon.definition import DefinitionFile, collect
+from devcon.definition import ComposeDocument, ConfigDocument, DockerfileDocument, collect
 from devcon.discovery import FileKind, kind_of
-from devcon.dockerfile.parser import parse_dockerfile
 from devcon.errors import InputError, UsageError
 from devcon.findings import Finding
 from devcon.imagefacts import engine_platform
@@ -102,10 +101,9 @@ class _Wanted:
 
 
 def _stage_base(
-    definition: DefinitionFile, target: str | None, explicit: bool
+    definition: DockerfileDocument, target: str | None, explicit: bool
 ) -> list[images.ImageUse]:
-    args = {k: v for k, v in definition.build_args.items() if v is not None}
-    dockerfile = parse_dockerfile(definition.text, definition.path, args)
+    dockerfile = definition.model
     if explicit and target:
         named_stage(dockerfile, target, definition.path)  # InputError naming the stages
     return images.built_base(dockerfile, target)
@@ -136,18 +134,20 @@ def _wanted(items: tuple[str, ...]) -> list[_Wanted]:
         definitions = collect(tuple(dict.fromkeys(paths)))
         for definition in definitions:
             uses: list[images.ImageUse] = []
-            if definition.kind is FileKind.CONFIG and definition.doc is not None:
-                uses = images.in_config(definition.doc)
-            elif definition.kind is FileKind.COMPOSE and definition.compose is not None:
-                uses = compose_uses(definition.compose, definition.attached_services)
-            elif definition.kind is FileKind.DOCKERFILE:
-                key = definition.path.resolve()
-                if definition.sidecar:
-                    continue
-                for stage in dict.fromkeys(stages.get(key, [None])):
-                    for use in _stage_base(definition, stage or definition.target, bool(stage)):
-                        if all((u.line, u.column) != (use.line, use.column) for u in uses):
-                            uses.append(use)  # two names of one stage: judged once
+            match definition:
+                case ConfigDocument(doc=doc) if doc is not None:
+                    uses = images.in_config(doc)
+                case ComposeDocument():
+                    uses = compose_uses(definition.model, definition.attached_services)
+                case DockerfileDocument():
+                    if definition.sidecar:
+                        continue
+                    key = definition.path.resolve()
+                    for stage in dict.fromkeys(stages.get(key, [None])):
+                        target = stage or definition.target
+                        for use in _stage_base(definition, target, bool(stage)):
+                            if all((u.line, u.column) != (use.line, use.column) for u in uses):
+                                uses.append(use)  # two names of one stage: judged once
             for use in uses:
                 if use.reference is not None:
                     where = (str(definition.path), use.line, use.column)

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
-
-import yaml
 
 from devcon.dockerfile.packages import conda_is_pinned, pip_is_pinned, pip_name
 
 
 @dataclass(frozen=True)
-class Entry:
+class RequirementEntry:
     """One requirement of a file: its text and position."""
 
     path: Path
@@ -24,11 +23,64 @@ class Entry:
     kind: str  # "pip" or "conda"
 
 
-def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
+class RequirementFiles:
+    """The requirement files of one run, each read from disk once and parsed once per
+    package manager: every rule that follows a RUN's `-r` / `--file`, and the inline
+    suppression of their findings, read the same text and entries."""
+
+    def __init__(self) -> None:
+        self._data: dict[Path, bytes | None] = {}
+        self._entries: dict[
+            tuple[Path, str], tuple[tuple[RequirementEntry, ...], frozenset[str]]
+        ] = {}
+
+    def _bytes(self, path: Path) -> bytes | None:
+        key = path.resolve()
+        if key not in self._data:
+            try:
+                self._data[key] = path.read_bytes()
+            except OSError:
+                self._data[key] = None
+        return self._data[key]
+
+    def read(self, path: Path) -> str | None:
+        """The file's text (undecodable bytes replaced), None when it cannot be read."""
+        data = self._bytes(path)
+        return None if data is None else data.decode("utf-8", errors="replace")
+
+    def utf8_text(self, path: Path) -> str | None:
+        """The file's text, None when it cannot be read or is not UTF-8."""
+        data = self._bytes(path)
+        if data is None:
+            return None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    def entries(
+        self, path: Path, manager: str
+    ) -> tuple[tuple[RequirementEntry, ...], frozenset[str]]:
+        """Entries of a file a package manager reads: environment.yml for conda `-f` files
+        ending in .yml/.yaml, a conda spec list for other conda files, pip requirements
+        otherwise; and the names constraint files (`-c`) pin."""
+        kind = "env" if path.suffix.lower() in (".yml", ".yaml") else manager
+        kind = kind if kind in ("env", "conda") else "pip"
+        key = (path.resolve(), kind)
+        if key not in self._entries:
+            if kind == "env":
+                entries, constrained = _environment_file(self, path)
+            elif kind == "conda":
+                entries, constrained = _conda_spec_file(self, path), set()
+            else:
+                entries, constrained = _pip_requirements(self, path, set())
+            self._entries[key] = (tuple(entries), frozenset(constrained))
+        return self._entries[key]
+
+    def constraint_names(self, path: Path) -> frozenset[str]:
+        """Project names a constraints file pins with `==`."""
+        entries, _ = self.entries(path, "pip")
+        return frozenset(pip_name(e.text) for e in entries if pip_is_pinned(e.text))
 
 
 _REQ_OPTION_WITH_FILE = re.compile(
@@ -57,69 +109,71 @@ def _logical_lines(text: str) -> Iterator[tuple[int, int, str]]:
             yield first, column, joined
 
 
-def pip_requirements(path: Path, seen: set[Path] | None = None) -> tuple[list[Entry], set[str]]:
+def _pip_requirements(
+    files: RequirementFiles, path: Path, seen: set[Path]
+) -> tuple[list[RequirementEntry], set[str]]:
     """Requirements of a pip requirements file (following `-r`), and names pinned by
     constraint files (`-c`)."""
-    seen = seen if seen is not None else set()
     resolved = path.resolve()
     if resolved in seen:
         return [], set()
     seen.add(resolved)
-    text = _read(path)
+    text = files.read(path)
     if text is None:
         return [], set()
-    return _pip_lines(path, _logical_lines(text), seen)
+    return _pip_lines(files, path, _logical_lines(text), seen)
 
 
 def _pip_lines(
-    path: Path, lines: Iterator[tuple[int, int, str]] | list[tuple[int, int, str]], seen: set[Path]
-) -> tuple[list[Entry], set[str]]:
-    entries: list[Entry] = []
+    files: RequirementFiles,
+    path: Path,
+    lines: Iterator[tuple[int, int, str]] | list[tuple[int, int, str]],
+    seen: set[Path],
+) -> tuple[list[RequirementEntry], set[str]]:
+    entries: list[RequirementEntry] = []
     constrained: set[str] = set()
     for line, column, text in lines:
         option = _REQ_OPTION_WITH_FILE.match(text)
         if option:
             nested = path.parent / option.group(3)
             if (option.group(1) or option.group(2)) in ("-r", "--requirement"):
-                more, more_constrained = pip_requirements(nested, seen)
+                more, more_constrained = _pip_requirements(files, nested, seen)
                 entries += more
                 constrained |= more_constrained
             else:
-                constrained |= constraint_names(nested)
+                constrained |= files.constraint_names(nested)
             continue
         if text.startswith("-"):
             editable = re.match(r"^(-e|--editable)(?:\s*=\s*|\s+)(\S+)", text)
             if editable and "://" in editable.group(2):
-                entries.append(Entry(path, line, column, editable.group(2), "pip"))
+                entries.append(RequirementEntry(path, line, column, editable.group(2), "pip"))
             continue
         requirement = re.split(r"\s+--?[A-Za-z]", text, maxsplit=1)[0].strip()
         if requirement:
-            entries.append(Entry(path, line, column, requirement, "pip"))
+            entries.append(RequirementEntry(path, line, column, requirement, "pip"))
     return entries, constrained
 
 
-def constraint_names(path: Path) -> set[str]:
-    """Project names a constraints file pins with `==`."""
-    entries, _ = pip_requirements(path)
-    return {pip_name(e.text) for e in entries if pip_is_pinned(e.text)}
-
-
-def conda_spec_file(path: Path) -> list[Entry]:
+def _conda_spec_file(files: RequirementFiles, path: Path) -> list[RequirementEntry]:
     """Specs of a `conda install --file` list (one per line; `@EXPLICIT` lists are URLs)."""
-    text = _read(path)
+    text = files.read(path)
     if text is None:
         return []
     entries = []
     for line, column, spec in _logical_lines(text):
         if spec.startswith("@"):
             continue
-        entries.append(Entry(path, line, column, spec, "conda"))
+        entries.append(RequirementEntry(path, line, column, spec, "conda"))
     return entries
 
 
-def environment_file(path: Path) -> tuple[list[Entry], set[str]]:
+def _environment_file(
+    files: RequirementFiles, path: Path
+) -> tuple[list[RequirementEntry], set[str]]:
     """The `dependencies:` of an environment.yml: conda specs, and the `- pip:` list."""
-    text = _read(path)
+    import yaml  # only for environment files: not on every run's import path
+
+    text = files.read(path)
     if text is None:
         return [], set()
     try:
@@ -128,7 +182,7 @@ def environment_file(path: Path) -> tuple[list[Entry], set[str]]:
         return [], set()
     if not isinstance(root, yaml.MappingNode):
         return [], set()
-    entries: list[Entry] = []
+    entries: list[RequirementEntry] = []
     constrained: set[str] = set()
     for key, value in root.value:
         if not (isinstance(key, yaml.ScalarNode) and key.value == "dependencies"):
@@ -138,7 +192,9 @@ def environment_file(path: Path) -> tuple[list[Entry], set[str]]:
         for item in value.value:
             if isinstance(item, yaml.ScalarNode) and isinstance(item.value, str):
                 mark = item.start_mark
-                entries.append(Entry(path, mark.line + 1, mark.column + 1, item.value, "conda"))
+                entries.append(
+                    RequirementEntry(path, mark.line + 1, mark.column + 1, item.value, "conda")
+                )
             elif isinstance(item, yaml.MappingNode):
                 for sub_key, sub_value in item.value:
                     if not (
@@ -152,23 +208,13 @@ def environment_file(path: Path) -> tuple[list[Entry], set[str]]:
                         for n in sub_value.value
                         if isinstance(n, yaml.ScalarNode)
                     ]
-                    more, more_constrained = _pip_lines(path, lines, {path.resolve()})
+                    more, more_constrained = _pip_lines(files, path, lines, {path.resolve()})
                     entries += more
                     constrained |= more_constrained
     return entries, constrained
 
 
-def file_entries(path: Path, manager: str) -> tuple[list[Entry], set[str]]:
-    """Entries of a file a package manager reads: environment.yml for conda `-f` files ending
-    in .yml/.yaml, a conda spec list for other conda files, pip requirements otherwise."""
-    if path.suffix.lower() in (".yml", ".yaml"):
-        return environment_file(path)
-    if manager == "conda":
-        return conda_spec_file(path), set()
-    return pip_requirements(path)
-
-
-def entry_is_pinned(entry: Entry, constrained: set[str]) -> bool:
+def entry_is_pinned(entry: RequirementEntry, constrained: AbstractSet[str]) -> bool:
     if entry.kind == "conda":
         return conda_is_pinned(entry.text)
     return pip_is_pinned(entry.text) or pip_name(entry.text) in constrained

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from devcon.dockerfile.context import context_file
 from devcon.dockerfile.model import LocatedCommand, RunScript, Stage
 from devcon.dockerfile.packages import pip_name, requirement_files, short_list
-from devcon.dockerfile.requirements import file_entries
 from devcon.dockerfile.shell import is_variable
 from devcon.dockerfile.stages import chain, is_alpine
 from devcon.rules.base import Category, DockerfileContext, Problem, Rule, RuleDoc
@@ -115,7 +114,7 @@ def _pip_finding(
         source = context_file(ctx.context_dir, stages, script, located, name)
         if source is None:
             continue
-        entries, _ = file_entries(source, "pip")
+        entries, _ = ctx.requirements.entries(source, "pip")
         found = list(dict.fromkeys(pip_name(e.text) for e in entries if _compiled(e.text)))
         if found:
             line, column = script.at_word(located, name)

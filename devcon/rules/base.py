@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from devcon.dockerfile.requirements import RequirementFiles
 from devcon.findings import Severity
 
 if TYPE_CHECKING:
@@ -125,6 +126,19 @@ class ConfigContext:
     options: RuleOptions = RuleOptions()
     merged: Any = None  # the merged configuration (dict) under --merge, else None
     origins: Mapping[tuple[str | int, ...], Origin] = field(default_factory=dict)
+    # the compose files the config uses as this run read them (by resolved path)
+    compose_files: Mapping[Path, ComposeFile] = field(default_factory=dict)
+
+    def compose_file(self, path: Path) -> ComposeFile:
+        """A compose file the config uses: the model this run built, else read from disk
+        (InputError when it cannot be read)."""
+        known = self.compose_files.get(path.resolve())
+        if known is not None:
+            return known
+        from devcon.compose import parse_compose
+        from devcon.fileio import read_text
+
+        return parse_compose(read_text(path), path)
 
     @property
     def is_feature(self) -> bool:
@@ -224,6 +238,8 @@ class DockerfileContext:
     options: RuleOptions = RuleOptions()
     target: str | None = None  # the stage the config or compose service builds (build.target)
     sidecar: bool = False  # built only for compose services VS Code does not attach to
+    # the requirement files its RUNs install from: read once per run, shared by the rules
+    requirements: RequirementFiles = field(default_factory=RequirementFiles, compare=False)
 
 
 @dataclass(frozen=True)

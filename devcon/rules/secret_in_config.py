@@ -11,10 +11,9 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from devcon.compose import ComposeFile, ComposeService, EnvEntry, parse_compose
+from devcon.compose import ComposeFile, ComposeService, EnvEntry
 from devcon.discovery import references
 from devcon.errors import InputError
-from devcon.fileio import read_text
 from devcon.findings import Severity
 from devcon.jsonc import format_pointer
 from devcon.rules.base import Category, ComposeContext, ConfigContext, Problem, Rule, RuleDoc
@@ -131,7 +130,7 @@ def _config_sidecars(ctx: ConfigContext) -> tuple[tuple[Sidecar, ...], str | Non
     network_mode: str | None = None
     for path in references(ctx.path, value).compose_files:
         try:
-            compose = parse_compose(read_text(path), path)
+            compose = ctx.compose_file(path)
         except InputError:
             continue
         found.extend(sidecars(compose, attached))

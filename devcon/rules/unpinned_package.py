@@ -18,7 +18,10 @@ from devcon.dockerfile.packages import (
     requirement_files,
     short_list,
 )
-from devcon.dockerfile.requirements import Entry, constraint_names, entry_is_pinned, file_entries
+from devcon.dockerfile.requirements import (
+    RequirementEntry,
+    entry_is_pinned,
+)
 from devcon.dockerfile.shell import is_variable
 from devcon.dockerfile.stages import chain
 from devcon.rules.base import Category, DockerfileContext, Problem, Rule, RuleDoc
@@ -193,19 +196,19 @@ def _file_problems(
     for name in constraints:
         source = context_file(ctx.context_dir, stages, script, located, name)
         if source is not None:
-            constrained |= constraint_names(source)
+            constrained |= ctx.requirements.constraint_names(source)
     for name in files:
         source = context_file(ctx.context_dir, stages, script, located, name)
         if source is None:
             continue
-        entries, file_constrained = file_entries(source, manager)
+        entries, file_constrained = ctx.requirements.entries(source, manager)
         for entry in entries:
             if is_variable(entry.text) or entry_is_pinned(entry, constrained | file_constrained):
                 continue
             yield _entry_problem(entry)
 
 
-def _entry_problem(entry: Entry) -> Problem:
+def _entry_problem(entry: RequirementEntry) -> Problem:
     example = _example("conda" if entry.kind == "conda" else "pip", entry.text)
     return Problem(
         entry.line,
@@ -232,7 +235,7 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
                     for name in requirement_files(located.command)[1]:
                         source = context_file(ctx.context_dir, stages, script, located, name)
                         if source is not None:
-                            constrained |= constraint_names(source)
+                            constrained |= ctx.requirements.constraint_names(source)
                 problem = _command_problem(script, located, constrained)
                 if problem is not None:
                     yield problem

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from devcon.dockerfile.context import context_file
 from devcon.dockerfile.model import LocatedCommand, RunScript, Stage
 from devcon.dockerfile.packages import pip_is_pinned, pip_name, requirement_files, short_list
-from devcon.dockerfile.requirements import entry_is_pinned, file_entries
+from devcon.dockerfile.requirements import entry_is_pinned
 from devcon.dockerfile.shell import is_variable
 from devcon.dockerfile.stages import chain
 from devcon.rules.base import Category, DockerfileContext, Problem, Rule, RuleDoc
@@ -38,7 +38,7 @@ def _pip(
             if not is_variable(name):
                 upgraded.append(f"-r {name}")
             continue
-        entries, constrained = file_entries(source, "pip")
+        entries, constrained = ctx.requirements.entries(source, "pip")
         if any(not entry_is_pinned(e, constrained) for e in entries):
             upgraded.append(f"-r {name}")
     if not upgraded:

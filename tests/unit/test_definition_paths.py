@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from devcon.definition import collect
-from devcon.discovery import FileKind
+from devcon.definition import DockerfileDocument, collect
 
 
 def test_compose_build_context_dotdot_is_folded(tmp_path: Path) -> None:
@@ -22,7 +21,7 @@ def test_compose_build_context_dotdot_is_folded(tmp_path: Path) -> None:
     )
     (dev / "Dockerfile").write_text("FROM python:3.12\n", encoding="utf-8")
     items = collect((tmp_path,))
-    (dockerfile,) = [i for i in items if i.kind is FileKind.DOCKERFILE]
+    (dockerfile,) = [i for i in items if isinstance(i, DockerfileDocument)]
     assert dockerfile.path == dev / "Dockerfile"
     assert dockerfile.context_dir == tmp_path
 
@@ -35,7 +34,7 @@ def test_config_dockerfile_dotdot_is_folded(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     (tmp_path / "Dockerfile").write_text("FROM python:3.12 AS dev\n", encoding="utf-8")
-    (dockerfile,) = [i for i in collect((tmp_path,)) if i.kind is FileKind.DOCKERFILE]
+    (dockerfile,) = [i for i in collect((tmp_path,)) if isinstance(i, DockerfileDocument)]
     assert dockerfile.path == tmp_path / "Dockerfile"
     assert dockerfile.context_dir == tmp_path
     assert dockerfile.target == "dev"

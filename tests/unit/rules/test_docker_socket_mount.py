@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from devcon.definition import DefinitionFile
+from devcon.definition import ConfigDocument
 from devcon.merge import Layer, merge, substitute_variables
 from devcon.mounts import is_docker_socket, parse_volume
 from devcon.rules.base import MergedConfig, Origin
@@ -83,7 +83,7 @@ def test_merge_maps_file_entries_to_their_line(tmp_path: Path) -> None:
     )
     metadata = {"mounts": [{"source": "/var/run/docker.sock", "target": "/h", "type": "bind"}]}
 
-    def merger(item: DefinitionFile) -> MergedConfig:
+    def merger(item: ConfigDocument) -> MergedConfig:
         assert item.doc is not None
         line, column = item.doc.key_position(("features", feature))
         origin = Origin(f"Feature {feature}", line, column)

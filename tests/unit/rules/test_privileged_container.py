@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from devcon.definition import DefinitionFile
+from devcon.definition import ConfigDocument
 from devcon.merge import Layer, merge
 from devcon.rules.base import MergedConfig, Origin
 from tests.unit.rules._support import run_rule
@@ -20,7 +20,7 @@ def run(tmp_path: Path, name: str, text: str, merger: Any = None) -> list[str]:
 def with_feature(feature_id: str, metadata: dict[str, Any]) -> Any:
     """A --merge stand-in: the config merged with one Feature's metadata."""
 
-    def merger(item: DefinitionFile) -> MergedConfig:
+    def merger(item: ConfigDocument) -> MergedConfig:
         assert item.doc is not None
         line, column = item.doc.key_position(("features", feature_id))
         origin = Origin(f"Feature {feature_id}", line, column)

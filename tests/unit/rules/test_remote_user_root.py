@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from devcon.definition import DefinitionFile
+from devcon.definition import ConfigDocument
 from devcon.merge import Layer, merge
 from devcon.rules.base import MergedConfig, Origin
 from tests.unit.rules._support import run_rule
@@ -37,7 +37,7 @@ def test_non_root_unset_and_variables(tmp_path: Path) -> None:
 
 
 def test_root_from_image_metadata(tmp_path: Path) -> None:
-    def merger(item: DefinitionFile) -> MergedConfig:
+    def merger(item: ConfigDocument) -> MergedConfig:
         assert item.doc is not None
         origin = Origin("the metadata of image x", 2, 12)
         layers = [Layer(origin.label, origin, {"remoteUser": "root"})]
