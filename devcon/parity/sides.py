@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from devcon import jsonc
-from devcon.discovery import FileKind, kind_of, references
+from devcon.definition import ComposeDocument, ConfigDocument, DockerfileDocument, collect
+from devcon.discovery import FileKind, kind_of
+from devcon.dockerfile.model import Dockerfile
 from devcon.dockerfile.parser import parse_dockerfile
 from devcon.errors import InputError
 from devcon.fileio import read_text
@@ -56,20 +57,24 @@ def parse_side(text: str) -> Side:
     if isinstance(spec, ReferenceSpec):
         return Side(text, Source.REGISTRY, reference=spec.reference)
     if isinstance(spec, StageSpec):
-        return Side(text, Source.DOCKERFILE, static=_static_side(text, spec.path, spec.stage))
+        static = _static_side(text, spec.path, spec.stage, _read_dockerfile(spec.path))
+        return Side(text, Source.DOCKERFILE, static=static)
     path = the_config_of(spec.path) if spec.path.is_dir() else spec.path
     kind = kind_of(path)
     if kind is FileKind.DOCKERFILE:
-        return Side(text, Source.DOCKERFILE, static=_static_side(text, path, None))
+        static = _static_side(text, path, None, _read_dockerfile(path))
+        return Side(text, Source.DOCKERFILE, static=static)
     if kind is FileKind.CONFIG:
         return _config_side(text, path)
     raise InputError("not a Dockerfile or devcontainer.json", str(path))
 
 
-def _static_side(
-    label: str, path: Path, target: str | None, build_args: dict[str, str] | None = None
-) -> StaticSide:
-    dockerfile = parse_dockerfile(read_text(path), path, build_args or {})
+def _read_dockerfile(path: Path) -> Dockerfile:
+    """A Dockerfile named on its own, read as written (no build args)."""
+    return parse_dockerfile(read_text(path), path, {})
+
+
+def _static_side(label: str, path: Path, target: str | None, dockerfile: Dockerfile) -> StaticSide:
     if not dockerfile.stages:
         raise InputError("no FROM instruction", str(path))
     stage = named_stage(dockerfile, target, path) if target else dockerfile.final_stage
@@ -100,11 +105,22 @@ def _static_side(
 
 
 def _config_side(label: str, path: Path) -> Side:
-    try:
-        doc = jsonc.parse(read_text(path))
-    except jsonc.JsoncSyntaxError as exc:
+    """The config's side, read from the documents collect() makes of it and the files it
+    uses (each parsed once)."""
+    documents = collect((path,))
+    config = next(d for d in documents if isinstance(d, ConfigDocument))
+    if config.doc is None:
+        exc = config.syntax_error
+        assert exc is not None
         raise InputError(exc.message, f"{path}:{exc.line}:{exc.column}") from None
-    value = doc.value if isinstance(doc.value, dict) else {}
+    dockerfiles = {d.path.resolve(): d for d in documents if isinstance(d, DockerfileDocument)}
+    composes = {d.path.resolve(): d.model for d in documents if isinstance(d, ComposeDocument)}
+
+    def dockerfile_at(at: Path, build_args: dict[str, str]) -> Dockerfile:
+        known = dockerfiles.get(at.resolve())
+        return known.model_for(build_args) if known is not None else _read_dockerfile(at)
+
+    value = config.doc.value if isinstance(config.doc.value, dict) else {}
     if isinstance(value.get("image"), str):
         try:
             # named by the image: what is compared (and what to rebuild) is that image
@@ -112,25 +128,25 @@ def _config_side(label: str, path: Path) -> Side:
             return Side(image, Source.REGISTRY, reference=parse_reference(image))
         except ReferenceError as exc:
             raise InputError(str(exc), str(path)) from None
-    refs = references(path, value)
+    refs = config.references
     if refs.dockerfile is not None:
         build = value.get("build") if isinstance(value.get("build"), dict) else {}
         target = build.get("target") if isinstance(build, dict) else None
         args = {k: v for k, v in refs.build_args.items() if v is not None}
-        static = _static_side(label, refs.dockerfile, target, args)
+        model = dockerfile_at(refs.dockerfile, args)
+        static = _static_side(label, refs.dockerfile, target, model)
         return Side(label, Source.DOCKERFILE, static=static)
     if refs.compose_files and isinstance(value.get("service"), str):
-        from devcon.compose import parse_compose
-
         for compose_path in refs.compose_files:
-            compose = parse_compose(read_text(compose_path), compose_path)
+            compose = composes[compose_path.resolve()]
             for service in compose.services:
                 if service.name.value != value["service"]:
                     continue
                 if service.build is not None:
                     context = compose_path.parent / (service.build.context or ".")
                     dockerfile = context / (service.build.dockerfile or "Dockerfile")
-                    static = _static_side(label, dockerfile, service.build.target)
+                    model = dockerfile_at(dockerfile, {})  # as before: without its build args
+                    static = _static_side(label, dockerfile, service.build.target, model)
                     return Side(label, Source.DOCKERFILE, static=static)
                 if service.image is not None:
                     image = service.image.value

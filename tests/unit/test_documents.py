@@ -26,6 +26,7 @@ from devcon.definition import (
     collect,
 )
 from devcon.dockerfile import parser
+from devcon.parity.sides import parse_side
 from devcon.pin import PinRequest, pin
 from devcon.services import Services
 from devcon.validate import ValidateRequest, validate
@@ -153,3 +154,46 @@ def test_each_file_is_read_and_parsed_once_per_run(
     assert [r.image for r in reports] == ["python:3.12"]
     assert counts.parses == once
     assert counts.reads == read_once - Counter({"requirements.txt": 1})
+
+
+def test_parity_reads_a_config_side_from_the_documents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A devcontainer.json side: the config, its Dockerfile (with the config's build args and
+    target) each parsed once."""
+    folder = tmp_path / ".devcontainer"
+    folder.mkdir()
+    (folder / "devcontainer.json").write_text(
+        '{"build": {"dockerfile": "Dockerfile", "args": {"BASE": "python:3.12"},'
+        ' "target": "dev"}}\n',
+        encoding="utf-8",
+    )
+    (folder / "Dockerfile").write_text(
+        "ARG BASE=python:3.11\nFROM ${BASE} AS dev\nFROM alpine:3.20\n", encoding="utf-8"
+    )
+    with _counting(monkeypatch, tmp_path) as counts:
+        side = parse_side(str(folder / "devcontainer.json"))
+    assert side.static is not None
+    assert (side.static.stage, side.static.base_written) == ("dev", "python:3.12")
+    assert counts.parses == Counter({"dockerfile Dockerfile": 1, "jsonc": 1})
+    assert counts.reads == Counter({"devcontainer.json": 1, "Dockerfile": 1})
+
+
+def test_parity_reads_a_compose_service_dockerfile_without_its_build_args(
+    tmp_path: Path,
+) -> None:
+    """As before documents: the Dockerfile a compose service builds is compared as written
+    (its ARG defaults), not with the compose file's build args."""
+    folder = tmp_path / ".devcontainer"
+    folder.mkdir()
+    (folder / "devcontainer.json").write_text(
+        '{"dockerComposeFile": "compose.yml", "service": "app"}\n', encoding="utf-8"
+    )
+    (folder / "compose.yml").write_text(
+        "services:\n  app:\n    build:\n      context: .\n      args:\n        BASE: python:3.13\n",
+        encoding="utf-8",
+    )
+    (folder / "Dockerfile").write_text("ARG BASE=python:3.11\nFROM ${BASE}\n", encoding="utf-8")
+    side = parse_side(str(folder))
+    assert side.static is not None
+    assert side.static.base_written == "python:3.11"
