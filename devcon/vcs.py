@@ -12,11 +12,11 @@ _GIT_SECONDS = 5.0
 def git_ignores(path: Path) -> bool | None:
     """Whether git ignores `path` (which need not exist): True or False from the
     repository's ignore rules, None when there is no git or no repository around it."""
-    git = shutil.which("git")
-    folder = path.parent
+    folder = path.absolute().parent
     while not folder.is_dir() and folder != folder.parent:
         folder = folder.parent
-    if git is None:
+    git = shutil.which("git")
+    if git is None or not _in_work_tree(folder):
         return None
     try:
         done = subprocess.run(
@@ -29,3 +29,9 @@ def git_ignores(path: Path) -> bool | None:
         return None
     # 0: ignored, 1: not ignored, 128: not a repository (or another fatal error)
     return {0: True, 1: False}.get(done.returncode)
+
+
+def _in_work_tree(folder: Path) -> bool:
+    """Whether a `.git` (folder, or file of a linked work tree) is in `folder` or above it:
+    outside a repository there is nothing to ask git, and no process is started."""
+    return any((parent / ".git").exists() for parent in (folder, *folder.parents))

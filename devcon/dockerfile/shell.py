@@ -13,10 +13,16 @@ wrapper command comes first, then the commands of its script.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 _SEPARATORS = ("&&", "||", ";", "|", "&", "\n", "(", ")")
+# characters the tokenizer treats specially (quotes, escapes, substitutions, comments,
+# blanks, the first character of a separator); any other run of characters is plain text
+_SPECIAL_FIRST = frozenset("\\'\"$`# \t\r" + "".join(s[0] for s in _SEPARATORS))
+_ORDINARY_RUN = re.compile("[^" + re.escape("".join(sorted(_SPECIAL_FIRST))) + "]+")
 _KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "}"})
 # wrappers that run the rest of the line as a command, with their options that take a value
 _WRAPPERS: dict[str, frozenset[str]] = {
@@ -178,6 +184,17 @@ def tokenize(text: str) -> list[Word | None]:
         if ch in " \t\r":
             flush()
             i += 1
+            continue
+        if ch not in _SPECIAL_FIRST:
+            # a run of ordinary characters is part of the current word, taken in one step
+            run = _ORDINARY_RUN.match(text, i)
+            assert run is not None  # `ch` itself is ordinary
+            end = run.end()
+            if start < 0:
+                start = i
+            word.append(text[i:end])
+            chars.extend(range(i, end))
+            i = end
             continue
         matched = next((s for s in _SEPARATORS if text.startswith(s, i)), None)
         if matched is not None:
