@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import io
 import json
-import tarfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +78,8 @@ def feature_metadata(client: RegistryClient, ref: Reference, digest: str) -> dic
         raise RegistryError(f"{ref.original}: the Feature artifact has no layer")
     layer = layers[0]
     blob = client.blob(ref, str(layer.get("digest")), max_bytes=MAX_FEATURE_TARBALL)
+    import tarfile  # only when a Feature is fetched (--merge, pin --features)
+
     try:
         with tarfile.open(fileobj=io.BytesIO(blob), mode="r:*") as archive:
             for member in archive.getmembers():

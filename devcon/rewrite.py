@@ -6,7 +6,6 @@ import contextlib
 import difflib
 import itertools
 import os
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,6 +109,8 @@ def _write_temp(folder: Path, name: str, data: bytes, like: os.stat_result | Non
 
 def _backup(target: Path, like: os.stat_result) -> str:
     """A second name for the file as it is now (a hard link, else a copy), to put it back."""
+    import secrets  # only here, where a file is backed up: keeps hmac off the start-up path
+
     for _ in range(8):
         backup = str(target.parent / f".{target.name}.{secrets.token_hex(6)}.devcon-old")
         try:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 _GIT_SECONDS = 5.0
@@ -15,6 +13,9 @@ def git_ignores(path: Path) -> bool | None:
     folder = path.absolute().parent
     while not folder.is_dir() and folder != folder.parent:
         folder = folder.parent
+    import shutil
+    import subprocess
+
     git = shutil.which("git")
     if git is None or not _in_work_tree(folder):
         return None

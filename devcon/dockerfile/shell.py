@@ -14,7 +14,6 @@ wrapper command comes first, then the commands of its script.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
