@@ -21,8 +21,9 @@ from typing import Any
 
 from devcon.errors import ConfigError, OptionError
 from devcon.findings import Severity
+from devcon.profile import Profile
 from devcon.resources import schema_text
-from devcon.rules.base import Profile, Rule, RuleOptions
+from devcon.rules.base import Rule, RuleOptions
 
 DEFAULT_FAIL_ON = Severity.WARNING
 

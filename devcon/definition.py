@@ -23,7 +23,7 @@ from devcon.dockerfile.parser import parse_dockerfile
 from devcon.dockerfile.requirements import RequirementFiles
 from devcon.errors import InputError
 from devcon.fileio import read_text
-from devcon.rules.base import Profile
+from devcon.profile import Profile
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ import typer
 from devcon.config import Settings, find_config, load_settings
 from devcon.errors import UsageError
 from devcon.findings import Severity
+from devcon.profile import Profile
 from devcon.report.registry import OutputFormat, UnknownFormat, format_named, format_names
-from devcon.rules.base import Profile
 
 if TYPE_CHECKING:
     from devcon.registry.factory import RegistrySettings

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from devcon.dockerfile.requirements import RequirementFiles
 from devcon.findings import Severity
+from devcon.profile import Profile
 
 if TYPE_CHECKING:
     from devcon.compat.facts import ImageInfo
@@ -55,13 +56,6 @@ _CATEGORY_SEVERITY = {
     Category.REPRODUCIBILITY: Severity.WARNING,
     Category.STYLE: Severity.INFO,
 }
-
-
-class Profile(enum.Enum):
-    """The rule set a Dockerfile is held to: dev images may run as root and keep toolchains."""
-
-    DEV = "dev"
-    PROD = "prod"
 
 
 @dataclass(frozen=True)

@@ -104,3 +104,46 @@ def test_every_knowledge_table_rule_is_made_by_the_one_factory() -> None:
     for name in in_table:  # one module per rule, named for it
         module = importlib.import_module("devcon.rules." + name.replace("-", "_"))
         assert module.RULE.name == name
+
+
+# -- what a core module brings with it when imported (its whole import closure) --------------
+
+# core layers that judge nothing: they read files, images and registries for the rules and the
+# commands, so they must load no rule, no report formatter and no CLI (issue 12: no cycle
+# between packages, compat -> definition -> rules.base was one)
+_READERS = (
+    "devcon.definition",
+    "devcon.compat.check",
+    "devcon.parity",
+    "devcon.pin",
+    "devcon.imagespec",
+    "devcon.services",
+)
+# no core module may load the CLI's libraries or the CLI itself
+_CORE = (*_READERS, "devcon.validate", "devcon.compat_check", "devcon.scaffold", "devcon.config")
+
+
+def _loaded_by(module: str) -> set[str]:
+    import subprocess
+    import sys
+
+    code = f"import sys, {module}; print('\\n'.join(sorted(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(done.stdout.split())
+
+
+def test_reading_layers_load_no_rule_report_or_cli() -> None:
+    for module in _READERS:
+        loaded = _loaded_by(module)
+        wrong = sorted(
+            m for m in loaded if m.startswith(("devcon.rules", "devcon.report", "devcon.cli"))
+        )
+        assert wrong == [], (module, wrong)
+
+
+def test_core_modules_load_no_cli_library() -> None:
+    for module in _CORE:
+        loaded = _loaded_by(module)
+        wrong = sorted(m for m in loaded if m.split(".")[0] in ("typer", "click", "rich"))
+        wrong += sorted(m for m in loaded if m.startswith("devcon.cli"))
+        assert wrong == [], (module, wrong)
