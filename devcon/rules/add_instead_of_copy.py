@@ -93,9 +93,8 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
         if instruction.keyword != "ADD":
             continue
         if instruction.heredocs and instruction.args.lstrip().startswith("<<"):
-            yield Problem(
-                instruction.line,
-                instruction.column,
+            yield Problem.at(
+                instruction,
                 "ADD of a heredoc: use COPY (`COPY <<EOF /path`), which does the same "
                 "without ADD's download and unpack behaviour",
             )
@@ -110,9 +109,8 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
             if any(s.lower().endswith(".zip") for s in plain)
             else ""
         )
-        yield Problem(
-            instruction.line,
-            instruction.column,
+        yield Problem.at(
+            instruction,
             f"ADD of {names}, not a tar archive{zip_note}: use COPY; ADD is only needed to "
             "unpack a local tar archive or to fetch a URL",
         )

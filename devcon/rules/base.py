@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from devcon.dockerfile.requirements import RequirementFiles
 from devcon.findings import Severity
@@ -90,6 +90,28 @@ class Problem:
     # or its category still applies to every finding
     severity: Severity | None = None
 
+    @classmethod
+    def at(
+        cls,
+        where: Positioned,
+        message: str,
+        path: Path | None = None,
+        severity: Severity | None = None,
+    ) -> Problem:
+        """A problem at the position of a value that carries one (a compose scalar, an
+        instruction, a parser's syntax problem, ...)."""
+        return cls(where.line, where.column, message, path, severity)
+
+
+class Positioned(Protocol):
+    """Anything with a 1-based line and column."""
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def column(self) -> int: ...
+
 
 @dataclass(frozen=True)
 class Origin:
@@ -160,7 +182,7 @@ class ConfigContext:
         is reported where that origin is named, with "(set by ...)"."""
         origin = self.origin_of(pointer)
         if origin is not None:
-            return Problem(origin.line, origin.column, f"{message} (set by {origin.label})")
+            return Problem.at(origin, f"{message} (set by {origin.label})")
         if self.doc is None:
             return Problem(1, 1, message)
         return self.at_key(pointer, message) if key else self.at_value(pointer, message)

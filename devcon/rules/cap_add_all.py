@@ -37,7 +37,7 @@ def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
         for cap in service.cap_add:
             if capability(cap.value) in _REASONS:
                 written = f"service `{service.name.value}` `cap_add`"
-                yield Problem(cap.line, cap.column, _message(written, cap.value, False))
+                yield Problem.at(cap, _message(written, cap.value, False))
 
 
 RULE = Rule(

@@ -9,7 +9,7 @@ from devcon.rules.base import Category, ComposeContext, Problem, Rule, RuleDoc
 
 def check(ctx: ComposeContext) -> Iterator[Problem]:
     for problem in ctx.compose.problems:
-        yield Problem(problem.line, problem.column, problem.message)
+        yield Problem.at(problem, problem.message)
 
 
 RULE = Rule(

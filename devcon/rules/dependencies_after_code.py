@@ -115,9 +115,8 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
                 if install.family in installed or copy.line in reported:
                     continue
                 reported.add(copy.line)
-                yield Problem(
-                    copy.line,
-                    copy.column,
+                yield Problem.at(
+                    copy,
                     f"the whole build context is copied before the dependencies are installed "
                     f"(line {instruction.line}: `{install.text}`), so any code change re-runs "
                     f"the install: copy only the manifests first (`{install.manifests}`), "

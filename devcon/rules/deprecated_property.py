@@ -39,7 +39,7 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
             )
         elif key in LEGACY:
             problem = ctx.at_key((key,), f"`/{key}` is a legacy form: {LEGACY[key]}")
-            yield Problem(problem.line, problem.column, problem.message, severity=Severity.INFO)
+            yield Problem.at(problem, problem.message, severity=Severity.INFO)
 
 
 RULE = Rule(

@@ -32,9 +32,8 @@ def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
         for volume in service.volumes:
             source = volume.mount.source
             if is_docker_socket(source):
-                yield Problem(
-                    volume.at.line,
-                    volume.at.column,
+                yield Problem.at(
+                    volume.at,
                     f"service `{service.name.value}` mounts the host's Docker socket ({source}): "
                     f"{_WHY}. Keep it only for trusted code",
                 )

@@ -9,7 +9,7 @@ from devcon.rules.base import Category, DockerfileContext, Problem, Rule, RuleDo
 
 def check(ctx: DockerfileContext) -> Iterator[Problem]:
     for problem in ctx.dockerfile.problems:
-        yield Problem(problem.line, problem.column, problem.message)
+        yield Problem.at(problem, problem.message)
 
 
 RULE = Rule(

@@ -2,48 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-
 from devcon.images import ImageUse
-from devcon.rules._image_text import describe, image_checks, label
-from devcon.rules.base import (
-    Category,
-    Problem,
-    Rule,
-    RuleDoc,
-)
+from devcon.rules._image_rule import image_rule
+from devcon.rules.base import Category, RuleDoc, RuleOptions
 
 
-def _problems(uses: Iterable[ImageUse]) -> Iterator[Problem]:
-    for use in uses:
-        ref = use.reference
-        if ref is None or ref.digest is not None:
-            continue  # skipped, or a digest pins it whatever the tag says
-        if ref.tag is None:
-            why = "has no tag, so it means `:latest`"
-        elif ref.tag == "latest":
-            why = "uses the `:latest` tag"
-        else:
-            continue
-        name = ref.original.removesuffix(f":{ref.tag}") if ref.tag else ref.original
-        yield Problem(
-            use.line,
-            use.column,
-            f"{label(use)} {describe(use)} {why}, which changes with every "
-            f"release; name a version tag (`{name}:<version>`) and run `devcon pin`",
-        )
+def _verdict(use: ImageUse, _options: RuleOptions) -> str | None:
+    ref = use.reference
+    if ref is None or ref.digest is not None:
+        return None  # skipped, or a digest pins it whatever the tag says
+    if ref.tag is None:
+        why = "has no tag, so it means `:latest`"
+    elif ref.tag == "latest":
+        why = "uses the `:latest` tag"
+    else:
+        return None
+    name = ref.original.removesuffix(f":{ref.tag}") if ref.tag else ref.original
+    return (
+        f"{why}, which changes with every release; name a version tag (`{name}:<version>`) "
+        "and run `devcon pin`"
+    )
 
 
-_CHECKS = image_checks(lambda uses, _options: _problems(uses))
-
-
-RULE = Rule(
+RULE = image_rule(
     name="image-latest",
     category=Category.REPRODUCIBILITY,
     summary="image reference tagged :latest or without a tag",
-    config=_CHECKS.config,
-    dockerfile=_CHECKS.dockerfile,
-    compose=_CHECKS.compose,
+    verdict=_verdict,
     doc=RuleDoc(
         what=(
             "Reports image references whose tag is `latest` or that have no tag at all (Docker "

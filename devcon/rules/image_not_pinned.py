@@ -2,54 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-
 from devcon.images import ImageUse, UseSite, variable_advice
-from devcon.rules._image_text import describe, image_checks, label
-from devcon.rules.base import (
-    Category,
-    Problem,
-    Rule,
-    RuleDoc,
-)
+from devcon.rules._image_rule import image_rule
+from devcon.rules.base import Category, RuleDoc, RuleOptions
 
 
-def _problems(uses: Iterable[ImageUse]) -> Iterator[Problem]:
-    for use in uses:
-        if use.variable_inside and use.origin is not UseSite.CONFIG_IMAGE:
-            # pinned or not, `devcon pin` will not (and a digest must not) freeze it
-            yield Problem(
-                use.line,
-                use.column,
-                f"{label(use)} {describe(use)} cannot be pinned: {variable_advice(use)}",
-            )
-            continue
-        ref = use.reference
-        if ref is None or (ref.digest or "").startswith("sha256:"):
-            continue  # skipped (variables with no value, invalid), or pinned
-        where = "its `@sha256:` digest"
-        if use.default is not None and use.default.written == ref.original:
-            where = f"the digest to the `ARG {use.variable}` default (line {use.default.line})"
-        elif use.variable is not None:
-            where = f"the digest where `{use.variable}` is set (`build.args`)"
-        yield Problem(
-            use.line,
-            use.column,
-            f"{label(use)} {describe(use)} is not pinned to a digest; run `devcon pin` to add "
-            + where,
-        )
+def _verdict(use: ImageUse, _options: RuleOptions) -> str | None:
+    if use.variable_inside and use.origin is not UseSite.CONFIG_IMAGE:
+        # pinned or not, `devcon pin` will not (and a digest must not) freeze it
+        return f"cannot be pinned: {variable_advice(use)}"
+    ref = use.reference
+    if ref is None or (ref.digest or "").startswith("sha256:"):
+        return None  # skipped (variables with no value, invalid), or pinned
+    where = "its `@sha256:` digest"
+    if use.default is not None and use.default.written == ref.original:
+        where = f"the digest to the `ARG {use.variable}` default (line {use.default.line})"
+    elif use.variable is not None:
+        where = f"the digest where `{use.variable}` is set (`build.args`)"
+    return "is not pinned to a digest; run `devcon pin` to add " + where
 
 
-_CHECKS = image_checks(lambda uses, _options: _problems(uses))
-
-
-RULE = Rule(
+RULE = image_rule(
     name="image-not-pinned",
     category=Category.REPRODUCIBILITY,
     summary="image reference without an @sha256 digest",
-    config=_CHECKS.config,
-    dockerfile=_CHECKS.dockerfile,
-    compose=_CHECKS.compose,
+    verdict=_verdict,
     doc=RuleDoc(
         what=(
             "Reports image references without an `@sha256:` digest: devcontainer.json `image`, "

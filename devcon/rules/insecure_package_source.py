@@ -322,7 +322,7 @@ def check_dockerfile(ctx: DockerfileContext) -> Iterator[Problem]:
             for kv in key_values(instruction):
                 message = _env_hit(kv.key, kv.value)
                 if message:
-                    yield Problem(kv.line, kv.column, message)
+                    yield Problem.at(kv, message)
 
 
 def check_config(ctx: ConfigContext) -> Iterator[Problem]:
@@ -348,7 +348,7 @@ def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
     for entry in _compose_entries(ctx):
         message = _env_hit(entry.key.value, entry.value.value if entry.value else None)
         if message:
-            yield Problem(entry.key.line, entry.key.column, message)
+            yield Problem.at(entry.key, message)
 
 
 RULE = Rule(

@@ -10,7 +10,7 @@ from devcon.rules.base import Category, ConfigContext, Problem, Rule, RuleDoc
 def check(ctx: ConfigContext) -> Iterator[Problem]:
     if ctx.syntax_error is not None:
         err = ctx.syntax_error
-        yield Problem(err.line, err.column, err.message)
+        yield Problem.at(err, err.message)
 
 
 RULE = Rule(

@@ -86,9 +86,8 @@ def built_services(compose: ComposeFile, started: frozenset[str] | None) -> set[
 
 
 def _missing(at: Located, what: str, where: str, target: Path, kind: str) -> Problem:
-    return Problem(
-        at.line,
-        at.column,
+    return Problem.at(
+        at,
         _redacted(
             f"{where}: {what} {at.value!r} not found (looked for the {kind} {target.as_posix()})"
         ),
@@ -129,9 +128,8 @@ def _build_problems(service: ComposeService, folder: Path) -> Iterator[Problem]:
     ):
         at = build.context_at or build.at
         if at is not None:
-            yield Problem(
-                at.line,
-                at.column,
+            yield Problem.at(
+                at,
                 _redacted(
                     f"service `{name}`: no Dockerfile in the build context "
                     f"{context.as_posix()} (set `dockerfile:`, or add one)"
@@ -162,9 +160,8 @@ def _env_file_problems(service: ComposeService, folder: Path) -> Iterator[Proble
         if kept_local(target):
             # absent from a clean checkout by design (secret-in-config advises such a file):
             # worth knowing, not a broken repository
-            yield Problem(
-                entry.path.line,
-                entry.path.column,
+            yield Problem.at(
+                entry.path,
                 _redacted(
                     f"{where}: env_file {entry.path.value!r} is kept out of the repository "
                     f"({target.as_posix()}): compose will not start until each developer "

@@ -10,9 +10,8 @@ from devcon.rules.base import Category, ImageContext, Problem, Rule, RuleDoc
 def check(ctx: ImageContext) -> Iterator[Problem]:
     if ctx.unavailable_platform is not None:
         have = ", ".join(ctx.available_platforms) or "none"
-        yield Problem(
-            ctx.line,
-            ctx.column,
+        yield Problem.at(
+            ctx,
             f"{ctx.image} has no image for {ctx.unavailable_platform} (it has: {have}); "
             "the container cannot start on such a machine",
         )

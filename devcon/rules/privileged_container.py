@@ -38,9 +38,8 @@ def check_config(ctx: ConfigContext) -> Iterator[Problem]:
 def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
     for service in ctx.compose.accepted_services:
         if service.runs_privileged and (at := service.privileged) is not None:
-            yield Problem(
-                at.line,
-                at.column,
+            yield Problem.at(
+                at,
                 f"service `{service.name.value}` runs privileged: {_WHY}. Remove `privileged` "
                 "and add only the capabilities needed (`cap_add`)",
             )

@@ -66,9 +66,8 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
         else:
             caveat = f" (unless the base image `{name}` sets a non-root USER)"
         from_ = final.from_instruction
-        yield Problem(
-            from_.line,
-            from_.column,
+        yield Problem.at(
+            from_,
             f"the final stage runs as root: no USER instruction{caveat}; "
             "add `USER <non-root user>` after the steps that need root",
         )

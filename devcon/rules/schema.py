@@ -13,7 +13,7 @@ def _check(ctx: ConfigContext, schema: str) -> Iterator[Problem]:
     from devcon.schema import schema_findings
 
     for finding in schema_findings(ctx.doc, str(ctx.path), schema):
-        yield Problem(finding.line, finding.column, finding.message)
+        yield Problem.at(finding, finding.message)
 
 
 def check_config(ctx: ConfigContext) -> Iterator[Problem]:

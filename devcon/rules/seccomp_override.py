@@ -42,7 +42,7 @@ def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
         for opt in service.security_opt:
             if profile(opt.value) is not None:
                 written = f"service `{service.name.value}` `security_opt`"
-                yield Problem(opt.line, opt.column, _message(written, opt.value, False))
+                yield Problem.at(opt, _message(written, opt.value, False))
 
 
 RULE = Rule(

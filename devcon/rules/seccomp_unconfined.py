@@ -37,9 +37,8 @@ def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
     for service in ctx.compose.accepted_services:
         for opt in service.security_opt:
             if unconfined(opt.value):
-                yield Problem(
-                    opt.line,
-                    opt.column,
+                yield Problem.at(
+                    opt,
                     f"service `{service.name.value}` `security_opt` `{opt.value}` {_WHY}; {_FIX}",
                 )
 

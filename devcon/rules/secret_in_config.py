@@ -194,7 +194,7 @@ def _check_maps(
 
 
 def _warning(at: Problem, message: str) -> Problem:
-    return Problem(at.line, at.column, message, at.path, Severity.WARNING)
+    return Problem.at(at, message, at.path, Severity.WARNING)
 
 
 def _customization_strings(
@@ -333,9 +333,8 @@ def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
         if is_env:
             local = _compose_local_default(service, entry, match, found, ctx.attached_services)
         if local is not None:
-            yield Problem(
-                entry.value.line,
-                entry.value.column,
+            yield Problem.at(
+                entry.value,
                 f"{where} `{name}` holds a literal {match.kind} ({match.redacted}), "
                 f"{_local_default_note(*local)}: keep it out of the committed file all the "
                 f"same, use `${{{name}}}` interpolation with the value in an untracked .env "
@@ -343,9 +342,8 @@ def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
                 severity=Severity.WARNING,
             )
             continue
-        yield Problem(
-            entry.value.line,
-            entry.value.column,
+        yield Problem.at(
+            entry.value,
             f"{where} `{name}` holds a literal {match.kind} ({match.redacted}), readable by "
             f"anyone with this file: use `${{{name}}}` interpolation (from the shell or an "
             "untracked .env file) or compose `secrets:`",

@@ -210,9 +210,8 @@ def _file_problems(
 
 def _entry_problem(entry: RequirementEntry) -> Problem:
     example = _example("conda" if entry.kind == "conda" else "pip", entry.text)
-    return Problem(
-        entry.line,
-        entry.column,
+    return Problem.at(
+        entry,
         f"`{entry.text}` has no exact version; pin it ({example}) so a rebuild installs the "
         "same version",
         path=Path(entry.path),

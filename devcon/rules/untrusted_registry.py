@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 
 from devcon.images import ImageUse
 from devcon.reference import DOCKER_HUB, Reference
-from devcon.rules._image_text import describe, image_checks, label
-from devcon.rules.base import (
-    Category,
-    Problem,
-    Rule,
-    RuleDoc,
-    RuleOptions,
-)
+from devcon.rules._image_rule import image_rule
+from devcon.rules.base import Category, RuleDoc, RuleOptions
 
 _HUB_NAMES = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io", "hub.docker.com"})
 
@@ -45,34 +39,23 @@ def _registry_name(ref: Reference) -> str:
     return "Docker Hub (docker.io)" if ref.registry == DOCKER_HUB else ref.registry
 
 
-def _problems(uses: Iterable[ImageUse], options: RuleOptions) -> Iterator[Problem]:
+def _verdict(use: ImageUse, options: RuleOptions) -> str | None:
     trusted = options.trusted_registries
-    if trusted is None:
-        return
+    ref = use.reference
+    if trusted is None or ref is None or is_trusted(ref, trusted):
+        return None
     listed = ", ".join(trusted) if trusted else "none"
-    for use in uses:
-        ref = use.reference
-        if ref is None or is_trusted(ref, trusted):
-            continue
-        yield Problem(
-            use.line,
-            use.column,
-            f"{label(use)} {describe(use)} comes from {_registry_name(ref)}, which "
-            f"is not in trusted-registries ({listed}); use a copy in a trusted registry, or "
-            "add this registry to `trusted-registries`",
-        )
+    return (
+        f"comes from {_registry_name(ref)}, which is not in trusted-registries ({listed}); "
+        "use a copy in a trusted registry, or add this registry to `trusted-registries`"
+    )
 
 
-_CHECKS = image_checks(_problems)
-
-
-RULE = Rule(
+RULE = image_rule(
     name="untrusted-registry",
     category=Category.SECURITY,
     summary="image from a registry not listed in trusted-registries",
-    config=_CHECKS.config,
-    dockerfile=_CHECKS.dockerfile,
-    compose=_CHECKS.compose,
+    verdict=_verdict,
     doc=RuleDoc(
         what=(
             "Only when `trusted-registries` is set in devcon's configuration: reports images "
