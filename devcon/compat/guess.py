@@ -6,6 +6,7 @@ Tags lie (`myorg/base:3` may be Alpine), so this is only a fallback, always mark
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from devcon.compat.facts import ImageInfo
 from devcon.reference import Reference
@@ -25,6 +26,23 @@ _GLIBC_FAMILIES: tuple[tuple[str, str, str, str, str], ...] = (
 )
 
 
+# what every guess shares: nothing read from the image, marked as a guess
+_GUESS = ImageInfo(
+    image="",
+    source="name",
+    architecture=None,
+    distro_id=None,
+    distro_version=None,
+    distro_name=None,
+    libc=None,
+    libc_version=None,
+    has_shell=None,
+    has_tar=None,
+    guessed=True,
+    notes=("guessed from the image name: not read from the image",),
+)
+
+
 def guess(ref: Reference, image: str | None = None) -> ImageInfo | None:
     """What the name suggests, or None when it suggests nothing."""
     name = ref.repository.rsplit("/", 1)[-1].lower()
@@ -36,49 +54,33 @@ def guess(ref: Reference, image: str | None = None) -> ImageInfo | None:
         version = match.group(1) if match else None
         if version is None and name == "alpine" and re.match(r"^\d+\.\d+", tag):
             version = ".".join(tag.split(".")[:2])
-        return ImageInfo(
+        return replace(
+            _GUESS,
             image=label,
-            source="name",
-            architecture=None,
             distro_id="alpine",
             distro_version=version,
-            distro_name=None,
             libc="musl",
-            libc_version=None,
             has_shell=True,
             has_tar=True,
-            guessed=True,
-            notes=("guessed from the image name: not read from the image",),
         )
     if "distroless" in ref.repository and not tag.startswith("debug"):
-        return ImageInfo(
+        return replace(
+            _GUESS,
             image=label,
-            source="name",
-            architecture=None,
-            distro_id=None,
-            distro_version=None,
-            distro_name=None,
             libc="glibc",
-            libc_version=None,
             has_shell=False,
             has_tar=False,
-            guessed=True,
             notes=("guessed from the image name: distroless images have no shell",),
         )
     for repo, pattern, distro, version, glibc in _GLIBC_FAMILIES:
         if name == repo and re.search(pattern, tag):
-            return ImageInfo(
+            return replace(
+                _GUESS,
                 image=label,
-                source="name",
-                architecture=None,
                 distro_id=distro,
                 distro_version=version,
-                distro_name=None,
                 libc="glibc",
                 libc_version=glibc,
                 has_shell=True,
-                has_tar=None,
-                guessed=True,
-                notes=("guessed from the image name: not read from the image",),
             )
     return None
