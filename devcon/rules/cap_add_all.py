@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from devcon.container_options import cap_adds, capability
-from devcon.rules.base import Category, ComposeContext, ConfigContext, Problem, Rule, RuleDoc
+from devcon.container_options import capability
+from devcon.rules._option_rule import CAP_ADD, option_rule
+from devcon.rules.base import Category, RuleDoc
 
 # ALL, and the two capabilities that amount to it (see the doc).
 _REASONS = {
@@ -19,34 +18,20 @@ _REASONS = {
 _FIX = "add only the capabilities needed (e.g. SYS_PTRACE for a debugger)"
 
 
-def _message(written: str, cap: str, feature: bool) -> str:
+def _message(written: str, cap: str, feature: bool) -> str | None:
+    reason = _REASONS.get(capability(cap))
+    if reason is None:
+        return None
     where = " (for every container that installs this Feature)" if feature else ""
-    return f"{written} `{cap}`{where} {_REASONS[capability(cap)]}; {_FIX}"
+    return f"{written} `{cap}`{where} {reason}; {_FIX}"
 
 
-def check_config(ctx: ConfigContext) -> Iterator[Problem]:
-    """devcontainer.json, or a Feature's devcontainer-feature.json."""
-    feature = ctx.is_feature
-    for option in cap_adds(ctx.value):
-        if capability(option.value) in _REASONS:
-            yield ctx.report_merged(option.pointer, _message(option.written, option.value, feature))
-
-
-def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
-    for service in ctx.compose.accepted_services:
-        for cap in service.cap_add:
-            if capability(cap.value) in _REASONS:
-                written = f"service `{service.name.value}` `cap_add`"
-                yield Problem.at(cap, _message(written, cap.value, False))
-
-
-RULE = Rule(
+RULE = option_rule(
     name="cap-add-all",
     category=Category.SECURITY,
     summary="capAdd / --cap-add adds ALL capabilities (or SYS_ADMIN / SYS_MODULE, as good as ALL)",
-    config=check_config,
-    feature=check_config,
-    compose=check_compose,
+    option=CAP_ADD,
+    message=_message,
     doc=RuleDoc(
         what=(
             "Reports `ALL` in `capAdd` and in `runArgs` (`--cap-add=ALL`, `--cap-add ALL`), in a "

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from devcon.container_options import security_opts, split_security_opt
-from devcon.rules.base import Category, ComposeContext, ConfigContext, Problem, Rule, RuleDoc
+from devcon.container_options import split_security_opt
+from devcon.rules._option_rule import SECURITY_OPT, option_rule
+from devcon.rules.base import Category, RuleDoc
 
 # `unconfined` is seccomp-unconfined's; `builtin` names Docker's default profile.
 _NOT_A_PROFILE = ("unconfined", "builtin")
@@ -20,7 +19,9 @@ def profile(text: str) -> str | None:
     return None if value.lower() in _NOT_A_PROFILE else value
 
 
-def _message(written: str, value: str, feature: bool) -> str:
+def _message(written: str, value: str, feature: bool) -> str | None:
+    if profile(value) is None:
+        return None
     where = " for every container that installs this Feature" if feature else ""
     return (
         f"{written} `{value}` replaces Docker's default seccomp profile{where}: check "
@@ -29,29 +30,12 @@ def _message(written: str, value: str, feature: bool) -> str:
     )
 
 
-def check_config(ctx: ConfigContext) -> Iterator[Problem]:
-    """devcontainer.json, or a Feature's devcontainer-feature.json."""
-    feature = ctx.is_feature
-    for option in security_opts(ctx.value):
-        if profile(option.value) is not None:
-            yield ctx.report_merged(option.pointer, _message(option.written, option.value, feature))
-
-
-def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
-    for service in ctx.compose.accepted_services:
-        for opt in service.security_opt:
-            if profile(opt.value) is not None:
-                written = f"service `{service.name.value}` `security_opt`"
-                yield Problem.at(opt, _message(written, opt.value, False))
-
-
-RULE = Rule(
+RULE = option_rule(
     name="seccomp-override",
     category=Category.SECURITY,
     summary="a custom seccomp profile (seccomp=<file>) replaces Docker's default one",
-    config=check_config,
-    feature=check_config,
-    compose=check_compose,
+    option=SECURITY_OPT,
+    message=_message,
     doc=RuleDoc(
         what=(
             "Reports a custom seccomp profile, `seccomp=<profile.json>` (or "

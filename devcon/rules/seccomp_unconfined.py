@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from devcon.container_options import security_opts, split_security_opt
-from devcon.rules.base import Category, ComposeContext, ConfigContext, Problem, Rule, RuleDoc
+from devcon.container_options import split_security_opt
+from devcon.rules._option_rule import SECURITY_OPT, option_rule
+from devcon.rules.base import Category, RuleDoc
 
 _WHY = (
     "turns off Docker's seccomp filter, so the container can make every system call, "
@@ -22,34 +21,19 @@ def unconfined(text: str) -> bool:
     return key == "seccomp" and value is not None and value.strip("\"'").lower() == "unconfined"
 
 
-def check_config(ctx: ConfigContext) -> Iterator[Problem]:
-    """devcontainer.json, or a Feature's devcontainer-feature.json."""
-    feature = ctx.is_feature
+def _message(written: str, value: str, feature: bool) -> str | None:
+    if not unconfined(value):
+        return None
     where = " (for every container that installs this Feature)" if feature else ""
-    for option in security_opts(ctx.value):
-        if unconfined(option.value):
-            yield ctx.report_merged(
-                option.pointer, f"{option.written} `{option.value}`{where} {_WHY}; {_FIX}"
-            )
+    return f"{written} `{value}`{where} {_WHY}; {_FIX}"
 
 
-def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
-    for service in ctx.compose.accepted_services:
-        for opt in service.security_opt:
-            if unconfined(opt.value):
-                yield Problem.at(
-                    opt,
-                    f"service `{service.name.value}` `security_opt` `{opt.value}` {_WHY}; {_FIX}",
-                )
-
-
-RULE = Rule(
+RULE = option_rule(
     name="seccomp-unconfined",
     category=Category.SECURITY,
     summary="seccomp=unconfined in securityOpt / runArgs turns off the syscall filter",
-    config=check_config,
-    feature=check_config,
-    compose=check_compose,
+    option=SECURITY_OPT,
+    message=_message,
     doc=RuleDoc(
         what=(
             "Reports `seccomp=unconfined` (or the older `seccomp:unconfined`) in `securityOpt`, "
