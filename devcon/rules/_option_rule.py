@@ -32,9 +32,9 @@ class ContainerOption:
 CAP_ADD = ContainerOption("cap_add", cap_adds, lambda service: service.cap_add)
 SECURITY_OPT = ContainerOption("security_opt", security_opts, lambda service: service.security_opt)
 
-# what a rule says of one value: (how it is written, the value, whether in a Feature's file)
-# -> the message, or None: nothing to say
-OptionMessage = Callable[[str, str, bool], str | None]
+# what a rule says of a value it reports: (how it is written, the value, whether in a
+# Feature's file) -> the message
+OptionMessage = Callable[[str, str, bool], str]
 
 
 def option_rule(
@@ -43,25 +43,24 @@ def option_rule(
     summary: str,
     doc: RuleDoc,
     option: ContainerOption,
+    reports: Callable[[str], bool],
     message: OptionMessage,
 ) -> Rule:
-    """The rule `name`: `message` on every value of `option` in configs, Features and the
-    services of compose files."""
+    """The rule `name`: `message` on every value of `option` it `reports`, in configs,
+    Features and the services of compose files."""
 
     def config(ctx: ConfigContext) -> Iterator[Problem]:
         feature = ctx.is_feature
         for found in option.in_config(ctx.value):
-            said = message(found.written, found.value, feature)
-            if said is not None:
-                yield ctx.report_merged(found.pointer, said)
+            if reports(found.value):
+                yield ctx.report_merged(found.pointer, message(found.written, found.value, feature))
 
     def compose(ctx: ComposeContext) -> Iterator[Problem]:
         for service in ctx.compose.accepted_services:
             written = f"service `{service.name.value}` `{option.compose_key}`"
             for value in option.in_service(service):
-                said = message(written, value.value, False)
-                if said is not None:
-                    yield Problem.at(value, said)
+                if reports(value.value):
+                    yield Problem.at(value, message(written, value.value, False))
 
     return Rule(
         name=name,

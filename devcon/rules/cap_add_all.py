@@ -18,12 +18,9 @@ _REASONS = {
 _FIX = "add only the capabilities needed (e.g. SYS_PTRACE for a debugger)"
 
 
-def _message(written: str, cap: str, feature: bool) -> str | None:
-    reason = _REASONS.get(capability(cap))
-    if reason is None:
-        return None
+def _message(written: str, cap: str, feature: bool) -> str:
     where = " (for every container that installs this Feature)" if feature else ""
-    return f"{written} `{cap}`{where} {reason}; {_FIX}"
+    return f"{written} `{cap}`{where} {_REASONS[capability(cap)]}; {_FIX}"
 
 
 RULE = option_rule(
@@ -31,6 +28,7 @@ RULE = option_rule(
     category=Category.SECURITY,
     summary="capAdd / --cap-add adds ALL capabilities (or SYS_ADMIN / SYS_MODULE, as good as ALL)",
     option=CAP_ADD,
+    reports=lambda cap: capability(cap) in _REASONS,
     message=_message,
     doc=RuleDoc(
         what=(

@@ -19,9 +19,7 @@ def profile(text: str) -> str | None:
     return None if value.lower() in _NOT_A_PROFILE else value
 
 
-def _message(written: str, value: str, feature: bool) -> str | None:
-    if profile(value) is None:
-        return None
+def _message(written: str, value: str, feature: bool) -> str:
     where = " for every container that installs this Feature" if feature else ""
     return (
         f"{written} `{value}` replaces Docker's default seccomp profile{where}: check "
@@ -35,6 +33,7 @@ RULE = option_rule(
     category=Category.SECURITY,
     summary="a custom seccomp profile (seccomp=<file>) replaces Docker's default one",
     option=SECURITY_OPT,
+    reports=lambda value: profile(value) is not None,
     message=_message,
     doc=RuleDoc(
         what=(

@@ -21,9 +21,7 @@ def unconfined(text: str) -> bool:
     return key == "seccomp" and value is not None and value.strip("\"'").lower() == "unconfined"
 
 
-def _message(written: str, value: str, feature: bool) -> str | None:
-    if not unconfined(value):
-        return None
+def _message(written: str, value: str, feature: bool) -> str:
     where = " (for every container that installs this Feature)" if feature else ""
     return f"{written} `{value}`{where} {_WHY}; {_FIX}"
 
@@ -33,6 +31,7 @@ RULE = option_rule(
     category=Category.SECURITY,
     summary="seccomp=unconfined in securityOpt / runArgs turns off the syscall filter",
     option=SECURITY_OPT,
+    reports=unconfined,
     message=_message,
     doc=RuleDoc(
         what=(
