@@ -3,7 +3,7 @@ copied from, Alpine bases, and the ARG/ENV values along a chain."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from devcon.dockerfile.model import Dockerfile, Instruction, Stage, mount_options
 from devcon.dockerfile.parser import key_values, substitute
@@ -18,6 +18,16 @@ def chain(dockerfile: Dockerfile, stage: Stage) -> list[Stage]:
         seen.add(stage.index)
         stages.append(stage)
     return stages[::-1]
+
+
+def runs(dockerfile: Dockerfile) -> Iterator[tuple[list[Stage], Instruction]]:
+    """Every RUN instruction, stage by stage, with the chain of its stage (root first: the
+    stage itself last)."""
+    for stage in dockerfile.stages:
+        stages = chain(dockerfile, stage)
+        for instruction in stage.instructions:
+            if instruction.keyword == "RUN":
+                yield stages, instruction
 
 
 def copy_source_only_stages(dockerfile: Dockerfile) -> set[int]:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from devcon.dockerfile.model import LocatedCommand, RunScript, mount_targets
 from devcon.dockerfile.packages import PIP_BOOL_VALUES, UV_TRUE_VALUES
-from devcon.dockerfile.stages import chain, copy_source_only_stages, environment
+from devcon.dockerfile.stages import copy_source_only_stages, environment, runs
 from devcon.findings import Severity
 from devcon.rules.base import Category, DockerfileContext, Problem, Rule, RuleDoc
 
@@ -165,18 +165,14 @@ def problems_of(script: RunScript, env: dict[str, str | None]) -> Iterator[Probl
 def check(ctx: DockerfileContext) -> Iterator[Problem]:
     dockerfile = ctx.dockerfile
     skipped = copy_source_only_stages(dockerfile)
-    for stage in dockerfile.stages:
-        if stage.index in skipped:
+    for stages, instruction in runs(dockerfile):
+        if stages[-1].index in skipped:
             continue
-        stages = chain(dockerfile, stage)
-        for instruction in stage.instructions:
-            if instruction.keyword != "RUN":
-                continue
-            script = instruction.script
-            if not any(c.package for c in script.commands):
-                continue
-            env = environment(dockerfile, stages, instruction)
-            yield from problems_of(script, env)
+        script = instruction.script
+        if not any(c.package for c in script.commands):
+            continue
+        env = environment(dockerfile, stages, instruction)
+        yield from problems_of(script, env)
 
 
 RULE = Rule(

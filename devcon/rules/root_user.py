@@ -6,27 +6,19 @@ from collections.abc import Iterator
 
 from devcon.dockerfile.model import Dockerfile, Instruction, Stage
 from devcon.dockerfile.parser import key_values, substitute
+from devcon.dockerfile.stages import chain
 from devcon.rules.base import Category, DockerfileContext, Problem, Profile, Rule, RuleDoc
 
 _ROOT = frozenset({"root", "0"})
 
 
-def _chain(dockerfile: Dockerfile, stage: Stage) -> list[Stage]:
-    """The stage and the stages it is built FROM, root first."""
-    chain = [stage]
-    seen = {stage.index}
-    while stage.parent is not None and stage.parent not in seen:
-        stage = dockerfile.stages[stage.parent]
-        seen.add(stage.index)
-        chain.append(stage)
-    return chain[::-1]
-
-
-def _last_user(dockerfile: Dockerfile, chain: list[Stage]) -> tuple[Instruction, str | None] | None:
+def _last_user(
+    dockerfile: Dockerfile, stages: list[Stage]
+) -> tuple[Instruction, str | None] | None:
     """The last USER along the chain and its value with variables resolved (None: unknown)."""
     env: dict[str, str | None] = {}
     last: tuple[Instruction, str | None] | None = None
-    for stage in chain:
+    for stage in stages:
         args: dict[str, str | None] = {}  # ARGs are per stage; ENV carries over
         for instruction in stage.instructions:
             if instruction.keyword in ("ARG", "ENV"):
@@ -54,10 +46,10 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
     final = dockerfile.final_stage
     if final is None:
         return
-    chain = _chain(dockerfile, final)
-    last = _last_user(dockerfile, chain)
+    stages = chain(dockerfile, final)
+    last = _last_user(dockerfile, stages)
     if last is None:
-        base = chain[0]
+        base = stages[0]
         name = base.resolved_base or base.base
         if name.lower() == "scratch":
             caveat = ""

@@ -23,7 +23,7 @@ from devcon.dockerfile.requirements import (
     entry_is_pinned,
 )
 from devcon.dockerfile.shell import is_variable
-from devcon.dockerfile.stages import chain
+from devcon.dockerfile.stages import runs
 from devcon.rules.base import Category, DockerfileContext, Problem, Rule, RuleDoc
 
 _CONDA_INSTALLS = frozenset({"install", "create"})
@@ -219,26 +219,21 @@ def _entry_problem(entry: RequirementEntry) -> Problem:
 
 
 def check(ctx: DockerfileContext) -> Iterator[Problem]:
-    dockerfile = ctx.dockerfile
-    for stage in dockerfile.stages:
-        stages = chain(dockerfile, stage)
-        for instruction in stage.instructions:
-            if instruction.keyword != "RUN":
+    for stages, instruction in runs(ctx.dockerfile):
+        script = instruction.script
+        for located in script.commands:
+            if located.package is None:
                 continue
-            script = instruction.script
-            for located in script.commands:
-                if located.package is None:
-                    continue
-                constrained: set[str] = set()
-                if located.package.manager == "pip":
-                    for name in requirement_files(located.command)[1]:
-                        source = context_file(ctx.context_dir, stages, script, located, name)
-                        if source is not None:
-                            constrained |= ctx.requirements.constraint_names(source)
-                problem = _command_problem(script, located, constrained)
-                if problem is not None:
-                    yield problem
-                yield from _file_problems(ctx, stages, script, located)
+            constrained: set[str] = set()
+            if located.package.manager == "pip":
+                for name in requirement_files(located.command)[1]:
+                    source = context_file(ctx.context_dir, stages, script, located, name)
+                    if source is not None:
+                        constrained |= ctx.requirements.constraint_names(source)
+            problem = _command_problem(script, located, constrained)
+            if problem is not None:
+                yield problem
+            yield from _file_problems(ctx, stages, script, located)
 
 
 RULE = Rule(

@@ -9,7 +9,7 @@ from devcon.dockerfile.model import LocatedCommand, RunScript, Stage
 from devcon.dockerfile.packages import pip_is_pinned, pip_name, requirement_files, short_list
 from devcon.dockerfile.requirements import entry_is_pinned
 from devcon.dockerfile.shell import is_variable
-from devcon.dockerfile.stages import chain
+from devcon.dockerfile.stages import runs
 from devcon.rules.base import Category, DockerfileContext, Problem, Rule, RuleDoc
 
 # The installer's own tooling: upgrading it is how images get a pip that understands newer
@@ -102,18 +102,13 @@ def _apk_upgrade(located: LocatedCommand) -> bool:
 
 
 def check(ctx: DockerfileContext) -> Iterator[Problem]:
-    dockerfile = ctx.dockerfile
-    for stage in dockerfile.stages:
-        stages = chain(dockerfile, stage)
-        for instruction in stage.instructions:
-            if instruction.keyword != "RUN":
-                continue
-            script = instruction.script
-            for located in script.commands:
-                message = _message(ctx, stages, script, located)
-                if message is not None:
-                    line, column = script.at_command(located)
-                    yield Problem(line, column, message)
+    for stages, instruction in runs(ctx.dockerfile):
+        script = instruction.script
+        for located in script.commands:
+            message = _message(ctx, stages, script, located)
+            if message is not None:
+                line, column = script.at_command(located)
+                yield Problem(line, column, message)
 
 
 RULE = Rule(
