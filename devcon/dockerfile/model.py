@@ -94,6 +94,15 @@ class Instruction:
     def flag_values(self, name: str) -> list[str]:
         return [f.value or "" for f in self.flags if f.name == name]
 
+    def find(self, text: str) -> tuple[int, int]:
+        """Line and column of `text` in the instruction as written, after the keyword (the
+        keyword's position when it is not found)."""
+        for offset, source in enumerate(self.original.split("\n")):
+            start = source.find(text, self.column - 1 + len(self.keyword) if offset == 0 else 0)
+            if start >= 0:
+                return self.line + offset, start + 1
+        return self.line, self.column
+
 
 @dataclass(frozen=True)
 class KeyValue:

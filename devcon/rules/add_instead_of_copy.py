@@ -59,17 +59,6 @@ def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://")) or is_git(source)
 
 
-def find_text(instruction: Instruction, text: str) -> tuple[int, int]:
-    """Line and column of `text` in the instruction as written, after the keyword (the
-    keyword's position when it is not found)."""
-    for offset, source in enumerate(instruction.original.split("\n")):
-        begin = instruction.column - 1 + len(instruction.keyword) if offset == 0 else 0
-        start = source.find(text, begin)
-        if start >= 0:
-            return instruction.line + offset, start + 1
-    return instruction.line, instruction.column
-
-
 def _is_archive(source: str, context: Path | None) -> bool | None:
     """True for tar archives, False for other files; None when it cannot be told."""
     if "$" in source:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from devcon.findings import Severity
-from devcon.rules.add_instead_of_copy import find_text, is_git, sources
+from devcon.rules.add_instead_of_copy import is_git, sources
 from devcon.rules.base import Category, DockerfileContext, Problem, Rule, RuleDoc
 
 _COMMIT_REF = re.compile(r"#[0-9a-fA-F]{40}(?:[0-9a-fA-F]{24})?(?::|$)")
@@ -24,7 +24,7 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
         if instruction.keyword != "ADD" or instruction.flag("checksum"):
             continue
         for source in sources(instruction):
-            line, column = find_text(instruction, source)
+            line, column = instruction.find(source)
             shown = safe_url(source)
             if is_git(source):
                 if _COMMIT_REF.search(source):

@@ -261,15 +261,6 @@ _TEXT_PATTERNS = (
 )
 
 
-def _find(instruction: Instruction, text: str) -> tuple[int, int]:
-    for offset, source in enumerate(instruction.original.split("\n")):
-        begin = instruction.column - 1 + len(instruction.keyword) if offset == 0 else 0
-        start = source.find(text, begin)
-        if start >= 0:
-            return instruction.line + offset, start + 1
-    return instruction.line, instruction.column
-
-
 def _run_problems(instruction: Instruction) -> Iterator[Problem]:
     script = instruction.script
     hits: list[_Hit] = []
@@ -288,7 +279,7 @@ def _run_problems(instruction: Instruction) -> Iterator[Problem]:
             hits.append(_Hit(match.group().strip().split("\n")[0][:40], message))
     seen: set[tuple[int, int]] = set()
     for hit in hits:
-        line, column = _find(instruction, hit.text)
+        line, column = instruction.find(hit.text)
         if hit.text == "k":  # curl -k inside a cluster such as -fsSLk
             line, column = _find_curl_k(instruction)
         if (line, column) in seen:

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from devcon.dockerfile.model import Instruction
 from devcon.findings import Severity
-from devcon.rules.add_instead_of_copy import find_text, is_url, sources
+from devcon.rules.add_instead_of_copy import is_url, sources
 from devcon.rules.base import Category, DockerfileContext, Problem, Rule, RuleDoc
 
 _TEMPLATE_WORDS = frozenset(
@@ -278,7 +278,7 @@ def _check_source(
     context: Path | None,
     ignore: Sequence[IgnorePattern],
 ) -> Iterator[Problem]:
-    line, column = find_text(instruction, source)
+    line, column = instruction.find(source)
     keyword = instruction.keyword
     target = _inside(context, source) if context is not None else None
     globbed = _GLOB.search(source) is not None

@@ -20,17 +20,6 @@ def _article(noun: str) -> str:
     return "an" if noun[:1].lower() in "aeiou" else "a"
 
 
-def _find(instruction: Instruction, text: str) -> tuple[int, int]:
-    """Line and column of `text` in the instruction as written (the keyword if not found)."""
-    for offset, source in enumerate(instruction.original.split("\n")):
-        start = source.find(
-            text, instruction.column - 1 + len(instruction.keyword) if not offset else 0
-        )
-        if start >= 0:
-            return instruction.line + offset, start + 1
-    return instruction.line, instruction.column
-
-
 def _value_position(instruction: Instruction, kv: KeyValue) -> tuple[int, int]:
     """Where the value of `key=value` (or legacy `ENV key value`) starts."""
     lines = instruction.original.split("\n")
@@ -86,7 +75,7 @@ def _script_problems(instruction: Instruction) -> Iterator[Problem]:
     )
     seen: set[tuple[int, int]] = set()
     for found in scan(text):
-        line, column = _find(instruction, text[found.start : found.end])
+        line, column = instruction.find(text[found.start : found.end])
         seen.add((line, column))
         yield Problem(
             line,
@@ -107,7 +96,7 @@ def _script_problems(instruction: Instruction) -> Iterator[Problem]:
         match = classify(name, value)
         if match is None:
             continue
-        line, column = _find(instruction, f"{written}=")
+        line, column = instruction.find(f"{written}=")
         if (line, column) in seen:
             continue
         seen.add((line, column))
