@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from devcon.dockerfile.model import Dockerfile
@@ -51,8 +51,11 @@ def directive_names(comment: str) -> list[tuple[int, str]]:
     return [(start + m.start(), m.group()) for m in re.finditer(_NAME, match.group("rules"))]
 
 
-def build(directives: Iterable[tuple[int, bool, str]], code_lines: list[int]) -> Suppressions:
-    """From (line, own_line, comment text) and the sorted lines that hold code."""
+def _collect(
+    directives: Iterable[tuple[int, bool, str]], covered: Callable[[int, bool], Iterable[int]]
+) -> Suppressions:
+    """From (line, own_line, comment text); `covered(line, own_line)`: the lines a directive
+    written there silences."""
     by_line: dict[int, set[str]] = {}
     whole: set[str] = set()
     for line, own_line, text in directives:
@@ -63,12 +66,22 @@ def build(directives: Iterable[tuple[int, bool, str]], code_lines: list[int]) ->
         if whole_file:
             whole |= names
             continue
-        target = line
-        if own_line:
-            index = bisect.bisect_right(code_lines, line)
-            target = code_lines[index] if index < len(code_lines) else line + 1
-        by_line.setdefault(target, set()).update(names)
+        for target in covered(line, own_line):
+            by_line.setdefault(target, set()).update(names)
     return Suppressions({k: frozenset(v) for k, v in by_line.items()}, frozenset(whole))
+
+
+def build(directives: Iterable[tuple[int, bool, str]], code_lines: list[int]) -> Suppressions:
+    """From (line, own_line, comment text) and the sorted lines that hold code: a directive
+    on its own line covers the next line of code, at the end of a line that line."""
+
+    def covered(line: int, own_line: bool) -> tuple[int]:
+        if not own_line:
+            return (line,)
+        index = bisect.bisect_right(code_lines, line)
+        return (code_lines[index] if index < len(code_lines) else line + 1,)
+
+    return _collect(directives, covered)
 
 
 def for_jsonc(doc: JsoncDocument) -> Suppressions:
@@ -83,22 +96,15 @@ def for_dockerfile(dockerfile: Dockerfile) -> Suppressions:
     if not any("devcon-ignore" in c.text for c in dockerfile.comments):
         return Suppressions()
     starts = [i.line for i in dockerfile.instructions]
-    by_line: dict[int, set[str]] = {}
-    whole: set[str] = set()
-    for comment in dockerfile.comments:
-        parsed = parse_directive(comment.text)
-        if parsed is None:
-            continue
-        whole_file, names = parsed
-        if whole_file:
-            whole |= names
-            continue
-        index = bisect.bisect_right(starts, comment.line)
-        if index < len(starts):
-            target = dockerfile.instructions[index]
-            for line in range(target.line, max(target.end_line, target.line) + 1):
-                by_line.setdefault(line, set()).update(names)
-    return Suppressions({k: frozenset(v) for k, v in by_line.items()}, frozenset(whole))
+
+    def covered(line: int, _own_line: bool) -> range:
+        index = bisect.bisect_right(starts, line)
+        if index >= len(starts):
+            return range(0)
+        target = dockerfile.instructions[index]
+        return range(target.line, max(target.end_line, target.line) + 1)
+
+    return _collect(((c.line, c.own_line, c.text) for c in dockerfile.comments), covered)
 
 
 def hash_comments(text: str) -> tuple[list[tuple[int, int, bool, str]], list[int]]:
