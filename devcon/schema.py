@@ -158,6 +158,15 @@ def _explain(error: ValidationError) -> list[_Problem]:
     return [_Problem(pointer, _simple(error))]
 
 
+# a bound's keyword -> how its message starts ("must be at least 1, got 0")
+_BOUNDS = {
+    "minimum": "must be at least",
+    "maximum": "must be at most",
+    "exclusiveMinimum": "must be greater than",
+    "exclusiveMaximum": "must be less than",
+}
+
+
 def _simple(error: ValidationError) -> str:
     """A one-line human message for a single-keyword failure."""
     keyword = error.validator
@@ -173,14 +182,8 @@ def _simple(error: ValidationError) -> str:
         return _not_one_of(list(value), instance)
     if keyword == "const":
         return f"expected {_literal(value)}, got {_literal(instance)}"
-    if keyword == "minimum":
-        return f"must be at least {value}, got {_literal(instance)}"
-    if keyword == "maximum":
-        return f"must be at most {value}, got {_literal(instance)}"
-    if keyword == "exclusiveMinimum":
-        return f"must be greater than {value}, got {_literal(instance)}"
-    if keyword == "exclusiveMaximum":
-        return f"must be less than {value}, got {_literal(instance)}"
+    if keyword in _BOUNDS:
+        return f"{_BOUNDS[keyword]} {value}, got {_literal(instance)}"
     if keyword == "minLength":
         return "must not be empty" if value == 1 else f"must be at least {value} characters long"
     if keyword == "maxLength":
