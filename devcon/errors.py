@@ -7,6 +7,8 @@ unreadable input; 3 environment error (registry, engine, network);
 
 from __future__ import annotations
 
+from devcon.hints import Hinted, Text, plain
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -15,13 +17,26 @@ EXIT_INTERNAL = 70  # a bug in devcon (EX_SOFTWARE); never expected
 
 
 class DevconError(Exception):
-    """Base of every error devcon reports to the user as one clean message."""
+    """Base of every error devcon reports to the user as one clean message.
+
+    `text` may carry hints (advice naming a setting: devcon.hints); `message` shows them
+    as `<hint>` until the CLI words them (`worded_as`)."""
 
     exit_code: int = EXIT_USAGE
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: Text) -> None:
+        super().__init__(plain(message))
+        self.text = message
+        self.message = plain(message)
+
+    @property
+    def hinted(self) -> bool:
+        return isinstance(self.text, Hinted)
+
+    def worded_as(self, message: str) -> None:
+        """The CLI's words for this error's hints (the same error, the message worded)."""
+        self.text = self.message = message
+        self.args = (message,)
 
     def __str__(self) -> str:
         return self.message
@@ -51,8 +66,8 @@ class InputError(DevconError):
 
     exit_code = EXIT_USAGE
 
-    def __init__(self, message: str, location: str | None = None) -> None:
-        super().__init__(f"{location}: {message}" if location else message)
+    def __init__(self, message: Text, location: str | None = None) -> None:
+        super().__init__(f"{location}: " + message if location else message)
         self.location = location
 
 

@@ -279,7 +279,7 @@ class Merger:
             image_config = self.client.config(ref, manifest)
         except RegistryError as exc:
             raise EnvironmentProblem(
-                f"image {ref.original}: cannot read its metadata: {exc.message}"
+                f"image {ref.original}: cannot read its metadata: " + exc.text
             ) from None
         labels = (image_config.get("config") or {}).get("Labels") or {}
         origin = Origin(f"the metadata of image {ref.original}", line, column)
@@ -329,7 +329,7 @@ class Merger:
             digest, _ = self.client.resolve_tag(ref)
             return feature_metadata(self.client, ref, digest)
         except RegistryError as exc:
-            raise EnvironmentProblem(f"Feature {feature_id}: cannot fetch: {exc.message}") from None
+            raise EnvironmentProblem(f"Feature {feature_id}: cannot fetch: " + exc.text) from None
 
 
 def _install_order(loaded: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict[str, Any]]]:

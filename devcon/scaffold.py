@@ -3,8 +3,9 @@
 Templates live in `templates/<id>/` (shipped as `devcon.templates`): `template.json` (the
 manifest: base image and tag, options, detection, dependency manifests, variants),
 `devcontainer.json` and one `Dockerfile` per variant, with `{{placeholders}}`;
-`_common/dockerignore` and `_common/dev-user.Dockerfile` (the dev stage's user, written where a
-Dockerfile says `{{dev_user}}`) are shared. See templates/README.md for the manifest format.
+`_common/dockerignore`, `_common/dev-user.Dockerfile` (the dev stage's user, written where a
+Dockerfile says `{{dev_user}}`) and `_common/not-pinned.txt` (`{{base_pinning}}` of an unpinned
+base) are shared. See templates/README.md for the manifest format.
 
 Order of work, so that a refusal costs nothing: choose the template and variant, check the
 options, check every path init would write (exit 2 before any network use), pin the base
@@ -26,6 +27,7 @@ from typing import Any
 
 from devcon.dockerfile.packages import is_pip_pinned
 from devcon.errors import InputError, OptionError, UsageError
+from devcon.hints import Hint, hinted
 from devcon.reference import ReferenceError, parse_reference
 from devcon.resources import templates_root
 from devcon.rewrite import write_all
@@ -114,7 +116,7 @@ class InitRequest:
 class InitResult:
     template: Template
     variant: Variant
-    image: str  # the base reference written (pinned unless --no-pin)
+    image: str  # the base reference written (pinned unless the request says not to)
     pinned: bool
     files: tuple[PlannedFile, ...]
     backups: tuple[Path, ...]
@@ -371,8 +373,8 @@ def _backup_path(path: Path) -> Path:
 
 
 def _check_target(path: Path, force: bool, keep_if_present: bool) -> bool:
-    """Whether init writes `path`; exit 2 when it may not (exists without --force, or is
-    not a regular file)."""
+    """Whether init writes `path`; exit 2 when it may not (exists and not forced, or is not
+    a regular file)."""
     if not os.path.lexists(path):
         return True
     if keep_if_present and not force:
@@ -381,7 +383,7 @@ def _check_target(path: Path, force: bool, keep_if_present: bool) -> bool:
         raise InputError("exists and is not a regular file: nothing was changed", str(path))
     if force:
         return True
-    raise InputError("already exists: nothing was changed; use --force", str(path))
+    raise InputError(hinted("already exists: nothing was changed; ", Hint.USE_FORCE), str(path))
 
 
 def _choose_template(
@@ -434,8 +436,11 @@ def plan_and_write(
         raise InputError("exists and is not a folder: nothing was changed", str(devcontainer_dir))
     if devcontainer_dir.exists() and not request.force:
         raise InputError(
-            ".devcontainer/ already exists: nothing was changed; use --force to replace it "
-            "(the old files are kept as *.bak)",
+            hinted(
+                ".devcontainer/ already exists: nothing was changed; ",
+                Hint.USE_FORCE_TO_REPLACE,
+                " (the old files are kept as *.bak)",
+            ),
             str(devcontainer_dir),
         )
     dockerfile_path = (
@@ -488,7 +493,7 @@ def plan_and_write(
         "dev_user": (common / "dev-user.Dockerfile").read_text("utf-8").rstrip("\n"),
         "base_pinning": "pinned by digest"
         if pinned
-        else "NOT pinned yet (written with --no-pin): run `devcon pin` to pin it by digest",
+        else (common / "not-pinned.txt").read_text("utf-8").rstrip("\n"),
     }
     files: list[PlannedFile] = []
     for path, source in planned:

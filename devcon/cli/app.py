@@ -10,6 +10,7 @@ import typer
 
 from devcon import __version__
 from devcon.cli.flags import flag_words
+from devcon.cli.hints import worded
 from devcon.errors import EXIT_INTERNAL, EXIT_USAGE, DevconError
 
 app = typer.Typer(
@@ -67,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with flag_words():
             result = app(args=args, prog_name="devcon", standalone_mode=False)
     except DevconError as exc:
-        print(f"devcon: {exc.message}", file=sys.stderr)
+        print(f"devcon: {worded(exc.text)}", file=sys.stderr)
         return exc.exit_code
     except typer.Exit as exc:
         return exc.exit_code

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from devcon.cli.hints import worded
 from devcon.cli.options import InsecureRegistryOption, RegistryMirrorOption, TimeoutOption
 from devcon.errors import EXIT_OK, EnvironmentProblem, UsageError
 
@@ -184,7 +185,7 @@ def init_command(
             return make_client(registry).resolve(parse_reference(reference)).digest
         except RegistryError as exc:
             raise EnvironmentProblem(
-                f"cannot pin {reference}: {exc.message}\n"
+                f"cannot pin {reference}: {worded(exc.text)}\n"
                 "Nothing was written. Run again when the registry is reachable (or name a "
                 "mirror with --registry-mirror), or use --no-pin: the result then carries "
                 "tag-only references and is not reproducible until `devcon pin` runs."

@@ -24,6 +24,7 @@ from devcon.definition import ComposeDocument, ConfigDocument, DockerfileDocumen
 from devcon.discovery import FileKind, kind_of
 from devcon.errors import InputError, UsageError
 from devcon.findings import Finding
+from devcon.hints import Hint, Text, hinted
 from devcon.imagefacts import engine_platform
 from devcon.imagespec import EngineSpec, ReferenceSpec, StageSpec, named_stage, parse_image_spec
 from devcon.reference import Reference
@@ -49,11 +50,11 @@ class ImageReport:
     column: int
     info: ImageInfo | None
     layers_read: int | None = None
-    notes: tuple[str, ...] = ()
+    notes: tuple[Text, ...] = ()  # may carry hints (devcon.hints)
     unavailable_platform: str | None = None
     available_platforms: tuple[str, ...] = ()
     # why the image could not be read, when its name allowed no guess either: no verdict
-    unreadable: str | None = None
+    unreadable: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -61,33 +62,32 @@ class CompatResult:
     target: VSCodeTarget
     reports: tuple[ImageReport, ...]
     findings: tuple[Finding, ...]
-    offline: bool = False  # the registry was not read (--offline)
+    offline: bool = False  # the registry was not read (the request was offline)
 
     @property
     def unreadable(self) -> tuple[ImageReport, ...]:
-        """Images neither read nor judged from their names (not with --offline)."""
+        """Images neither read nor judged from their names (not even offline)."""
         return tuple(r for r in self.reports if r.unreadable is not None)
 
 
-def unreadable_message(result: CompatResult) -> str:
+def unreadable_message(result: CompatResult) -> Text:
     """The environment error (exit 3) for images compat could not judge at all."""
-    parts = []
+    parts: list[Text] = []
     for report in result.unreadable:
         where = (
             "" if report.path == report.image else f" ({report.path}:{report.line}:{report.column})"
         )
+        if parts:
+            parts.append("; ")
         parts.append(
-            f"no verdict for {report.image}{where}: it could not be read ({report.unreadable}) "
-            "and its name says nothing about the system"
+            hinted(
+                f"no verdict for {report.image}{where}: it could not be read (",
+                report.unreadable or "",
+                ") and its name says nothing about the system",
+            )
         )
-    if result.offline:
-        advice = (
-            "Run without --offline to read it from the registry, or pull it into the local "
-            "engine first"
-        )
-    else:
-        advice = "Check access to the registry, or give --offline to judge from names alone"
-    return "; ".join(parts) + ". " + advice
+    advice = Hint.RUN_ONLINE if result.offline else Hint.GIVE_OFFLINE
+    return hinted(*parts, ". ", advice)
 
 
 @dataclass(frozen=True)
@@ -162,8 +162,11 @@ def _inspect(wanted: _Wanted, request: CompatRequest, services: Services) -> Ima
         name = wanted.engine_name
         if request.offline and not engine_is_local():
             raise UsageError(
-                f"{wanted.image}: --offline reads no network, and DOCKER_HOST "
-                f"({os.environ.get('DOCKER_HOST')}) is not a local engine"
+                hinted(
+                    f"{wanted.image}: ",
+                    Hint.OFFLINE_READS_NO_NETWORK,
+                    f", and DOCKER_HOST ({os.environ.get('DOCKER_HOST')}) is not a local engine",
+                )
             )
         image = services.engine.image(name)  # docker:NAME reads only the engine
         have = engine_platform(image.attrs)
@@ -178,7 +181,7 @@ def _inspect(wanted: _Wanted, request: CompatRequest, services: Services) -> Ima
         return ImageReport(*where, from_engine(services.engine, image, wanted.image))
     ref = wanted.reference
     assert ref is not None  # not docker:NAME
-    notes: list[str] = []
+    notes: list[Text] = []
     local = None
     if not request.offline or engine_is_local():
         local = engine_image(services.engine, wanted.image)
@@ -186,18 +189,18 @@ def _inspect(wanted: _Wanted, request: CompatRequest, services: Services) -> Ima
         have = engine_platform(local.attrs)
         if asked is None or platform_matches(asked, have):
             return ImageReport(*where, from_engine(services.engine, local, wanted.image))
-        instead = "not used (--offline)" if request.offline else "read from the registry instead"
-        notes.append(f"the local engine's copy is {have}, not {asked}: {instead}")
-    reason = None
+        instead = Hint.NOT_USED_OFFLINE if request.offline else "read from the registry instead"
+        notes.append(hinted(f"the local engine's copy is {have}, not {asked}: ", instead))
+    reason: Text | None = None
     if request.offline:
-        notes.append("--offline: not read from the registry; judged from the image name alone")
+        notes.append(hinted(Hint.OFFLINE_NOT_READ, "; judged from the image name alone"))
         if not engine_is_local():
             engine = "DOCKER_HOST is not a local engine"
         elif local is None:
             engine = "the local engine does not have it"
         else:
             engine = f"the local engine's copy is not {asked}"
-        reason = f"--offline: the registry was not read, and {engine}"
+        reason = hinted(Hint.OFFLINE_REGISTRY_NOT_READ, f", and {engine}")
     else:
         try:
             info, layers = _from_registry(services, ref, wanted.image, request)
@@ -211,8 +214,8 @@ def _inspect(wanted: _Wanted, request: CompatRequest, services: Services) -> Ima
                 available_platforms=tuple(exc.available),
             )
         except RegistryError as exc:
-            reason = exc.message
-            notes.append(f"the image could not be read ({exc.message})")
+            reason = exc.text
+            notes.append(hinted("the image could not be read (", exc.text, ")"))
     guessed = guess(ref, wanted.image)
     if guessed is None:
         notes.append("the name says nothing about the system: no verdict")

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from devcon.compat.facts import ARCH_NAMES, ImageInfo, Lookup, answered, gather, wanted_content
 from devcon.engine import Engine, EngineError
 from devcon.errors import InputError
+from devcon.hints import Hint, hinted
 from devcon.imagefs import MergedFS
 from devcon.reference import Reference
 from devcon.registry.client import RegistryClient, platform_matches
@@ -40,7 +41,7 @@ class PlatformUnavailable(Exception):
 
 
 class DownloadCapExceeded(RegistryError):
-    """Reading an image's layers would download more than --max-download allows."""
+    """Reading an image's layers would download more than the request's max_download allows."""
 
 
 def mib(size: int) -> str:
@@ -83,8 +84,10 @@ class _HashingReader(io.RawIOBase):
         self.budget[0] -= len(chunk)
         if self.budget[0] < 0:
             raise DownloadCapExceeded(
-                f"{self.label}: layer {self.digest} went over the download cap; "
-                "raise it with --max-download (MiB)"
+                hinted(
+                    f"{self.label}: layer {self.digest} went over the download cap; ",
+                    Hint.RAISE_MAX_DOWNLOAD,
+                )
             )
         buffer[: len(chunk)] = chunk
         return len(chunk)
@@ -141,9 +144,12 @@ def from_registry(
         if isinstance(size, int) and size > budget[0]:
             # refused before a byte of it is fetched
             raise DownloadCapExceeded(
-                f"{label}: the files compat needs were not in the {read} layer(s) read, and the "
-                f"next one ({digest}, {mib(size)}) is over what is left of the download cap "
-                f"({mib(budget[0])} of {mib(max_download)}); raise it with --max-download (MiB)"
+                hinted(
+                    f"{label}: the files compat needs were not in the {read} layer(s) read, and "
+                    f"the next one ({digest}, {mib(size)}) is over what is left of the download "
+                    f"cap ({mib(budget[0])} of {mib(max_download)}); ",
+                    Hint.RAISE_MAX_DOWNLOAD,
+                )
             )
         response = client.open_blob(ref, digest)
         try:

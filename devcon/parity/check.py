@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from devcon.hints import Hint, Text, hinted
 from devcon.parity.compare import compare, quick_static_pair
 from devcon.parity.gather import (
     Memo,
@@ -27,7 +28,7 @@ from devcon.services import Services
 
 
 def _lonely(
-    platform: str, dev: Side, prod: Side, reasons: tuple[str, ...], advice: str
+    platform: str, dev: Side, prod: Side, reasons: tuple[str, ...], advice: Text
 ) -> PlatformResult:
     return PlatformResult(
         platform=platform,
@@ -63,7 +64,7 @@ def parity(request: ParityRequest, services: Services) -> ParityResult:
         reason = (
             f"no platform in common (dev: {_names(dev_images)}; prod: {_names(prod_images)}{asked})"
         )
-        advice = "compare a platform both have (--platform), or build the missing one"
+        advice = hinted(Hint.COMPARE_SHARED_PLATFORM, ", or build the missing one")
         only = _lonely(request.platform or "any", dev_side, prod_side, (reason,), advice)
         return ParityResult(request.dev, request.prod, (only,), request.strict)
     memo: Memo = {}
@@ -76,8 +77,8 @@ def parity(request: ParityRequest, services: Services) -> ParityResult:
             base = pick(given, platform)
             if base is None:
                 reason = f"{request.base} has no image for {platform} (it has: {_names(given)})"
-                advice = (
-                    f"give a base with an image for {platform}, or compare another (--platform)"
+                advice = hinted(
+                    f"give a base with an image for {platform}, or ", Hint.COMPARE_ANOTHER_PLATFORM
                 )
                 results.append(_lonely(platform, dev_side, prod_side, (reason,), advice))
                 continue

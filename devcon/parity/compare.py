@@ -1,4 +1,4 @@
-"""Deciding one platform: against `--base`, a Dockerfile's FROM, the bases the images
+"""Deciding one platform: against the base given, a Dockerfile's FROM, the bases the images
 declare, or (with none of those) the longest shared layer prefix."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 import enum
 from dataclasses import replace
 
+from devcon.hints import Hint, Text, hinted
 from devcon.parity.explain import (
     RUN_AGAIN,
     base_info,
@@ -50,7 +51,7 @@ def _divergence(dev: Party, prod: Party, shared: int) -> Divergence | None:
 class _Mode(enum.Enum):
     """How one platform is decided."""
 
-    GIVEN = "given"  # against --base
+    GIVEN = "given"  # against the base the request gives
     STATIC_PAIR = "static-pair"  # two Dockerfile stages: their FROM images
     FROM = "from"  # a stage and an image: the image against the stage's FROM
     DECLARED_PAIR = "declared-pair"  # two images declaring two different bases
@@ -81,7 +82,7 @@ def _mode(
 def compare(
     platform: str, dev: Party, prod: Party, given: PlatformImage | None, strict: bool
 ) -> PlatformResult:
-    """The verdict for one platform: `given` is the `--base` image for it, if any."""
+    """The verdict for one platform: `given` is the given base's image for it, if any."""
     mode, reference = _mode(dev, prod, given)
     a, b = dev.image.facts, prod.image.facts
     shared = shared_layers(a, b) if a is not None and b is not None else 0
@@ -142,7 +143,9 @@ def compare(
     if mode is _Mode.DECLARED_PAIR:
         return _decide_declared_pair(common, dev, prod)
     if reference is not None:
-        origin = "--base" if mode is _Mode.GIVEN else _reference_origin(dev, prod, mode)
+        origin: Text = (
+            hinted(Hint.GIVEN_BASE) if mode is _Mode.GIVEN else _reference_origin(dev, prod, mode)
+        )
         return _decide_against(common, dev, prod, reference, origin, mode)
     return _decide_inferred(common, dev, prod, strict)
 
@@ -159,7 +162,7 @@ def _decide_against(
     dev: Party,
     prod: Party,
     reference: PlatformImage,
-    origin: str,
+    origin: Text,
     mode: _Mode,
 ) -> PlatformResult:
     info = base_info(reference, origin)
@@ -260,32 +263,39 @@ def _decide_inferred(
             common,
             verdict=Verdict.UNKNOWN if strict else Verdict.DIFFERENT,
             reasons=("the images share no layer: they are not built on the same base",),
-            advice=(
+            advice=hinted(
                 f"rebuild {prod.label} FROM the base {dev.label} is built on, pinned by digest, "
-                f"or re-pin {dev.label} to the base {prod.label} was built from; --base REF "
-                "checks both against one base" + RUN_AGAIN
+                f"or re-pin {dev.label} to the base {prod.label} was built from; ",
+                Hint.BASE_CHECKS_BOTH,
+                RUN_AGAIN,
             ),
         )
     a, b = dev.image.facts, prod.image.facts
     assert a is not None and b is not None  # checked by compare()
     if identical_images(a, b):
         reasons = [
-            f"the same image: all {layers_phrase(shared)} and their history are identical; "
-            "no base was declared or given (--base), so the base is inferred, not proven"
+            hinted(
+                f"the same image: all {layers_phrase(shared)} and their history are identical; ",
+                Hint.NO_BASE_GIVEN,
+                ", so the base is inferred, not proven",
+            )
         ]
     else:
         reasons = [
-            f"the images share their first {layers_phrase(shared)}; no base was declared or "
-            "given (--base), so this is inferred, not proven: images built on debian and on "
-            "python-on-debian share debian's layers too"
+            hinted(
+                f"the images share their first {layers_phrase(shared)}; ",
+                Hint.NO_BASE_GIVEN,
+                ", so this is inferred, not proven: images built on debian and on "
+                "python-on-debian share debian's layers too",
+            )
         ]
     if strict:
-        reasons.append("--strict: an inferred verdict is unknown")
+        reasons.append(hinted(Hint.STRICT_INFERRED))
     return replace(
         common,
         verdict=Verdict.UNKNOWN if strict else Verdict.SAME,
         reasons=tuple(reasons),
-        advice=("give --base REF (the base both should use) to prove it" if strict else None),
+        advice=(hinted(Hint.GIVE_BASE_TO_PROVE) if strict else None),
     )
 
 

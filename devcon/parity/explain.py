@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from devcon.hints import Text
 from devcon.imagefacts import ImageFacts, Source
 from devcon.parity.gather import Party, PlatformImage
 from devcon.parity.layers import history_mismatch, layer_created_by, shared_prefix
@@ -66,7 +67,7 @@ def from_origin(static: StaticSide) -> str:
     return f"FROM in stage {static.root_stage!r}"
 
 
-def base_info(image: PlatformImage, origin: str) -> BaseInfo:
+def base_info(image: PlatformImage, origin: Text) -> BaseInfo:
     facts = image.facts
     return BaseInfo(
         label=image.label,

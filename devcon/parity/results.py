@@ -6,6 +6,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from devcon.hints import Text
 from devcon.imagefacts import Source
 
 
@@ -23,13 +24,14 @@ class Basis(enum.Enum):
 
 @dataclass(frozen=True)
 class BaseInfo:
-    """A base image on one platform: the one a side uses, or the one `--base` names."""
+    """A base image on one platform: the one a side uses, or the one the request gives."""
 
     label: str  # the reference as written
     digest: str | None  # platform manifest digest (registry) or image id (engine)
     created: str | None = None
     layers: int = 0
-    origin: str = ""  # how devcon knows it: "--base", "FROM (stage 'base')", "annotation"
+    # how devcon knows it: given (a hint), "FROM (stage 'base')", "annotation"
+    origin: Text = ""
     pin: str | None = None  # what to write in FROM: the reference with the tag's own digest
 
 
@@ -66,8 +68,8 @@ class PlatformResult:
     prod: SideInfo
     base: BaseInfo | None  # the base both sides were checked against
     divergence: Divergence | None
-    reasons: tuple[str, ...]
-    advice: str | None = None
+    reasons: tuple[Text, ...]  # reasons and advice may carry hints (devcon.hints)
+    advice: Text | None = None
 
 
 @dataclass(frozen=True)

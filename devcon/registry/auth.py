@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlparse
 
+from devcon.hints import Hint, hinted
 from devcon.reference import DOCKER_HUB, DOCKER_HUB_API, Reference
 from devcon.registry.errors import AuthenticationError, InsecureRefused, RegistryError
 from devcon.registry.transport import Transport, is_loopback
@@ -296,8 +297,12 @@ class Authenticator:
                 )
             elif not self.transport.plain_http_allowed(host):
                 raise InsecureRefused(
-                    f"{host}: refusing to send credentials to token realm {realm} over plain "
-                    "http; name the registry with --insecure-registry if it has no HTTPS"
+                    hinted(
+                        f"{host}: refusing to send credentials to token realm {realm} over "
+                        "plain http; ",
+                        Hint.NAME_THE_REGISTRY_INSECURE,
+                        " if it has no HTTPS",
+                    )
                 )
         params = {"scope": challenge.params.get("scope") or scope}
         if challenge.params.get("service"):

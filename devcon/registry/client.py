@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from devcon.errors import UsageError
+from devcon.hints import Hint, hinted
 from devcon.reference import Reference
 from devcon.registry.auth import Authenticator
 from devcon.registry.cache import ContentCache
@@ -139,7 +140,7 @@ class RegistryClient:
             record = self.cache.get_tag(ref.registry, ref.repository, tag) if self.cache else None
             if record is None:
                 raise RegistryUnavailable(
-                    f"{ref.original}: not in the cache and --offline forbids asking the registry"
+                    hinted(f"{ref.original}: not in the cache and ", Hint.OFFLINE_FORBIDS_ASKING)
                 )
             return record.digest, record.media_type
         response = self._request("HEAD", ref, f"manifests/{tag}", {"Accept": ACCEPT})
@@ -163,7 +164,7 @@ class RegistryClient:
             return self.manifest(ref, digest)
         if self.offline:
             raise RegistryUnavailable(
-                f"{ref.name}@{digest_or_tag}: not in the cache and --offline is set"
+                hinted(f"{ref.name}@{digest_or_tag}: not in the cache and ", Hint.OFFLINE_IS_SET)
             )
         manifest = self._fetch_manifest(ref, digest_or_tag)
         if self.cache is not None:
@@ -198,7 +199,9 @@ class RegistryClient:
             if cached is not None:
                 return cached[0]
         if self.offline:
-            raise RegistryUnavailable(f"{ref.name}@{digest}: not in the cache and --offline is set")
+            raise RegistryUnavailable(
+                hinted(f"{ref.name}@{digest}: not in the cache and ", Hint.OFFLINE_IS_SET)
+            )
         response = self._request("GET", ref, f"blobs/{digest}")
         data = self.transport.read(response, max_bytes, ref.original)
         if sha256_digest(data) != digest:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from devcon.errors import UsageError
+from devcon.hints import Hint, hinted
 from devcon.reference import DOCKER_HUB
 from devcon.registry.auth import Authenticator, CredentialStore
 from devcon.registry.cache import ContentCache, default_cache_dir
@@ -25,9 +26,10 @@ def check_mirror(value: str, source: str = "registry mirror") -> str:
     if "://" in text:
         scheme = text.split("://", 1)[0]
         raise UsageError(
-            f"{source}: {value!r} has a scheme ({scheme}://); give HOST[:PORT] only. devcon "
-            "uses HTTPS, and plain HTTP only for loopback hosts and hosts named with "
-            "--insecure-registry"
+            hinted(
+                f"{source}: {value!r} has a scheme ({scheme}://); give HOST[:PORT] only. ",
+                Hint.HTTP_ONLY_FOR_NAMED_HOSTS,
+            )
         )
     text = text.rstrip("/")
     if not _HOST.fullmatch(text):

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from devcon import __version__
+from devcon.hints import Hint, hinted
 from devcon.registry.errors import RegistryError, RegistryUnavailable
 
 if TYPE_CHECKING:
@@ -156,8 +157,10 @@ class Transport:
                 if not retry:
                     raise RegistryUnavailable(f"{host}: TLS failed") from exc
                 raise RegistryUnavailable(
-                    f"{host}: TLS verification failed ({_short(exc)}); if this registry is "
-                    "plain HTTP on purpose, name it with --insecure-registry"
+                    hinted(
+                        f"{host}: TLS verification failed ({_short(exc)}); ",
+                        Hint.PLAIN_HTTP_ON_PURPOSE,
+                    )
                 ) from None
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if not retry:

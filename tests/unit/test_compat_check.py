@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from devcon.cli.app import main
+from devcon.cli.hints import worded
 from devcon.compat.check import (
     CompatRequest,
     CompatResult,
@@ -146,7 +147,7 @@ def test_unreadable_and_nameless_is_no_verdict() -> None:
     )
     assert [r.unreadable is not None for r in result.reports] == [True, True]
     assert result.findings == ()
-    message = unreadable_message(result)
+    message = worded(unreadable_message(result))
     assert "no verdict for 127.0.0.1:9/myorg/base:3: it could not be read (127.0.0.1:9: " in message
     # the unreachable registry is asked once, not once per image
     assert registry.calls == ["myorg/base:3"]
@@ -157,8 +158,8 @@ def test_unreadable_but_guessable_is_a_guess_said_to_be_one() -> None:
     result = _compat("127.0.0.1:9/myorg/py:3.12-alpine3.15", services=_services(FakeRegistry()))
     report = result.reports[0]
     assert report.unreadable is None and report.info is not None and report.info.guessed
-    assert any("a guess" in n for n in report.notes)
-    assert any("could not be read" in n for n in report.notes)
+    assert any("a guess" in worded(n) for n in report.notes)
+    assert any("could not be read" in worded(n) for n in report.notes)
     assert "musl-too-old" in {f.rule for f in result.findings}
 
 
@@ -225,8 +226,9 @@ def test_download_cap_refuses_a_layer_before_fetching_it() -> None:
         "127.0.0.1:9/myorg/big:1", services=_services(registry), max_download=1024 * 1024
     )
     report = result.reports[0]
-    assert report.unreadable is not None and "download cap" in report.unreadable
-    assert "sha256:" + "2" * 64 in report.unreadable and "--max-download" in report.unreadable
+    assert report.unreadable is not None and "download cap" in worded(report.unreadable)
+    unreadable = worded(report.unreadable)
+    assert "sha256:" + "2" * 64 in unreadable and "--max-download" in unreadable
 
 
 def test_download_cap_while_streaming() -> None:

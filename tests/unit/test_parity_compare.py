@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import replace
 from pathlib import Path
 
+from devcon.cli.hints import worded
 from devcon.imagefacts import HistoryEntry, ImageFacts, Source, engine_history, facts_from_config
 from devcon.parity import (
     Basis,
@@ -152,7 +153,7 @@ def test_given_base_verifies_both_and_shows_each_sides_base() -> None:
     base = image(B1, pin="reg.example/b1:1@sha256:" + "e" * 64)
     result = compare(AMD64, party(DEV), party(PROD), base, strict=False)
     assert (result.verdict, result.basis) == (Verdict.SAME, Basis.VERIFIED)
-    assert result.dev.base is not None and result.dev.base.origin == "--base"
+    assert result.dev.base is not None and worded(result.dev.base.origin) == "--base"
     assert result.prod.base == result.dev.base == result.base
     assert result.divergence is not None and result.divergence.index == 1
     assert (result.divergence.dev_created_by, result.divergence.prod_created_by) == (
@@ -416,7 +417,7 @@ def test_the_same_image_from_engine_and_registry_is_identical() -> None:
                 4,
                 None,
             )
-            assert result.reasons[0].startswith("the same image: all 4 layers")
+            assert worded(result.reasons[0]).startswith("the same image: all 4 layers")
 
 
 def test_shared_layers_divergence_and_verdict_agree_after_an_empty_step() -> None:

@@ -17,6 +17,7 @@ import pytest
 
 from devcon.cli import init_cmd
 from devcon.cli.app import main
+from devcon.cli.flags import flag_words
 from devcon.errors import InputError, UsageError
 from devcon.scaffold import InitRequest, InitResult, detect, load_templates, plan_and_write
 
@@ -202,7 +203,7 @@ def test_missing_folder_and_invalid_pyproject_are_exit_2(
 def test_existing_devcontainer_stops_before_pinning(tmp_path: Path) -> None:
     root = _repo(tmp_path / "repo", {".devcontainer/devcontainer.json": "{}\n"})
     before = _files(root)
-    with pytest.raises(InputError, match=r"\.devcontainer/ already exists.*--force"):
+    with pytest.raises(InputError, match=r"\.devcontainer/ already exists.*--force"), flag_words():
         plan_and_write(InitRequest(root=root), _never)
     assert _files(root) == before
 
