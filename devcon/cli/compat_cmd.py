@@ -66,6 +66,7 @@ def compat_command(
     no_config: NoConfigOption = False,
 ) -> None:
     """Will VS Code work in this image? Read from the real image, not the tag name."""
+    from devcon.cli.hints import worded_result
     from devcon.cli.options import (
         parse_format,
         parse_platform,
@@ -93,7 +94,7 @@ def compat_command(
     )
     with Services(registry=lambda: make_client(registry)) as services:
         result = compat_check(request, settings, services)
-    text = render(result, output_format, image_rules(settings))
+    text = render(worded_result(result), output_format, image_rules(settings))
     write_output(text, output)
     if result.unreadable:
         # no verdict for an image is not a pass: the report above says what was read

@@ -3,7 +3,12 @@ devcon's flags in advice. Core says which hint applies; reports and error lines 
 
 from __future__ import annotations
 
-from devcon.hints import Hint, Text
+import dataclasses
+from typing import TypeVar, cast
+
+from devcon.hints import Hint, Hinted, Text
+
+_T = TypeVar("_T")
 
 WORDS: dict[Hint, str] = {
     Hint.OFFLINE_FORBIDS_ASKING: "--offline forbids asking the registry",
@@ -43,3 +48,36 @@ def worded(text: Text) -> str:
     if isinstance(text, str):
         return text
     return "".join(p if isinstance(p, str) else WORDS[p] for p in text.parts)
+
+
+def worded_result(value: _T) -> _T:
+    """A command's result with every hint in it worded, for the formatters (which show
+    strings and never name a flag themselves): frozen dataclasses are copied with their
+    fields worded, and tuples, lists and dicts item by item; anything else is kept."""
+    return cast(_T, _worded_value(value))
+
+
+def _worded_value(value: object) -> object:
+    if isinstance(value, Hinted):
+        return worded(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {}
+        for field in dataclasses.fields(value):
+            if not field.init:
+                continue
+            old = getattr(value, field.name)
+            new = _worded_value(old)
+            if new is not old:
+                changes[field.name] = new
+        return dataclasses.replace(value, **changes) if changes else value
+    if isinstance(value, (tuple, list)):
+        items = [_worded_value(item) for item in value]
+        if all(new is old for new, old in zip(items, value, strict=True)):
+            return value
+        return type(value)(items)
+    if isinstance(value, dict):
+        worded_items = {key: _worded_value(item) for key, item in value.items()}
+        if all(worded_items[key] is item for key, item in value.items()):
+            return value
+        return worded_items
+    return value

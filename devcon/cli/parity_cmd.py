@@ -42,6 +42,7 @@ def parity_command(
     Exit codes: 0 same-base; 1 different-base, or unknown (0 with --allow-unknown);
     2 usage or unreadable input; 3 environment (registry, engine, network).
     """
+    from devcon.cli.hints import worded_result
     from devcon.cli.options import (
         parse_format,
         parse_platform,
@@ -79,7 +80,7 @@ def parity_command(
     registry = registry_settings(settings, insecure, mirror, timeout)
     with Services(registry=lambda: make_client(registry)) as services:
         result = run_parity(request, services)
-    write_output(render(result, output_format), output)
+    write_output(render(worded_result(result), output_format), output)
     verdict = result.verdict
     if verdict is Verdict.SAME or (verdict is Verdict.UNKNOWN and allow_unknown):
         raise typer.Exit(EXIT_OK)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from devcon.cli.hints import worded
 from devcon.compat.check import CompatResult, ImageReport
+from devcon.hints import plain
 from devcon.report.finding_forms import finding_dict, finding_line, plural
 from devcon.report.github import finding_annotation, lines_text
 from devcon.report.sarif import (
@@ -45,7 +45,7 @@ def render_compat_text(result: CompatResult, rules: Sequence[Rule] = ()) -> str:
     for report in result.reports:
         lines.append(f"{report.image}: {facts_line(report)}")
         for note in report.notes:
-            lines.append(f"  note: {worded(note)}")
+            lines.append(f"  note: {plain(note)}")
         for f in result.findings:
             if (f.path, f.line, f.column) == (report.path, report.line, report.column):
                 lines.append(f"  {finding_line(f)}")
@@ -79,9 +79,9 @@ def render_compat_json(result: CompatResult, rules: Sequence[Rule] = ()) -> str:
                 "guessed": info.guessed if info else None,
                 "layers_read": report.layers_read,
                 "facts": facts,
-                "notes": [worded(n) for n in report.notes] + (list(info.notes) if info else []),
+                "notes": [plain(n) for n in report.notes] + (list(info.notes) if info else []),
                 "unavailable_platform": report.unavailable_platform,
-                "unreadable": None if report.unreadable is None else worded(report.unreadable),
+                "unreadable": None if report.unreadable is None else plain(report.unreadable),
                 "findings": [
                     finding_dict(f)
                     for f in result.findings

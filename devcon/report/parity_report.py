@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from devcon.cli.hints import worded
+from devcon.hints import plain
 from devcon.imagefacts import Source
 from devcon.parity import (
     BaseInfo,
@@ -64,7 +64,7 @@ def _base_text(base: BaseInfo) -> str:
     parts = [base.label]
     if base.digest and base.digest not in base.label:
         parts.append(_short(base.digest))
-    details = [worded(base.origin)] if base.origin else []
+    details = [plain(base.origin)] if base.origin else []
     if base.layers:
         details.append(plural(base.layers, "layer"))
     if base.created:
@@ -120,9 +120,9 @@ def render_parity_text(result: ParityResult, rules: Sequence[Rule] = ()) -> str:
         if p.divergence is not None:
             lines += _divergence_lines(p, p.divergence)
         for reason in p.reasons:
-            lines.append(f"  why:  {worded(reason)}")
+            lines.append(f"  why:  {plain(reason)}")
         if p.advice:
-            lines.append(f"  do:   {worded(p.advice)}")
+            lines.append(f"  do:   {plain(p.advice)}")
     overall = result.verdict.value + (" (inferred)" if result.inferred else "")
     lines.append("")
     lines.append(f"verdict: {overall}")
@@ -137,7 +137,7 @@ def _base_json(base: BaseInfo | None) -> dict[str, Any] | None:
         "digest": base.digest,
         "created": base.created,
         "layers": base.layers,
-        "origin": worded(base.origin),
+        "origin": plain(base.origin),
         "pin": base.pin,
     }
 
@@ -185,8 +185,8 @@ def parity_json(result: ParityResult) -> dict[str, Any]:
                     if p.divergence
                     else None
                 ),
-                "reasons": [worded(r) for r in p.reasons],
-                "advice": None if p.advice is None else worded(p.advice),
+                "reasons": [plain(r) for r in p.reasons],
+                "advice": None if p.advice is None else plain(p.advice),
             }
             for p in result.platforms
         ],
@@ -199,7 +199,7 @@ def render_parity_github(result: ParityResult, rules: Sequence[Rule] = ()) -> st
         level = {Verdict.SAME: "notice", Verdict.DIFFERENT: "error", Verdict.UNKNOWN: "warning"}[
             p.verdict
         ]
-        parts = [worded(r) for r in p.reasons]
+        parts = [plain(r) for r in p.reasons]
         if p.divergence is not None:
             d = p.divergence
             parts.append(
@@ -208,7 +208,7 @@ def render_parity_github(result: ParityResult, rules: Sequence[Rule] = ()) -> st
                 f"{layer_line(p.prod, d.index, d.prod_created_by, d.prod_created)}"
             )
         if p.advice:
-            parts.append(f"do: {worded(p.advice)}")
+            parts.append(f"do: {plain(p.advice)}")
         message = f"{result.dev} vs {result.prod}: {headline(p)}: {'; '.join(parts)}"
         lines.append(annotation(level, [("title", f"devcon parity {p.platform}")], message))
     return "\n".join(lines) + "\n"

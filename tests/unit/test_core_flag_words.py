@@ -161,3 +161,36 @@ def test_the_cli_words_a_hinted_error_and_keeps_its_type() -> None:
 def test_a_text_without_hints_stays_a_plain_string() -> None:
     assert hinted("a", "b") == "ab"
     assert worded(hinted("(", hinted("in ", Hint.GIVEN_BASE), ")")) == "(in --base)"
+
+
+def test_a_result_is_worded_for_the_formatters_without_changing_anything_else() -> None:
+    import dataclasses
+
+    from devcon.cli.hints import WORDS, worded_result
+    from devcon.hints import Hint, hinted
+
+    @dataclasses.dataclass(frozen=True)
+    class Inner:
+        reasons: tuple[object, ...]
+        count: int
+
+    @dataclasses.dataclass(frozen=True)
+    class Outer:
+        inner: Inner
+        notes: list[object]
+        by_name: dict[str, object]
+        untouched: Inner
+
+    keep = Inner(("plain",), 1)
+    result = Outer(
+        Inner(("a", hinted("see ", Hint.USE_FORCE)), 2),
+        [hinted(Hint.OFFLINE_IS_SET)],
+        {"x": hinted("(", Hint.GIVEN_BASE, ")")},
+        keep,
+    )
+    worded = worded_result(result)
+    assert worded.inner == Inner(("a", "see " + WORDS[Hint.USE_FORCE]), 2)
+    assert worded.notes == [WORDS[Hint.OFFLINE_IS_SET]]
+    assert worded.by_name == {"x": f"({WORDS[Hint.GIVEN_BASE]})"}
+    assert worded.untouched is keep  # nothing to word: the same object
+    assert result.notes != worded.notes  # the result itself is not changed

@@ -147,3 +147,13 @@ def test_core_modules_load_no_cli_library() -> None:
         wrong = sorted(m for m in loaded if m.split(".")[0] in ("typer", "click", "rich"))
         wrong += sorted(m for m in loaded if m.startswith("devcon.cli"))
         assert wrong == [], (module, wrong)
+
+
+def test_formatters_do_not_reach_up_into_the_cli() -> None:
+    """report/ is the output seam the CLI calls: it shows what the CLI hands it (hints
+    already worded by devcon/cli/hints.py) and imports nothing of devcon/cli."""
+    for path in sorted((PACKAGE / "report").glob("*.py")):
+        wrong = sorted(m for m in _imports(path) if m.startswith("devcon.cli"))
+        assert wrong == [], (path.name, wrong)
+    loaded = _loaded_by("devcon.report.parity_report") | _loaded_by("devcon.report.compat_report")
+    assert sorted(m for m in loaded if m.startswith("devcon.cli")) == []
