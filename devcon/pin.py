@@ -194,7 +194,9 @@ def resolve_all(
     results: dict[str, Resolution] = {}
 
     def one(text: str) -> None:
-        results[text] = client.resolve(by_text[text], platform)
+        resolution = client.resolve(by_text[text], platform)
+        client.confirm(by_text[text], resolution.digest)  # never pin what a HEAD only claims
+        results[text] = resolution
 
     errors = _run_all(workers, unique, one)
     if errors:
@@ -494,7 +496,10 @@ def outdated(
     tags: dict[int, str] = {}
 
     def one_image(index: int) -> None:
-        answers[index] = _current(client, pinned[index][1])
+        use = pinned[index][1]
+        answers[index] = _current(client, use)
+        if request.update and not answers[index][1] and use.reference is not None:
+            client.confirm(use.reference, answers[index][0])  # as pin does before writing
 
     def one_feature(index: int) -> None:
         tags[index] = client.resolve_tag(locked[index][0].reference)[0]

@@ -34,7 +34,8 @@ InsecureRegistryOption = Annotated[
 ]
 RegistryMirrorOption = Annotated[str | None, typer.Option("--registry-mirror", help=MIRROR_HELP)]
 TimeoutOption = Annotated[
-    float, typer.Option("--timeout", help="Seconds to wait for each registry request.")
+    float,
+    typer.Option("--timeout", help="Deadline in seconds of each registry request (all of it)."),
 ]
 SelectOption = Annotated[
     list[str] | None,

@@ -36,6 +36,7 @@ from devcon.registry.transport import Transport, is_loopback
 if TYPE_CHECKING:
     import requests
 
+MAX_TOKEN_BYTES = 1024 * 1024  # a token service's answer
 _HUB_KEYS = ("https://index.docker.io/v1/", "index.docker.io", "docker.io", DOCKER_HUB_API)
 
 
@@ -332,13 +333,14 @@ class Authenticator:
         if response.status_code >= 400:
             response.close()
             raise RegistryError(f"{host}: token service answered HTTP {response.status_code}")
+        raw = self.transport.read(response, MAX_TOKEN_BYTES, f"{host}: token service")
         try:
-            body = response.json()
-            token = body.get("token") or body.get("access_token")
+            body = json.loads(raw)
+            token = (
+                body.get("token") or body.get("access_token") if isinstance(body, dict) else None
+            )
         except ValueError:
             token = None
-        finally:
-            response.close()
         if not isinstance(token, str) or not token:
             raise AuthenticationError(f"{host}: the token service gave no token")
         return token

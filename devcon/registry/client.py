@@ -14,7 +14,9 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
 
 from devcon.errors import UsageError
 from devcon.hints import Hint, hinted
@@ -24,6 +26,7 @@ from devcon.registry.cache import ContentCache
 from devcon.registry.errors import (
     AuthenticationError,
     DigestMismatch,
+    MalformedManifest,
     NotFound,
     RegistryError,
     RegistryUnavailable,
@@ -49,7 +52,7 @@ class Manifest:
     media_type: str
     raw: bytes = field(repr=False)
 
-    @property
+    @cached_property
     def data(self) -> dict[str, Any]:
         parsed = json.loads(self.raw)
         return parsed if isinstance(parsed, dict) else {}
@@ -85,6 +88,115 @@ class Resolution:
     media_type: str
 
 
+_DIGEST = re.compile(r"[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{1,256}")
+
+
+def _problem_in_descriptor(value: object, where: str) -> str | None:
+    if not isinstance(value, dict):
+        return f"{where} is not an object"
+    digest = value.get("digest")
+    if not isinstance(digest, str) or not _DIGEST.fullmatch(digest):
+        return f"{where}.digest is not a digest"
+    if "mediaType" in value and not isinstance(value["mediaType"], str):
+        return f"{where}.mediaType is not a string"
+    size = value.get("size")
+    if "size" in value and (not isinstance(size, int) or isinstance(size, bool) or size < 0):
+        return f"{where}.size is not a size"
+    annotations = value.get("annotations")
+    if annotations is not None and not (
+        isinstance(annotations, dict) and all(isinstance(v, str) for v in annotations.values())
+    ):
+        return f"{where}.annotations is not an object of strings"
+    return None
+
+
+def manifest_problem(data: object, media_type: str) -> str | None:
+    """What is wrong with the shape of a manifest or index (None: it can be used): every
+    field devcon reads has the type the OCI image spec gives it. The one place this is
+    checked; a Manifest is made only from a body that passed."""
+    if not isinstance(data, dict):
+        return "it is not a JSON object"
+    declared = data.get("mediaType", media_type)
+    if not isinstance(declared, str):
+        return "mediaType is not a string"
+    index = declared in INDEX_TYPES or "manifests" in data
+    if declared not in MANIFEST_TYPES and not index and "config" not in data:
+        return f"its media type {declared!r} is not a manifest's"
+    if "annotations" in data:
+        problem = _problem_in_descriptor({"digest": "x:y", "annotations": data["annotations"]}, "")
+        if problem:
+            return "annotations is not an object of strings"
+    if index:
+        entries = data.get("manifests")
+        if not isinstance(entries, list):
+            return "manifests is not a list"
+        for number, entry in enumerate(entries):
+            where = f"manifests[{number}]"
+            problem = _problem_in_descriptor(entry, where)
+            if problem:
+                return problem
+            platform = entry.get("platform")
+            if platform is None:
+                continue
+            if not isinstance(platform, dict):
+                return f"{where}.platform is not an object"
+            for key in ("os", "architecture", "variant"):
+                if key in platform and not isinstance(platform[key], str):
+                    return f"{where}.platform.{key} is not a string"
+        return None
+    problem = _problem_in_descriptor(data.get("config"), "config")
+    if problem:
+        return problem
+    layers = data.get("layers", [])
+    if not isinstance(layers, list):
+        return "layers is not a list"
+    for number, layer in enumerate(layers):
+        problem = _problem_in_descriptor(layer, f"layers[{number}]")
+        if problem:
+            return problem
+    return None
+
+
+_CONFIG_STRINGS = ("os", "architecture", "variant")
+_CONFIG_OBJECTS = ("config", "rootfs")
+
+
+def config_problem(data: object) -> str | None:
+    """What is wrong with the shape of an image config (the fields devcon reads)."""
+    if not isinstance(data, dict):
+        return "it is not a JSON object"
+    for key in _CONFIG_STRINGS:
+        if key in data and not isinstance(data[key], str):
+            return f"{key} is not a string"
+    for key in _CONFIG_OBJECTS:
+        if key in data and data[key] is not None and not isinstance(data[key], dict):
+            return f"{key} is not an object"
+    inner = data.get("config") or {}
+    for key in ("User", "WorkingDir"):
+        if inner.get(key) is not None and not isinstance(inner[key], str):
+            return f"config.{key} is not a string"
+    for key in ("Env", "Entrypoint", "Cmd"):
+        value = inner.get(key)
+        if value is not None and not (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        ):
+            return f"config.{key} is not a list of strings"
+    for key in ("Labels", "ExposedPorts", "Volumes"):
+        if inner.get(key) is not None and not isinstance(inner[key], dict):
+            return f"config.{key} is not an object"
+    rootfs = data.get("rootfs") or {}
+    diff_ids = rootfs.get("diff_ids")
+    if diff_ids is not None and not (
+        isinstance(diff_ids, list) and all(isinstance(v, str) for v in diff_ids)
+    ):
+        return "rootfs.diff_ids is not a list of strings"
+    if "history" in data and not (
+        isinstance(data["history"], list) and all(isinstance(h, dict) for h in data["history"])
+    ):
+        return "history is not a list of objects"
+    return None
+
+
 def sha256_digest(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
@@ -99,6 +211,20 @@ def check_platform(text: str) -> str:
     if not 2 <= len(parts) <= 3 or not all(_PLATFORM_PART.fullmatch(p) for p in parts):
         raise UsageError(f"{text!r} is not os/arch[/variant] (for example linux/arm64)")
     return "/".join(parts)
+
+
+def _checked(ref: Reference, manifest: Manifest) -> Manifest:
+    """`manifest`, once its shape is one devcon can use; MalformedManifest (exit 3) if not."""
+    try:
+        data = json.loads(manifest.raw)
+    except ValueError:
+        data = None
+    problem = manifest_problem(data, manifest.media_type)
+    if problem is not None:
+        raise MalformedManifest(
+            f"the registry sent a malformed manifest for {ref.original} ({problem})"
+        )
+    return manifest
 
 
 def platform_matches(wanted: str, name: str) -> bool:
@@ -158,7 +284,7 @@ class RegistryClient:
         if digest_or_tag.startswith("sha256:") and self.cache is not None:
             cached = self.cache.get(digest_or_tag)
             if cached is not None:
-                return Manifest(digest_or_tag, cached[1], cached[0])
+                return _checked(ref, Manifest(digest_or_tag, cached[1], cached[0]))
         if self.offline and not digest_or_tag.startswith("sha256:"):
             digest, _ = self.resolve_tag(ref)
             return self.manifest(ref, digest)
@@ -170,6 +296,20 @@ class RegistryClient:
         if self.cache is not None:
             self.cache.put(manifest.digest, manifest.raw, manifest.media_type)
         return manifest
+
+    def confirm(self, ref: Reference, digest: str) -> None:
+        """That the registry holds a manifest whose sha256 is `digest` (a HEAD may name a
+        digest it cannot serve): a GET by digest, checked and cached, so asked once. Offline,
+        only what the cache holds is checked (the tag log was confirmed when written)."""
+        if self.offline and (self.cache is None or self.cache.get(digest) is None):
+            return
+        try:
+            self.manifest(ref, digest)
+        except NotFound:
+            raise DigestMismatch(
+                f"{ref.original}: the registry named {digest} for it but has no manifest with "
+                "that digest: refused"
+            ) from None
 
     def resolve(self, ref: Reference, platform: str | None = None) -> Resolution:
         """The digest to pin: the tag's own digest (an index for multi-arch tags), or with
@@ -226,7 +366,14 @@ class RegistryClient:
             parsed = json.loads(data)
         except ValueError:
             raise RegistryError(f"{ref.original}: image config {digest} is not JSON") from None
-        return parsed if isinstance(parsed, dict) else {}
+        problem = config_problem(parsed)
+        if problem is not None:
+            raise MalformedManifest(
+                f"the registry sent a malformed image config for {ref.original} "
+                f"({digest}: {problem})"
+            )
+        assert isinstance(parsed, dict)
+        return parsed
 
     # -- internals ---------------------------------------------------------------------
     def _fetch_manifest(self, ref: Reference, digest_or_tag: str) -> Manifest:
@@ -244,10 +391,12 @@ class RegistryClient:
         try:
             parsed = json.loads(raw)
         except ValueError:
-            raise RegistryError(f"{ref.original}: the manifest is not JSON") from None
+            raise MalformedManifest(
+                f"the registry sent a malformed manifest for {ref.original} (not JSON)"
+            ) from None
         if isinstance(parsed, dict) and isinstance(parsed.get("mediaType"), str):
             media_type = parsed["mediaType"]
-        return Manifest(actual, media_type, raw)
+        return _checked(ref, Manifest(actual, media_type, raw))
 
     def _request(
         self,
@@ -260,9 +409,15 @@ class RegistryClient:
     ) -> requests.Response:
         """`endpoint` (`manifests/<tag or digest>`, `blobs/<digest>`) of `ref`'s repository
         on the host that serves it; the statuses that say no become RegistryErrors."""
-        host = self.host_for(ref)
+        registry_host = self.host_for(ref)
         path = f"/v2/{ref.repository}/{endpoint}"
-        response = self.auth.send(method, host, path, ref, headers or {}, stream=stream)
+        response = self.auth.send(method, registry_host, path, ref, headers or {}, stream=stream)
+        final = urlparse(response.url).netloc
+        host = (
+            registry_host
+            if final in ("", registry_host)
+            else f"{final} (redirected from {registry_host})"
+        )
         if response.status_code == 403:
             response.close()
             raise AuthenticationError(f"{host}: access to {ref.repository} denied (403)")

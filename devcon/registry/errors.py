@@ -27,3 +27,7 @@ class DigestMismatch(RegistryError):
 
 class InsecureRefused(RegistryError):
     """A request devcon refuses to make (credentials over plain http to another host...)."""
+
+
+class MalformedManifest(RegistryError):
+    """A manifest, index or image config whose shape is not the one the OCI spec gives it."""

@@ -43,6 +43,9 @@ class FakeClient:
         found, media_type = self.resolve_tag(ref)
         return Resolution(ref, found, media_type)
 
+    def confirm(self, ref: Reference, digest: str) -> None:
+        """The real client GETs the manifest by digest before pin writes it."""
+
     def manifest(self, ref: Reference, digest_or_tag: str) -> Manifest:
         metadata = {"id": ref.repository.rsplit("/", 1)[-1]}
         if digest_or_tag in self.versions:
