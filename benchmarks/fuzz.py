@@ -715,7 +715,10 @@ def _seed_cache(cache: Path, seeds: list[Project]) -> int:
 
 def load_seeds(corpus: Path | None) -> list[Project]:
     seeds = [dict(p) for p in GENERATED]
-    seeds += folder_projects(REPO / "tests" / "fixtures")
+    fixtures = REPO / "tests" / "fixtures"
+    for folder in sorted(fixtures.iterdir()) if fixtures.is_dir() else []:
+        if folder.is_dir() and folder.name != "fuzz":  # fuzz/: faults found, slow on purpose
+            seeds += folder_projects(folder)
     seeds += folder_projects(REPO / "examples")
     if corpus is not None:
         seeds += folder_projects(corpus)

@@ -185,6 +185,22 @@ def resolve_local(value: str, config_path: Path, base: Path | None = None) -> Pa
     return path
 
 
+def is_existing_file(path: Path) -> bool:
+    """Path.is_file(), false (not an error) for a name the system cannot look up: longer
+    than the system allows (ENAMETOOLONG) or otherwise refused by stat."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def is_existing_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 @dataclass(frozen=True)
 class References:
     """The files a config uses: its Dockerfile (with build context and args), compose files."""
@@ -208,11 +224,11 @@ def references(config_path: Path, value: object) -> References:
     dockerfile = context = None
     if isinstance(dockerfile_value, str):
         candidate = resolve_local(dockerfile_value, config_path)
-        if candidate is not None and candidate.is_file():
+        if candidate is not None and is_existing_file(candidate):
             dockerfile = candidate
         if isinstance(context_value, str):
             ctx = resolve_local(context_value, config_path)
-            context = ctx if ctx is not None and ctx.is_dir() else None
+            context = ctx if ctx is not None and is_existing_dir(ctx) else None
     args: dict[str, str | None] = {}
     raw_args = build.get("args")
     if isinstance(raw_args, dict):
@@ -226,7 +242,7 @@ def references(config_path: Path, value: object) -> References:
         for item in compose_list:
             if isinstance(item, str):
                 candidate = resolve_local(item, config_path)
-                if candidate is not None and candidate.is_file():
+                if candidate is not None and is_existing_file(candidate):
                     compose.append(candidate)
     target = build.get("target")
     return References(

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from devcon.compose import ComposeFile, ComposeService, Located
-from devcon.discovery import resolve_local
+from devcon.discovery import is_existing_dir, is_existing_file, resolve_local
 from devcon.findings import Severity
 from devcon.rules.base import Category, ComposeContext, ConfigContext, Problem, Rule, RuleDoc
 from devcon.secrets import scan
@@ -46,7 +46,7 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
         if target is None:
             continue  # built from variables only known when the container is created
         want_dir = what == "build context"
-        exists = target.is_dir() if want_dir else target.is_file()
+        exists = is_existing_dir(target) if want_dir else is_existing_file(target)
         if not exists:
             kind = "directory" if want_dir else "file"
             where = "/" + "/".join(str(p) for p in pointer)

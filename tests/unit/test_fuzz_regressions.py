@@ -1,0 +1,113 @@
+"""Every input the fuzzer (benchmarks/fuzz.py) found a fault with, kept as a regression.
+
+Each folder under tests/fixtures/fuzz/ is a workspace: it is copied to a temporary folder and
+run through `devcon validate` in every format and `devcon pin --dry-run --offline` (an empty
+cache: no network), in-process with DEVCON_DEBUG=1 so that a bug raises instead of becoming
+exit 70, and with strict UTF-8 output as a terminal has. Each run must exit 0-3, raise
+nothing, write nothing and take under 2 seconds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import shutil
+import time
+import traceback
+from pathlib import Path
+
+import pytest
+
+from devcon.cli.app import main
+
+FUZZ = Path(__file__).resolve().parents[1] / "fixtures" / "fuzz"
+FORMATS = ("text", "json", "sarif", "github")
+MAX_SECONDS = 2.0
+CASES = sorted(p.name for p in FUZZ.iterdir() if p.is_dir())
+DEFINITION_NAMES = ("devcontainer-feature.json", "devcontainer-template.json")
+
+# Faults found by the fuzzer in areas other engineers are fixing now (issue 13); each entry
+# goes when its fix lands (the test then passes: strict=False keeps their work green until
+# the entry is removed).
+OPEN: dict[str, str] = {
+    "nul-in-copy-source": "issue 13 item 2: ValueError in secret_file_copied",
+    "lone-surrogate-in-template": "UnicodeEncodeError writing a lone surrogate (output escaping)",
+    "many-invalid-forward-ports": "issue 13 item 9: 6,000 schema findings take over 2 s",
+}
+
+
+def _targets(workspace: Path) -> list[str]:
+    """The workspace when it holds a devcontainer.json, else each definition file in it."""
+    files = sorted(p for p in workspace.rglob("*") if p.is_file())
+    if any(p.name in ("devcontainer.json", ".devcontainer.json") for p in files):
+        return [str(workspace)]
+    return [
+        str(p)
+        for p in files
+        if p.name in DEFINITION_NAMES or "Dockerfile" in p.name or p.suffix in (".yml", ".yaml")
+    ]
+
+
+def _snapshot(workspace: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(workspace)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(workspace.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _run(argv: list[str]) -> tuple[int, float, str]:
+    """(exit code, seconds, traceback or '') of one in-process run."""
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
+    start = time.perf_counter()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(argv)
+            out.flush()
+            err.flush()
+    except Exception:
+        return 70, time.perf_counter() - start, traceback.format_exc()
+    return code, time.perf_counter() - start, ""
+
+
+def test_there_are_fuzz_regressions() -> None:
+    assert CASES, f"no fixture under {FUZZ}"
+    assert set(OPEN) <= set(CASES), "OPEN names a fixture that does not exist"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(reason=OPEN[n], strict=False))
+        if n in OPEN
+        else n
+        for n in CASES
+    ],
+)
+def test_fuzz_regression(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    workspace = tmp_path / "ws"
+    shutil.copytree(FUZZ / name, workspace)
+    monkeypatch.setenv("DEVCON_DEBUG", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker"))
+    monkeypatch.chdir(tmp_path)
+    targets = _targets(workspace)
+    assert targets, f"{name}: nothing to run"
+    before = _snapshot(workspace)
+    argvs = [["validate", "--no-config", "-f", fmt, *targets] for fmt in FORMATS]
+    argvs.append(["pin", "--no-config", "--dry-run", "--offline", *targets])
+    problems = []
+    for argv in argvs:
+        code, seconds, tb = _run(argv)
+        command = "devcon " + " ".join(argv[:4])
+        if tb:
+            problems.append(f"{command}: traceback\n{tb}")
+        elif code not in (0, 1, 2, 3):
+            problems.append(f"{command}: exit {code}")
+        if seconds > MAX_SECONDS:
+            problems.append(f"{command}: {seconds:.2f} s (over {MAX_SECONDS:g} s)")
+            break  # one slow run says it; the others would only make the suite slow
+    assert _snapshot(workspace) == before, "pin --dry-run changed a file"
+    assert not problems, "\n".join(problems)
