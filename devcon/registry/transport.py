@@ -448,11 +448,11 @@ def _permanent(exc: BaseException, host: str) -> str | None:
             continue
         seen.add(id(item))
         if isinstance(item, socket.gaierror):
-            return f"the host name does not resolve ({_short(item)})"
+            return f"unreachable: the host name does not resolve ({_short(item)})"
         if type(item).__name__ == "NameResolutionError":
-            return "the host name does not resolve"
+            return "unreachable: the host name does not resolve"
         if isinstance(item, ConnectionRefusedError) and is_loopback(host):
-            return "connection refused (nothing listens on that loopback port)"
+            return "unreachable: connection refused (nothing listens on that loopback port)"
         todo.extend([item.__cause__, item.__context__, getattr(item, "reason", None), *item.args])
     return None
 
