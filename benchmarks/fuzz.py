@@ -826,6 +826,8 @@ def fuzz(args: argparse.Namespace) -> Figures:
         figures.seconds = time.monotonic() - start
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
+        if not saved:
+            shutil.rmtree(base, ignore_errors=True)
     return figures
 
 
