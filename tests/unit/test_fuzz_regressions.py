@@ -34,6 +34,8 @@ OPEN: dict[str, str] = {
     "nul-in-copy-source": "issue 13 item 2: ValueError in secret_file_copied",
     "lone-surrogate-in-template": "UnicodeEncodeError writing a lone surrogate (output escaping)",
     "many-invalid-forward-ports": "issue 13 item 9: 6,000 schema findings take over 2 s",
+    "many-stages": "issue 13 item 9: 5,000 `FROM a` stages take over 2 s",
+    "long-copy-source": "OSError ENAMETOOLONG in secret_file_copied (beside item 2's NUL)",
 }
 
 
