@@ -36,6 +36,10 @@ _TOKEN = re.compile(
 )
 
 _VALUE_END = frozenset({"string", "scalar", "}", "]"})
+# Objects and arrays nested deeper than this are refused (README "Input limits"): whatever
+# the caller's stack, every reader that walks values (the schema validator, merge, the
+# secret scan) then has room to recurse. Real configs nest fewer than 10 levels.
+MAX_DEPTH = 128
 _NOT_JSON_NUMBERS = frozenset({"NaN", "Infinity", "-Infinity", "+Infinity", "-NaN"})
 
 
@@ -180,8 +184,16 @@ def parse(text: str) -> JsoncDocument:
                 chars[i] = " "
     # An unterminated block comment is matched as "other" "/" followed by "*"; report it.
     trailing: list[tuple[int, int]] = []
+    depth = 0
     for i, tok in enumerate(significant):
-        if tok.kind == "other" and text.startswith("/*", tok.start):
+        if tok.kind in ("{", "["):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line, col = lines.position(tok.start)
+                raise JsoncSyntaxError(f"nesting deeper than {MAX_DEPTH} levels", line, col)
+        elif tok.kind in ("}", "]"):
+            depth -= 1
+        elif tok.kind == "other" and text.startswith("/*", tok.start):
             line, col = lines.position(tok.start)
             raise JsoncSyntaxError("unterminated /* comment", line, col)
         if tok.kind == "scalar" and text[tok.start : tok.end] in _NOT_JSON_NUMBERS:

@@ -3,6 +3,7 @@ script parsed once (commands, their package-manager reading, word positions in t
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -221,7 +222,7 @@ class RunScript:
 
     instruction: Instruction = field(compare=False, repr=False)
     text: str
-    positions: tuple[tuple[int, int], ...] = field(repr=False)
+    positions: PositionMap = field(repr=False)
     words: tuple[Word, ...]  # every word of the script (not of scripts inside it), in order
     commands: tuple[LocatedCommand, ...]  # simple commands, scripts inside (`sh -c`) included
 
@@ -251,17 +252,70 @@ class RunScript:
                 seen = True
 
 
-def _logical(instruction: Instruction) -> tuple[str, list[tuple[int, int]]]:
+class PositionMap:
+    """Where each character of a script is in the file, kept as runs of consecutive columns
+    on one line (memory per line, not per character); `map[offset]` is (line, column)."""
+
+    __slots__ = ("_length", "_places", "_starts")
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []  # offset in the script where each run begins
+        self._places: list[tuple[int, int]] = []  # (line, column) of each run's first char
+        self._length = 0
+
+    def add(self, line: int, column: int, count: int) -> None:
+        """Append `count` characters from (line, column) on, one column each."""
+        if count > 0:
+            self._starts.append(self._length)
+            self._places.append((line, column))
+            self._length += count
+
+    def extend(self, other: PositionMap, start: int = 0, stop: int | None = None) -> None:
+        """Append the characters [start, stop) of `other`."""
+        stop = other._length if stop is None else min(stop, other._length)
+        k = max(0, bisect.bisect_right(other._starts, start) - 1)
+        while start < stop and k < len(other._starts):
+            run_end = other._starts[k + 1] if k + 1 < len(other._starts) else other._length
+            if run_end > start:
+                line, column = other._places[k]
+                self.add(line, column + start - other._starts[k], min(run_end, stop) - start)
+                start = min(run_end, stop)
+            k += 1
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, offset: int) -> tuple[int, int]:
+        if offset < 0:
+            offset += self._length
+        if not 0 <= offset < self._length:
+            raise IndexError(offset)
+        k = bisect.bisect_right(self._starts, offset) - 1
+        line, column = self._places[k]
+        return line, column + offset - self._starts[k]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PositionMap):
+            return NotImplemented
+        return (self._starts, self._places, self._length) == (
+            other._starts,
+            other._places,
+            other._length,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _logical(instruction: Instruction) -> tuple[str, PositionMap]:
     """The instruction's lines joined as the parser joins them, with each char's position."""
     lines = instruction.original.split("\n")
     continuation = re.compile(re.escape(instruction.escape) + r"[ \t]*$")
-    chars: list[str] = []
-    where: list[tuple[int, int]] = []
+    parts: list[str] = []
+    where = PositionMap()
 
     def add(text: str, index: int) -> None:
-        for col, ch in enumerate(text):
-            chars.append(ch)
-            where.append((instruction.line + index, col + 1))
+        parts.append(text)
+        where.add(instruction.line + index, 1, len(text))
 
     i = 0
     while i < len(lines):
@@ -274,38 +328,46 @@ def _logical(instruction: Instruction) -> tuple[str, list[tuple[int, int]]]:
             continue
         add(line, i)
         break
-    return "".join(chars), where
+    return "".join(parts), where
 
 
-def _script_with_positions(instruction: Instruction) -> tuple[str, list[tuple[int, int]]]:
+def _script_with_positions(instruction: Instruction) -> tuple[str, PositionMap]:
+    """The script and where each of its characters is; an empty map when that is not known
+    (RunScript.position then answers the instruction's own position)."""
     text = run_script(instruction)
-    fallback = [(instruction.line, instruction.column)] * len(text)
+    unknown = PositionMap()
     if instruction.json_args is not None:
-        return text, fallback
+        return text, unknown
     logical, where = _logical(instruction)
     args = instruction.args
     start = len(logical.rstrip()) - len(args)
     if start < 0 or logical[start : start + len(args)] != args:
         start = logical.find(args)
         if start < 0:
-            return text, fallback
-    args_where = where[start : start + len(args)]
-    body_where: list[tuple[int, int]] = []
+            return text, unknown
+    args_where = PositionMap()
+    args_where.extend(where, start, start + len(args))
+    body_where = PositionMap()
     for number, heredoc in enumerate(instruction.heredocs):
         if number:
-            body_where.append(body_where[-1] if body_where else (heredoc.line, 1))
+            previous = body_where[-1] if len(body_where) else (heredoc.line, 1)
+            body_where.add(*previous, 1)
         for offset, body_line in enumerate(heredoc.body.split("\n")):
             if offset:
-                body_where.append((heredoc.line + offset - 1, len(body_line) + 1))
-            body_where.extend((heredoc.line + offset, col + 1) for col in range(len(body_line)))
+                body_where.add(heredoc.line + offset - 1, len(body_line) + 1, 1)
+            body_where.add(heredoc.line + offset, 1, len(body_line))
     if instruction.heredocs and args.lstrip().startswith("<<"):
         positions = body_where
     elif instruction.heredocs:
-        positions = [*args_where, args_where[-1] if args_where else fallback[0], *body_where]
+        positions = PositionMap()
+        positions.extend(args_where)
+        last = args_where[-1] if len(args_where) else (instruction.line, instruction.column)
+        positions.add(*last, 1)
+        positions.extend(body_where)
     else:
         positions = args_where
     if len(positions) != len(text):
-        return text, fallback
+        return text, unknown
     return text, positions
 
 
@@ -314,7 +376,7 @@ def _parse_script(instruction: Instruction) -> RunScript:
     tokens = shell.tokenize(text)
     located = tuple(LocatedCommand(c, package_command(c)) for c in shell.commands(tokens))
     words = tuple(t for t in tokens if t is not None)
-    return RunScript(instruction, text, tuple(positions), words, located)
+    return RunScript(instruction, text, positions, words, located)
 
 
 def mount_options(value: str) -> dict[str, str]:

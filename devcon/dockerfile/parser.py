@@ -98,11 +98,13 @@ class _Parser:
             parts: list[str] = []
             # (offset in the logical line, index of the physical line) of each part
             segments: list[tuple[int, int]] = []
+            length = 0  # of the parts so far: a running sum keeps long continuations linear
             while True:
                 line = self.lines[i]
-                segments.append((sum(len(p) for p in parts), i))
+                segments.append((length, i))
                 if continuation.search(line) and i + 1 < n:
                     parts.append(continuation.sub("", line))
+                    length += len(parts[-1])
                     i += 1
                     # comment lines and blank lines inside a continuation are dropped
                     while i < n and (

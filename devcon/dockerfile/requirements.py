@@ -35,11 +35,14 @@ class RequirementFiles:
         ] = {}
 
     def _bytes(self, path: Path) -> bytes | None:
-        key = path.resolve()
+        try:
+            key = path.resolve()
+        except (OSError, ValueError):  # a NUL in the name, a symlink loop: not a file
+            return None
         if key not in self._data:
             try:
                 self._data[key] = path.read_bytes()
-            except OSError:
+            except (OSError, ValueError):
                 self._data[key] = None
         return self._data[key]
 
@@ -177,8 +180,10 @@ def _environment_file(
     if text is None:
         return [], set()
     try:
-        root = yaml.compose(text)
-    except yaml.YAMLError:
+        # libyaml's composer (as compose files are read): it refuses nesting past 1,000
+        # levels with an error where the pure-Python one recurses without bound
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, RecursionError):
         return [], set()
     if not isinstance(root, yaml.MappingNode):
         return [], set()

@@ -263,7 +263,10 @@ def _walk(
 
 
 def _inside(context: Path, source: str) -> Path | None:
-    """The source as a path in the context (None when it escapes the context)."""
+    """The source as a path in the context (None when it escapes the context, or when it
+    cannot name a file: a NUL byte, which no file name holds and os calls refuse)."""
+    if "\0" in source:
+        return None
     target = (context / source.lstrip("/")).resolve()
     root = context.resolve()
     if target != root and root not in target.parents:
@@ -281,7 +284,7 @@ def _check_source(
     line, column = instruction.find(source)
     keyword = instruction.keyword
     target = _inside(context, source) if context is not None else None
-    globbed = _GLOB.search(source) is not None
+    globbed = _GLOB.search(source) is not None and "\0" not in source
     if context is not None and (globbed or (target is not None and target.is_dir())):
         root = context.resolve()
         matches: list[Path] = []

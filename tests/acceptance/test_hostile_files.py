@@ -1,0 +1,220 @@
+"""Hostile files (issue 13, items 1, 2, 4 and 9): whatever a repository holds, devcon answers
+with findings or one clear line and a documented exit code, never a traceback (exit 70), in
+bounded time and memory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from devcon.cli.app import main
+
+# Commands that read a project without the network: every reader of devcontainer.json,
+# Dockerfiles and compose files runs under one of them.
+OFFLINE_COMMANDS = (
+    ["validate"],
+    ["validate", "--format", "json"],
+    ["validate", "--format", "sarif"],
+    ["validate", "--format", "github"],
+    ["pin", "--dry-run", "--offline"],
+    ["pin", "--check", "--offline"],
+    ["compat", "--offline"],
+)
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(argv)
+    captured = capsys.readouterr()
+    out = captured.out + captured.err
+    assert "internal error" not in out and "Traceback" not in out, (argv, out[-2000:])
+    assert code in (0, 1, 2, 3), (argv, code, out[-2000:])
+    return code, out
+
+
+# -- item 1: deep nesting --------------------------------------------------------------------
+
+DEEP_YAML = "[" * 2000 + "]" * 2000
+
+
+def test_deep_yaml_in_a_compose_file_named_directly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The issue's repro: a value of 2,000 `[` (a RecursionError, exit 70, before libyaml)."""
+    compose = _write(
+        tmp_path / "compose.yml", f"services:\n  a:\n    image: alpine\n    command: {DEEP_YAML}\n"
+    )
+    code, out = _run(["validate", str(compose)], capsys)
+    assert code == 1
+    assert f"{compose}:4:" in out and "compose-syntax" in out and "nesting depth" in out
+
+
+def test_deep_yaml_in_a_compose_file_of_a_devcontainer_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / ".devcontainer"
+    _write(
+        folder / "compose.yml", f"services:\n  app:\n    image: alpine\n    command: {DEEP_YAML}\n"
+    )
+    _write(
+        folder / "devcontainer.json",
+        '{"dockerComposeFile": "compose.yml", "service": "app", "workspaceFolder": "/w"}',
+    )
+    for argv in OFFLINE_COMMANDS:
+        code, out = _run([*argv, str(tmp_path)], capsys)
+        if argv[0] == "validate" and len(argv) == 1:
+            assert code == 1
+            assert "compose.yml:4:" in out and "nesting depth" in out
+
+
+def test_deep_yaml_in_an_environment_file_a_dockerfile_installs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _write(tmp_path / "environment.yml", f"dependencies:\n  - {DEEP_YAML}\n  - numpy\n")
+    dockerfile = _write(
+        tmp_path / "Dockerfile",
+        "FROM continuumio/miniconda3:24.1.2-0\n"
+        "COPY environment.yml /tmp/environment.yml\n"
+        "RUN conda env create -f /tmp/environment.yml\n",
+    )
+    code, _ = _run(["validate", str(dockerfile)], capsys)
+    assert code in (0, 1)
+
+
+@pytest.mark.parametrize("depth", [5000, 129])
+def test_json_nested_past_the_limit_is_one_syntax_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], depth: int
+) -> None:
+    """A 5,000-deep array (and one level past the documented 128) is a json-syntax finding
+    at the bracket that goes too deep, whatever the call stack's depth."""
+    config = _write(
+        tmp_path / ".devcontainer" / "devcontainer.json",
+        '{"image": "alpine",\n "customizations": ' + "[" * depth + "]" * depth + "}",
+    )
+    code, out = _run(["validate", str(config)], capsys)
+    assert code == 1
+    # the opening bracket of level 129: the object is level 1, so column 20 + 127
+    assert f"{config}:2:{20 + 127}: json-syntax: nesting deeper than 128 levels" in out
+
+
+@pytest.mark.parametrize(
+    "place",
+    [
+        "customizations",
+        "forwardPorts",
+        "features",
+        "containerEnv",
+        "runArgs",
+        "mounts",
+        "postCreateCommand",
+        "build",
+        "settings",
+    ],
+)
+def test_json_nested_to_the_limit_reaches_every_walker(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], place: str
+) -> None:
+    """128 levels are read: the schema validator, merge, the secret scan of config values
+    and the container options walk them without crashing, in every format."""
+    inner = 128 - 3  # the document, the member's object and the Feature object
+    array = "[" * inner + '"ghp_' + "a" * 36 + '"' + "]" * inner
+    obj = '{"a": ' * inner + '"x"' + "}" * inner
+    value = {
+        "features": '{"ghcr.io/devcontainers/features/node:1": {"version": ' + array + "}}",
+        "containerEnv": '{"A": ' + obj + "}",
+        "build": '{"dockerfile": "Dockerfile", "args": {"A": ' + obj + "}}",
+        "customizations": '{"vscode": {"settings": ' + obj + "}}",
+    }.get(place, array)
+    _write(tmp_path / ".devcontainer" / "Dockerfile", "FROM alpine:3.19\n")
+    _write(
+        tmp_path / ".devcontainer" / "devcontainer.json",
+        '{"image": "alpine:3.19", "' + place + '": ' + value + "}",
+    )
+    for argv in OFFLINE_COMMANDS:
+        _run([*argv, str(tmp_path)], capsys)
+
+
+# -- item 2: NUL bytes in paths taken from files ---------------------------------------------
+
+
+def test_nul_byte_in_a_copy_source(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The issue's repro: `ValueError: embedded null byte` in secret-file-copied."""
+    _write(tmp_path / "a", "x\n")
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_bytes(b"FROM alpine:3.19\nCOPY a\0b /x\n")
+    code, out = _run(["validate", str(dockerfile)], capsys)
+    assert code == 1 and f"{dockerfile}:1:6: image-not-pinned" in out
+
+
+NUL_DOCKERFILE = (
+    b"FROM python:3.12\n"
+    b"COPY a\0b /x\n"
+    b"COPY k\0y.pem id_rsa\0 /keys/\n"
+    b"COPY *\0x /z/\n"
+    b'COPY ["q\\u0000z", "/y"]\n'
+    b"ADD --chown=a\0b x\0 /y\n"
+    b"COPY --from=a\0b /x /y\n"
+    b"COPY r\0.txt /r.txt\n"
+    b"RUN pip install -r /r.txt -r a\0b.txt -c c\0d.txt\n"
+    b"RUN --mount=type=bind,source=e\0.yml,target=/e.yml conda env create -f /e.yml\n"
+    b"COPY . /src\n"
+    b"RUN pip install -r /src/q\0.txt && uv pip install -r /src/x\0y.txt\n"
+)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        '{"build": {"dockerfile": "Dockerfile"}}',
+        '{"build": {"dockerfile": "a\\u0000b"}}',
+        '{"build": {"dockerfile": "Dockerfile", "context": "a\\u0000b"}}',
+        '{"dockerComposeFile": "a\\u0000b.yml", "service": "x", "workspaceFolder": "/w"}',
+        '{"dockerComposeFile": "c.yml", "service": "x", "workspaceFolder": "/w"}',
+        '{"image": "alpine", "mounts": ["source=/a\\u0000b,target=/x,type=bind"]}',
+        '{"image": "alpine", "runArgs": ["--env-file", "a\\u0000b"]}',
+        '{"image": "alpine", "features": {"./a\\u0000b": {}}}',
+    ],
+)
+def test_nul_byte_in_any_path_taken_from_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], config: str
+) -> None:
+    folder = tmp_path / ".devcontainer"
+    _write(folder / "devcontainer.json", config)
+    (folder / "Dockerfile").write_bytes(NUL_DOCKERFILE)
+    _write(folder / "a", "x\n")
+    _write(
+        folder / "c.yml",
+        'services:\n  x:\n    build:\n      context: "a\\0b"\n      dockerfile: "x\\0y"\n'
+        '    env_file: ["a\\0b"]\n    volumes: ["./a\\0b:/x"]\n',
+    )
+    for argv in OFFLINE_COMMANDS:
+        _run([*argv, str(tmp_path)], capsys)
+    _run(["validate", str(folder / "Dockerfile")], capsys)
+
+
+def test_requirement_files_refuse_a_nul_name_without_raising(tmp_path: Path) -> None:
+    from devcon.dockerfile.requirements import RequirementFiles
+
+    assert RequirementFiles().read(tmp_path / "a\0b.txt") is None
+
+
+def test_nothing_reaches_the_system_with_a_nul(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A NUL inside a Dockerfile named directly (not through a config) as well."""
+    (tmp_path / "Dockerfile").write_bytes(NUL_DOCKERFILE)
+    for argv in OFFLINE_COMMANDS:
+        _run([*argv, str(tmp_path / "Dockerfile")], capsys)
+    assert os.listdir(tmp_path) == ["Dockerfile"]
