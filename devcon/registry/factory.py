@@ -14,8 +14,13 @@ from devcon.registry.cache import ContentCache, default_cache_dir
 from devcon.registry.client import RegistryClient
 from devcon.registry.transport import Transport, new_session
 
+# a label: a letter or digit, then letters, digits and hyphens (taken whole, never given
+# back: the old `(?:label\.?)+` backtracked exponentially, 30 characters took 95 s), not
+# ending in a hyphen; a host starts where no label character precedes it (so a search does
+# not try each position of a long run again)
+_LABEL = r"[A-Za-z0-9](?>[A-Za-z0-9-]*)(?<!-)"
 _HOST = re.compile(
-    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.?)+(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?"
+    rf"(?<![A-Za-z0-9-]){_LABEL}(?:\.{_LABEL})*\.?(?::[0-9]{{1,5}})?|\[[0-9A-Fa-f:.]++\](?::[0-9]{{1,5}})?"
 )
 
 
