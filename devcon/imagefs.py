@@ -3,15 +3,23 @@
 `MergedFS` is the image's file tree as seen from the top: a path recorded from an upper layer
 wins, `.wh.<name>` hides a lower `<name>`, `.wh..wh..opq` hides a lower directory's contents.
 Only the content of files a caller asks for (by name) is kept, and only up to a cap.
+A layer is decompressed here (gzip, bzip2, xz; or plain tar) and every decompressed byte is
+counted through the caller's `count`, which may stop the read by raising: a small layer can
+expand to gigabytes (a decompression bomb).
 """
 
 from __future__ import annotations
 
+import bz2
+import gzip
+import io
+import lzma
 import posixpath
 import tarfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 WHITEOUT = ".wh."
 OPAQUE = ".wh..wh..opq"
@@ -28,6 +36,51 @@ class PathEntry:
 def normalise(path: str) -> str:
     path = posixpath.normpath("/" + path.lstrip("./").lstrip("/")).lstrip("/")
     return "" if path == "." else path
+
+
+_TAR_BUFFER = 256 * 1024
+
+
+class _Expanded(io.RawIOBase):
+    """A layer stream as the tar bytes it holds: gzip (every member), bzip2 or xz
+    decompressed as it is read, plain tar as it is; `count(n)` hears of every n bytes it
+    gives out (and may raise to stop there)."""
+
+    def __init__(self, stream: IO[bytes], count: Callable[[int], None]) -> None:
+        buffered: Any = stream if hasattr(stream, "peek") else io.BufferedReader(stream)
+        head = bytes(buffered.peek(6)[:6])
+        self._bz2 = head.startswith(b"BZh")
+        self.source: Any
+        if head.startswith(b"\x1f\x8b"):
+            self.source = gzip.GzipFile(fileobj=buffered, mode="rb")
+        elif self._bz2:
+            self.source = bz2.BZ2File(buffered)
+        elif head.startswith(b"\xfd7zXZ\x00"):
+            self.source = lzma.LZMAFile(buffered)  # noqa: SIM115
+        else:
+            self.source = buffered
+        self.count = count
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            chunk = self.source.read(len(buffer))
+        except (EOFError, zlib.error, lzma.LZMAError, gzip.BadGzipFile) as exc:
+            raise tarfile.ReadError(f"invalid compressed data: {exc}") from None
+        except OSError as exc:
+            if not self._bz2:
+                raise
+            raise tarfile.ReadError(f"invalid compressed data: {exc}") from None
+        if chunk:
+            self.count(len(chunk))
+            buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def _no_count(_: int) -> None:
+    return None
 
 
 class MergedFS:
@@ -51,12 +104,15 @@ class MergedFS:
         stream: IO[bytes],
         keep: Callable[[str], bool],
         max_file_bytes: int,
+        count: Callable[[int], None] = _no_count,
     ) -> None:
-        """Merge one layer (a tar stream, compressed or not) under the layers added so far."""
+        """Merge one layer (a tar stream, compressed or not) under the layers added so far;
+        `count` hears of each decompressed byte read (see `_Expanded`)."""
         hidden_now: set[str] = set()
         opaque_now: set[str] = set()
         seen_now: dict[str, PathEntry] = {}
-        with tarfile.open(fileobj=stream, mode="r|*") as archive:
+        expanded = _Expanded(stream, count)
+        with tarfile.open(fileobj=expanded, mode="r|", bufsize=_TAR_BUFFER) as archive:
             for member in archive:
                 path = normalise(member.name)
                 if not path:

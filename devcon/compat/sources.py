@@ -2,8 +2,9 @@
 
 Engine: a container is created (never started) and files are read with `get_archive`.
 Registry: layers are streamed topmost first into a MergedFS, whiteouts honoured, and reading
-stops as soon as the layers seen answer every question; a cap bounds what is downloaded.
-Every layer read is checked against its digest.
+stops as soon as the layers seen answer every question; a cap bounds what is downloaded
+(compressed bytes) and another what the layers expand to (decompressed bytes: a small layer
+can be a decompression bomb). Every layer read is checked against its digest.
 """
 
 from __future__ import annotations
@@ -31,6 +32,18 @@ from devcon.registry.transport import is_loopback
 MUSL_ARCHES = ("x86_64", "aarch64", "armhf", "armv7", "x86", "s390x", "ppc64le", "riscv64")
 DEFAULT_MAX_DOWNLOAD = 1024 * 1024 * 1024  # 1 GiB of compressed layers at most
 MAX_FILE_BYTES = 32 * 1024 * 1024
+# Decompressed bytes of the layers read, in all: a quarter of the download cap, plus this many
+# times the compressed bytes downloaded so far (image layers expand 2 to 10 times; a layer
+# that expands more than that past the allowance is refused as a decompression bomb).
+EXPANSION_RATIO = 64
+# What is read from the engine for one path (its uncompressed tar archive): one kept file and
+# its headers.
+ENGINE_ARCHIVE_CAP = MAX_FILE_BYTES + 1024 * 1024
+
+
+def decompressed_cap(max_download: int, downloaded: int) -> int:
+    """The decompressed bytes allowed once `downloaded` compressed bytes have been read."""
+    return max_download // 4 + EXPANSION_RATIO * downloaded
 
 
 class PlatformUnavailable(Exception):
@@ -42,6 +55,10 @@ class PlatformUnavailable(Exception):
 
 class DownloadCapExceeded(RegistryError):
     """Reading an image's layers would download more than the request's max_download allows."""
+
+
+class DecompressedCapExceeded(RegistryError):
+    """An image's layers expand to more than `decompressed_cap` allows."""
 
 
 def mib(size: int) -> str:
@@ -99,6 +116,32 @@ class _HashingReader(io.RawIOBase):
             raise DigestMismatch(f"{self.label}: layer {self.digest} has another digest: refused")
 
 
+class _Expansion:
+    """Counts the decompressed bytes of the layers read and stops past `decompressed_cap`."""
+
+    def __init__(self, label: str, max_download: int, budget: list[int]) -> None:
+        self.label = label
+        self.max_download = max_download
+        self.budget = budget
+        self.total = 0
+        self.digest = ""
+
+    def count(self, size: int) -> None:
+        self.total += size
+        downloaded = self.max_download - self.budget[0]
+        cap = decompressed_cap(self.max_download, downloaded)
+        if self.total > cap:
+            raise DecompressedCapExceeded(
+                hinted(
+                    f"{self.label}: layer {self.digest} went over the decompressed cap "
+                    f"({mib(cap)}: a quarter of the {mib(self.max_download)} download allowance "
+                    f"plus {EXPANSION_RATIO} times the {mib(downloaded)} downloaded): refused "
+                    "as a possible decompression bomb; ",
+                    Hint.RAISE_MAX_DOWNLOAD,
+                )
+            )
+
+
 def _merged_lookup(fs: MergedFS) -> Lookup:
     return Lookup(
         exists=fs.exists,
@@ -134,6 +177,7 @@ def from_registry(
     fs = MergedFS()
     lookup = _merged_lookup(fs)
     budget = [max_download]
+    expansion = _Expansion(label, max_download, budget)
     read = 0
     for layer in reversed(manifest.data.get("layers") or []):
         digest = str(layer.get("digest"))
@@ -152,11 +196,12 @@ def from_registry(
                 )
             )
         response = client.open_blob(ref, digest)
+        expansion.digest = digest
         try:
             reader = _HashingReader(response.raw, digest, budget, label)
             stream = io.BufferedReader(reader, 256 * 1024)
             try:
-                fs.add_layer(stream, wanted_content, MAX_FILE_BYTES)
+                fs.add_layer(stream, wanted_content, MAX_FILE_BYTES, expansion.count)
             except tarfile.TarError as exc:
                 raise RegistryError(
                     f"{label}: layer {digest} is not a tar archive: {exc}"
@@ -171,8 +216,9 @@ def from_registry(
 
 
 class _EngineFS:
-    def __init__(self, container: Any) -> None:
+    def __init__(self, container: Any, label: str) -> None:
         self.container = container
+        self.label = label
         self._stat: dict[str, dict[str, Any] | None] = {}
         self._data: dict[str, bytes | None] = {}
 
@@ -182,7 +228,7 @@ class _EngineFS:
         if path not in self._stat:
             try:
                 bits, stat = self.container.get_archive("/" + path)
-                payload = b"".join(bits)
+                payload = self._bounded(path, bits)
             except docker.errors.NotFound:
                 self._stat[path] = None
                 return None
@@ -198,6 +244,26 @@ class _EngineFS:
                         data = handle.read() if handle else None
             self._data[path] = data
         return self._stat[path]
+
+    def _bounded(self, path: str, bits: Any) -> bytes:
+        """The archive's bytes, stopping past ENGINE_ARCHIVE_CAP (EngineError)."""
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in bits:
+                size += len(chunk)
+                if size > ENGINE_ARCHIVE_CAP:
+                    raise EngineError(
+                        f"{self.label}: /{path} from the local engine went over the "
+                        f"decompressed cap of what is read for one file "
+                        f"({mib(ENGINE_ARCHIVE_CAP)}): refused"
+                    )
+                chunks.append(chunk)
+        finally:
+            close = getattr(bits, "close", None)
+            if close is not None:
+                close()
+        return b"".join(chunks)
 
     def resolve(self, path: str, depth: int = 0) -> str | None:
         stat = self._fetch(path)
@@ -242,7 +308,7 @@ def from_engine(engine: Engine, image: Any, label: str) -> ImageInfo:
             f"cannot create a container from {label}: {exc.explanation or exc}"
         ) from None
     try:
-        fs = _EngineFS(container)
+        fs = _EngineFS(container, label)
         lookup = Lookup(
             exists=fs.exists, read=fs.read, resolve=fs.resolve, list_names=fs.list_names
         )
