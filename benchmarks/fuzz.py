@@ -513,6 +513,8 @@ def make_case(number: int, rng: random.Random, seeds: list[Project], all_formats
     project[target] = data
     formats = FORMATS if all_formats else (FORMATS[number % len(FORMATS)],)
     paths = [f"ws/{p}" if p else "ws" for p in _paths(project)]
+    if ".devcon.toml" in project:  # devcon looks for it from the working folder: name it
+        paths = ["--config", "ws/.devcon.toml", *paths]
     argvs = [["validate", "-f", fmt, *paths] for fmt in formats]
     argvs.append(["pin", "--dry-run", "--offline", *paths])
     return Case(number, project, target, names, argvs)

@@ -149,6 +149,14 @@ def load_settings(path: Path | None) -> Settings:
             where = f"{path}:{len(lines)}:{len(lines[-1]) + 1}"
         message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
         raise ConfigError(f"invalid TOML: {message}", where) from None
+    except ValueError:  # an integer past Python's digit limit (4,300): tomllib lets it out
+        long = re.search(r"\d{4301,}", text)
+        start = long.start() if long else 0
+        line = text.count("\n", 0, start) + 1
+        column = start - (text.rfind("\n", 0, start) + 1) + 1
+        raise ConfigError(
+            "invalid TOML: a number of more than 4,300 digits", f"{path}:{line}:{column}"
+        ) from None
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("devcon", {})
         prefix = "tool.devcon."
