@@ -59,3 +59,12 @@ class Finding:
     rule: str
     severity: Severity
     message: str
+
+    def __post_init__(self) -> None:
+        # the output seam (devcon.output_safety), applied where every finding is made: the
+        # message and path quote input, so credentials are redacted and controls escaped (a
+        # newline in a message is left to each format: `%0A` in GitHub's, `\x0a` in text)
+        from devcon.output_safety import safe_line, safe_text
+
+        object.__setattr__(self, "message", safe_text(self.message))
+        object.__setattr__(self, "path", safe_line(self.path))

@@ -16,6 +16,7 @@ from pathlib import Path
 from devcon.discovery import FileKind, configs_of_folder, kind_of
 from devcon.dockerfile.model import Dockerfile, Stage
 from devcon.errors import InputError, UsageError
+from devcon.output_safety import bounded_join
 from devcon.reference import Reference, ReferenceError, parse_reference
 
 ENGINE_PREFIX = "docker:"
@@ -101,6 +102,6 @@ def named_stage(dockerfile: Dockerfile, name: str, path: Path) -> Stage:
     when it has no such stage."""
     stage = dockerfile.stage(name)
     if stage is None:
-        names = ", ".join(s.name or str(s.index) for s in dockerfile.stages) or "none"
+        names = bounded_join(s.name or str(s.index) for s in dockerfile.stages)
         raise InputError(f"no stage {name!r} (stages: {names})", str(path))
     return stage

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from devcon.errors import InputError
 from devcon.fileio import new_file_mode, write_temp
+from devcon.output_safety import bounded_join
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def _cannot_write(exc: OSError, failed: Sequence[Path] = ()) -> InputError:
     where = str(exc.filename or "")
     message = f"cannot write: {exc.strerror or exc}"
     if failed:
-        message += "; could not put back: " + ", ".join(str(p) for p in failed)
+        message += "; could not put back: " + bounded_join(str(p) for p in failed)
     else:
         message += "; no file was changed"
     return InputError(message, where)

@@ -16,7 +16,10 @@ itself: `SecretMatch.redacted` shows at most its first 4 characters and its leng
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 
@@ -313,8 +316,10 @@ def is_placeholder(value: str) -> bool:
     lowered = text.lower()
     if _VARIABLE.search(text) or "$(" in text or "`" in text:
         return True  # interpolated or computed when used: the secret comes from elsewhere
-    if re.fullmatch(r"<[^<>]+>|\{\{.*\}\}|%[A-Za-z_][A-Za-z0-9_]*%|\[[^\[\]]+\]", text):
+    if re.fullmatch(r"<[^<>]+>|%[A-Za-z_][A-Za-z0-9_]*%|\[[^\[\]]+\]", text):
         return True
+    if text.startswith("{{") and text.endswith("}}") and len(text) >= 4:
+        return True  # a template (a plain test: a regex here backtracks on `{{{{...`)
     if len(set(lowered)) == 1 and lowered[0] in "x*.#?-_0":
         return True  # xxx, ***, ..., 000
     if re.fullmatch(r"[x*.]+(?:[-_][x*.]+)*", lowered) and len(text) >= 3:
@@ -335,7 +340,14 @@ _B = r"(?<![A-Za-z0-9_])"  # token boundary before
 _E = r"(?![A-Za-z0-9_])"  # and after
 
 _FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")),
+    # the header and the body after it (base64 lines; `\\n` where a JSON string holds it)
+    (
+        "private key",
+        re.compile(
+            r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[A-Za-z0-9+/=\s\\]*"
+            r"(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----)?"
+        ),
+    ),
     ("AWS access key id", re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")),
     ("GitHub token", re.compile(rf"{_B}gh[pousr]_[A-Za-z0-9]{{36,}}{_E}")),
     ("GitHub token", re.compile(rf"{_B}github_pat_[A-Za-z0-9]{{22}}_[A-Za-z0-9]{{59}}{_E}")),
@@ -405,6 +417,85 @@ def scan(text: str) -> list[FoundSecret]:
     return kept
 
 
+# What output redaction adds to `scan` (never used to report a secret, only to hide one):
+# the start of a known token format cut short by a message (`ghp_abc123…`), and long runs
+# of random-looking characters (a pasted key body, an AWS secret access key).
+_TOKEN_START = re.compile(
+    r"(?<![A-Za-z0-9_])(?:gh[pousr]_|github_pat_|gl(?:pat|dt|rt|ptt|cbt|oas)-|xox[abposr]-"
+    r"|(?:sk|rk)_live_|AIza|npm_|pypi-|hf_|dckr_pat_|sk-ant-|AKIA|ASIA|eyJ)([A-Za-z0-9_-]{8,})"
+)
+# the base64 of a DER key (`MII...`, an EC key's `MHcCAQEE...`) or an OpenSSH key's body
+_KEY_BODY = re.compile(
+    r"(?<![A-Za-z0-9+/=\\])(?:MII|MHcCAQEE|MC4CAQAw|b3BlbnNzaC1rZXktdjE)[A-Za-z0-9+/=]{12,}"
+)
+_RUN = re.compile(r"(?<![A-Za-z0-9+/=\\])[A-Za-z0-9+/=]{20,}")
+_CLASS_OF = {**dict.fromkeys("ABCDEFGHIJKLMNOPQRSTUVWXYZ", 0), **dict.fromkeys("0123456789", 2)}
+
+
+def _looks_random(run: str) -> bool:
+    """Upper case, lower case and digits mixed as in random text (the kind of character
+    changes often, unlike CamelCase words), with many different characters (Shannon entropy
+    near that of random text of its length): a key or its base64 body, not a word or path."""
+    kinds = [_CLASS_OF.get(c, 1) for c in run if c.isalnum()]  # `/+=` count for no kind
+    if not {0, 1} <= set(kinds):
+        return False  # upper and lower case
+    changes = sum(1 for a, b in itertools.pairwise(kinds) if a != b)
+    if changes < 0.3 * (len(kinds) - 1):
+        return False
+    lower_runs = [len(r) for r in re.findall(r"[a-z]+", run)]
+    if 2 not in kinds and sum(lower_runs) / len(lower_runs) > 3:
+        return False  # words: `DockerComposeFileNotFound` has runs of 4-6 lower-case letters
+    length = len(run)
+    counts: dict[str, int] = {}
+    for char in run:
+        counts[char] = counts.get(char, 0) + 1
+    entropy = -sum(c / length * math.log2(c / length) for c in counts.values())
+    return entropy >= 0.7 * math.log2(min(length, 64))
+
+
+def _only_public(value: str) -> bool:
+    """A format's public prefix and nothing after it (a key block's header alone, as a
+    redacted message shows it): nothing to hide."""
+    prefix = _PUBLIC_PREFIX.match(value)
+    return prefix is not None and prefix.end() >= len(value.rstrip())
+
+
+def redact_text(text: str) -> str:
+    """The text with every credential in it replaced by its `redact` stand-in: the formats
+    `scan` knows, passwords in URLs, the start of a token format cut short, and long runs of
+    random-looking characters. What every message quoting input goes through."""
+    spans: list[tuple[int, int, str]] = []
+    for found in scan(text):
+        url = _URL_CREDENTIALS.match(text, found.start)
+        if found.kind == "password in a URL" and url is not None:
+            # only the password goes: `https://user:<7 chars>@host/path` still says where
+            spans.append((url.start(2), url.end(2), redact(url.group(2))))
+        elif not _only_public(text[found.start : found.end]):
+            spans.append((found.start, found.end, found.redacted))
+    for match in _TOKEN_START.finditer(text):
+        rest = match.group(1)
+        if re.search(r"\d", rest) or (re.search(r"[A-Z]", rest) and re.search(r"[a-z]", rest)):
+            spans.append((match.start(), match.end(), redact(match.group())))
+    for match in _KEY_BODY.finditer(text):
+        spans.append((match.start(), match.end(), redact(match.group())))
+    for match in _RUN.finditer(text):
+        if _looks_random(match.group()):
+            spans.append((match.start(), match.end(), redact(match.group())))
+    if not spans:
+        return text
+    spans.sort(key=lambda s: (s[0], -s[1]))
+    parts: list[str] = []
+    done = 0
+    for start, end, stand_in in spans:
+        if start < done:
+            continue  # inside a span already replaced
+        parts.append(text[done:start])
+        parts.append(stand_in)
+        done = end
+    parts.append(text[done:])
+    return "".join(parts)
+
+
 def _format_kind(value: str) -> str | None:
     found = scan(value)
     return found[0].kind if found else None
@@ -439,6 +530,66 @@ def _name_kind(parts: list[str]) -> str:
     if has("key", "apikey", "accesskey", "secretkey", "privatekey"):
         return "key"
     return "secret"
+
+
+# -- credentials passed on a command line -------------------------------------------------
+
+# curl's `-u user:password` and its relatives; wget's password options
+_CURL_USER_OPTIONS = ("--user", "--proxy-user", "-u", "-U")
+_WGET_PASSWORD_OPTIONS = ("--password", "--http-password", "--ftp-password", "--proxy-password")
+_ASSIGNMENT = re.compile(r"((?:--)?[A-Za-z_][A-Za-z0-9_.-]*)=(.*)", re.DOTALL)
+
+
+def _password(value: str) -> SecretMatch | None:
+    if is_placeholder(value) or "$" in value:
+        return None
+    return SecretMatch("password", redact(value), False)
+
+
+def _option_values(words: Sequence[str], options: Sequence[str]) -> Iterator[tuple[int, str]]:
+    """(index of the word holding the value, value) of each `--opt value`, `--opt=value` and
+    (one-letter options) `-ovalue` among the words."""
+    for i, word in enumerate(words):
+        for option in options:
+            if word == option and i + 1 < len(words):
+                yield i + 1, words[i + 1]
+            elif option.startswith("--") and word.startswith(option + "="):
+                yield i, word[len(option) + 1 :]
+            elif len(option) == 2 and word.startswith(option) and len(word) > 2:
+                yield i, word[2:]
+
+
+def command_credentials(words: Sequence[str]) -> list[tuple[int, SecretMatch]]:
+    """(index of the word, what it is) of each literal password a command passes by option:
+    curl's `-u user:password` (`--user`, `--proxy-user`, `-U`), wget's `--password`,
+    `--http-password`, `--ftp-password`, `--proxy-password`; and a secret-named literal
+    assignment anywhere (`TOKEN=abc cmd`, `--password=abc`, `-e API_TOKEN=abc`). A value
+    that is a placeholder or reads a variable is none. Words are a command's, program first."""
+    if not words:
+        return []
+    program = words[0].rsplit("/", 1)[-1]
+    found: dict[int, SecretMatch] = {}
+    if program == "curl":
+        for index, value in _option_values(words[1:], _CURL_USER_OPTIONS):
+            _, colon, password = value.partition(":")
+            match = _password(password) if colon else None  # no password: curl asks for it
+            if match is not None:
+                found.setdefault(index + 1, match)
+    elif program == "wget":
+        for index, value in _option_values(words[1:], _WGET_PASSWORD_OPTIONS):
+            match = _password(value)
+            if match is not None:
+                found.setdefault(index + 1, match)
+    for index, word in enumerate(words):
+        assignment = _ASSIGNMENT.fullmatch(word)
+        if assignment is None or index in found:
+            continue
+        name, value = assignment.group(1).removeprefix("--"), assignment.group(2)
+        if is_secret_name(name) and not is_placeholder(value) and not scan(value):
+            match = classify(name, value)
+            if match is not None:
+                found[index] = match
+    return sorted(found.items())
 
 
 # -- documented local defaults of database images ------------------------------------------

@@ -61,6 +61,23 @@ def _register() -> None:
 _register()
 
 
+def _say(text: str) -> None:
+    """devcon's error line on stderr, through the output seam: credentials redacted, control
+    characters (newlines too) escaped, so one line whatever the input held."""
+    from devcon.output_safety import safe_line
+
+    print(safe_line(text), file=sys.stderr)
+
+
+def _usage_text(exc: Exception) -> str:
+    """What click would show for its usage error (to a buffer, to be passed to `_say`)."""
+    import io
+
+    buffer = io.StringIO()
+    exc.show(file=buffer)  # type: ignore[attr-defined]
+    return buffer.getvalue()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run devcon in-process with `argv` (without the program name); return the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -68,28 +85,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         with flag_words():
             result = app(args=args, prog_name="devcon", standalone_mode=False)
     except DevconError as exc:
-        print(f"devcon: {worded(exc.text)}", file=sys.stderr)
+        _say(f"devcon: {worded(exc.text)}")
         return exc.exit_code
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:
-        print("devcon: aborted", file=sys.stderr)
+        _say("devcon: aborted")
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("devcon: interrupted", file=sys.stderr)
+        _say("devcon: interrupted")
         return 130
     except Exception as exc:  # click's usage errors: show them as click would
         show = getattr(exc, "show", None)
         code = getattr(exc, "exit_code", None)
         if callable(show) and isinstance(code, int):
-            show(file=sys.stderr)
+            for line in _usage_text(exc).rstrip("\n").split("\n"):
+                _say(line)
             return code
         if os.environ.get("DEVCON_DEBUG"):
             raise
-        print(
+        _say(
             f"devcon: internal error: {type(exc).__name__}: {exc} "
-            "(a bug: set DEVCON_DEBUG=1 for the traceback and report it)",
-            file=sys.stderr,
+            "(a bug: set DEVCON_DEBUG=1 for the traceback and report it)"
         )
         return EXIT_INTERNAL
     return result if isinstance(result, int) else 0

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from devcon.cli.options import say
 from devcon.errors import EXIT_OK, InputError
 
 config_app = typer.Typer(help="devcon's own configuration.", no_args_is_help=True)
@@ -24,12 +25,12 @@ def config_init(
 
     text = config_template(all_rules())
     if stdout:
-        typer.echo(text, nl=False)
+        say(text, nl=False)
         raise typer.Exit(EXIT_OK)
     if path.exists() and not force:
         raise InputError("already exists (use --force to replace it)", str(path))
     atomic_write_text(path, text)
-    typer.echo(f"wrote {path}")
+    say(f"wrote {path}")
 
 
 def register(app: typer.Typer) -> None:

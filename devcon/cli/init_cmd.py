@@ -11,7 +11,12 @@ from typing import TYPE_CHECKING
 import typer
 
 from devcon.cli.hints import worded
-from devcon.cli.options import InsecureRegistryOption, RegistryMirrorOption, TimeoutOption
+from devcon.cli.options import (
+    InsecureRegistryOption,
+    RegistryMirrorOption,
+    TimeoutOption,
+    say,
+)
 from devcon.errors import EXIT_OK, EnvironmentProblem, UsageError
 
 if TYPE_CHECKING:
@@ -80,14 +85,14 @@ def _report_choice(result: InitResult, interactive: bool) -> None:
         line += " (no stack detected)"
     if result.variant.id != "default":
         line += f", {result.variant.description}"
-    typer.echo(line)
+    say(line)
     if result.chosen_by == "detected" and len(result.detected) > 1 and not interactive:
         others = ", ".join(f"{t} ({w})" for t, w in result.detected[1:])
-        typer.echo(
+        say(
             f"also detected: {others}; not asking (no terminal, or CI is set): using "
             f"{result.template.id}; choose another with --template"
         )
-    typer.echo(f"base: {result.image}")
+    say(f"base: {result.image}")
 
 
 def template_listing() -> str:
@@ -175,7 +180,7 @@ def init_command(
     from devcon.scaffold import InitRequest, load_templates, plan_and_write
 
     if list_templates:
-        typer.echo(template_listing(), nl=False)
+        say(template_listing(), nl=False)
         return
     options = _template_options(list(ctx.args))
     registry = registry_settings(settings_from(None, False), insecure, mirror, timeout)
@@ -206,37 +211,37 @@ def init_command(
     known = sorted(load_templates())
 
     def choose(candidates: list[tuple[str, str, int]]) -> str:
-        return pick_template(candidates, known, _ask, typer.echo)
+        return pick_template(candidates, known, _ask, say)
 
     # without a person at a terminal, the best detected template is used (and init says so)
     result = plan_and_write(request, resolve, choose if interactive else None)
     _report_choice(result, interactive)
     if dry_run:
         for planned in result.files:
-            typer.echo(f"\n--- {planned.path} ---\n{planned.content}", nl=False)
-        typer.echo("\n(dry run: nothing written)")
+            say(f"\n--- {planned.path} ---\n{planned.content}", nl=False)
+        say("\n(dry run: nothing written)")
     else:
         for planned in result.files:
             verb = "replaced" if planned.existed else "wrote"
-            typer.echo(f"{verb} {planned.path}")
+            say(f"{verb} {planned.path}")
         for backup in result.backups:
-            typer.echo(f"kept the old file as {backup}")
+            say(f"kept the old file as {backup}")
         for created in result.created_manifests:
-            typer.echo(f"created {created} (add your dependencies there, pinned)")
+            say(f"created {created} (add your dependencies there, pinned)")
         if result.kept_dockerignore:
-            typer.echo(
+            say(
                 "kept your existing .dockerignore (check that it excludes .git, .env and "
                 "credentials)"
             )
     for note in result.notes:
-        typer.echo(f"note: {note}")
+        say(f"note: {note}")
     if not result.pinned:
-        typer.echo(
+        say(
             "WARNING: the base is not pinned (--no-pin): run `devcon pin` before relying on "
             "this dev container being reproducible"
         )
     dockerfile = "Dockerfile" if dockerfile_at_root else ".devcontainer/Dockerfile"
-    typer.echo(
+    say(
         "next: open the folder in VS Code and choose 'Reopen in Container'; then\n"
         "  devcon validate\n"
         f"  devcon parity {dockerfile}#dev {dockerfile}#prod"

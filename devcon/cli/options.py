@@ -179,8 +179,17 @@ def _tools(values: list[str] | None) -> list[str] | None:
     return names
 
 
+def say(text: str, nl: bool = True) -> None:
+    """Print a message or listing (not a report: those come from `report.render`) through
+    the output seam: credentials redacted, control characters escaped."""
+    from devcon.output_safety import safe_text
+
+    typer.echo(safe_text(text), nl=nl)
+
+
 def write_output(text: str, output: Path | None) -> None:
-    """Print, or write atomically to a file."""
+    """Print, or write atomically to a file, a report from `report.render` (which has passed
+    it through the output seam already)."""
     if output is None:
         import sys
 

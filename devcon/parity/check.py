@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from devcon.hints import Hint, Text, hinted
+from devcon.output_safety import bounded_join
 from devcon.parity.compare import compare, quick_static_pair
 from devcon.parity.gather import (
     Memo,
@@ -45,7 +46,7 @@ def _lonely(
 
 
 def _names(images: Sequence[PlatformImage]) -> str:
-    return ", ".join(i.platform or "unknown" for i in images) or "none"
+    return bounded_join(i.platform or "unknown" for i in images)
 
 
 def parity(request: ParityRequest, services: Services) -> ParityResult:

@@ -7,6 +7,7 @@ import enum
 from dataclasses import replace
 
 from devcon.hints import Hint, Text, hinted
+from devcon.output_safety import bounded_join
 from devcon.parity.explain import (
     RUN_AGAIN,
     base_info,
@@ -133,7 +134,7 @@ def compare(
             common,
             divergence=None,
             reasons=(
-                f"{', '.join(flattened)}: a single flattened layer (squashed, or exported and "
+                f"{bounded_join(flattened)}: a single flattened layer (squashed, or exported and "
                 "imported): the base's layers are gone, so no base can be recognised or verified",
             ),
             advice="build without --squash / export so the base layers stay; then compare",

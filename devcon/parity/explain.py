@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from devcon.hints import Text
 from devcon.imagefacts import ImageFacts, Source
+from devcon.output_safety import bounded_join
 from devcon.parity.gather import Party, PlatformImage
 from devcon.parity.layers import history_mismatch, layer_created_by, shared_prefix
 from devcon.parity.results import BaseInfo, SideInfo
@@ -131,7 +132,7 @@ def unpinned_advice(*statics: StaticSide | None) -> str | None:
     ]
     if not loose:
         return None
-    names = ", ".join(dict.fromkeys(loose))
+    names = bounded_join(dict.fromkeys(loose))
     return (
         f"pin {names} by digest (devcon pin) so a rebuild cannot move to another base "
         "under the same tag"
@@ -144,5 +145,5 @@ def missing_advice(missing: Sequence[PlatformImage]) -> str:
             "give the FROM an image (set the build arg, or a default), or compare the built "
             "image instead (docker:NAME or a registry reference)"
         )
-    names = ", ".join(dict.fromkeys(i.label for i in missing))
+    names = bounded_join(dict.fromkeys(i.label for i in missing))
     return f"push {names} again (the registry lacks part of it), then run devcon parity again"

@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 
 from devcon.errors import UsageError
 from devcon.hints import Hint, hinted
+from devcon.output_safety import bounded_join
 from devcon.reference import Reference
 from devcon.registry.auth import Authenticator
 from devcon.registry.cache import ContentCache
@@ -329,7 +330,7 @@ class RegistryClient:
         for name, entry in manifest.platforms():
             if platform_matches(platform, name):
                 return Resolution(ref, str(entry["digest"]), str(entry.get("mediaType", "")))
-        available = ", ".join(name for name, _ in manifest.platforms()) or "none"
+        available = bounded_join(name for name, _ in manifest.platforms())
         raise NotFound(f"{ref.original} has no manifest for {platform} (it has: {available})")
 
     def blob(self, ref: Reference, digest: str, max_bytes: int | None = None) -> bytes:

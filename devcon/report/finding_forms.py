@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from devcon.findings import Finding
+from devcon.output_safety import escape_controls
 
 
 def plural(count: int, word: str) -> str:
@@ -13,8 +14,10 @@ def plural(count: int, word: str) -> str:
 
 
 def finding_line(f: Finding) -> str:
-    """`path:line:col: rule: message [severity]`."""
-    return f"{f.path}:{f.line}:{f.column}: {f.rule}: {f.message} [{f.severity.value}]"
+    """`path:line:col: rule: message [severity]`: one line, a newline in the message shown
+    as `\x0a`."""
+    message = escape_controls(f.message)
+    return f"{f.path}:{f.line}:{f.column}: {f.rule}: {message} [{f.severity.value}]"
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:

@@ -91,7 +91,9 @@ def render(result: object, fmt: OutputFormat, rules: Sequence[Rule] = ()) -> str
     target = FORMATTERS.get((name, fmt))
     if target is None:
         raise UnknownFormat(fmt.value, formats_for(name))
-    return load_formatter(target)(result, rules)
+    from devcon.output_safety import safe_report
+
+    return safe_report(load_formatter(target)(result, rules), fmt.value)
 
 
 def load_formatter(target: str) -> Formatter:

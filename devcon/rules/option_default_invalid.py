@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from devcon.output_safety import bounded_join
 from devcon.rules._metadata import metadata_kind
 from devcon.rules.base import Category, ConfigContext, Problem, Rule, RuleDoc
 
@@ -42,7 +43,7 @@ def _problem(kind: str, option_type: Any, option: dict[str, Any]) -> str | None:
         choices = [a for a in allowed if isinstance(a, str)]
         close = difflib.get_close_matches(default, choices, n=1)
         hint = f" (did you mean {_literal(close[0])}?)" if close else ""
-        listed = ", ".join(_literal(a) for a in allowed)
+        listed = bounded_join((_literal(a) for a in allowed), empty="")
         return (
             f"the default {_literal(default)} is not one of the option's enum values "
             f"[{listed}]{hint}: a user who keeps the default gets a value the {kind} rejects"

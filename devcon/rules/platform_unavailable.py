@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from devcon.output_safety import bounded_join
 from devcon.rules.base import Category, ImageContext, Problem, Rule, RuleDoc
 
 
 def check(ctx: ImageContext) -> Iterator[Problem]:
     if ctx.unavailable_platform is not None:
-        have = ", ".join(ctx.available_platforms) or "none"
+        have = bounded_join(ctx.available_platforms)
         yield Problem.at(
             ctx,
             f"{ctx.image} has no image for {ctx.unavailable_platform} (it has: {have}); "

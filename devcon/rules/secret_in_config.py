@@ -13,11 +13,19 @@ from dataclasses import dataclass
 
 from devcon.compose import ComposeFile, ComposeService, EnvEntry
 from devcon.discovery import references
+from devcon.dockerfile.shell import commands, split_words
 from devcon.errors import InputError
 from devcon.findings import Severity
 from devcon.jsonc import format_pointer
 from devcon.rules.base import Category, ComposeContext, ConfigContext, Problem, Rule, RuleDoc
-from devcon.secrets import DatabaseDefaults, SecretMatch, classify, database_defaults, scan
+from devcon.secrets import (
+    DatabaseDefaults,
+    SecretMatch,
+    classify,
+    command_credentials,
+    database_defaults,
+    scan,
+)
 
 _CONFIG_MAPS = ("containerEnv", "remoteEnv")
 
@@ -146,6 +154,146 @@ def check_config(ctx: ConfigContext) -> Iterator[Problem]:
     found, network_mode = _config_sidecars(ctx)
     yield from _check_maps(ctx, found, network_mode)
     yield from check_customizations(ctx, found, network_mode)
+    yield from check_commands(ctx)
+
+
+# -- runArgs, lifecycle commands, mounts ----------------------------------------------------
+
+LIFECYCLE_COMMANDS = (
+    "initializeCommand",
+    "onCreateCommand",
+    "updateContentCommand",
+    "postCreateCommand",
+    "postStartCommand",
+    "postAttachCommand",
+)
+_ENV_OPTIONS = ("--env", "-e")
+_FIX = "read it from the environment (`${localEnv:NAME}`, or a variable the command expands)"
+
+
+def _command_credential(words: list[str]) -> SecretMatch | None:
+    """The first credential in a command's words: a known format, or one passed by option or
+    secret-named assignment (`secrets.command_credentials`)."""
+    for word in words:
+        hits = scan(word)
+        if hits:
+            return SecretMatch(hits[0].kind, hits[0].redacted, True)
+    found = command_credentials(words)
+    return found[0][1] if found else None
+
+
+def _shell_credential(text: str) -> SecretMatch | None:
+    hits = scan(text)
+    if hits:
+        return SecretMatch(hits[0].kind, hits[0].redacted, True)
+    for command in commands(text):
+        found = command_credentials(command.words)
+        if found:
+            return found[0][1]
+    # assignments before a program (`TOKEN=abc ./sync.sh`) are not a command's words
+    words = [w for w in split_words(text) if w is not None]
+    found = command_credentials(["", *words])
+    return found[0][1] if found else None
+
+
+def _lifecycle_places(
+    root: dict[str, object],
+) -> Iterator[tuple[tuple[str | int, ...], SecretMatch]]:
+    """(pointer of the string, credential) in the lifecycle commands: a string is a shell
+    command line, an array the words of one command, an object names commands of both forms."""
+    for key in LIFECYCLE_COMMANDS:
+        value = root.get(key)
+        named = value.items() if isinstance(value, dict) else [(None, value)]
+        for name, command in named:
+            pointer: tuple[str | int, ...] = (key,) if name is None else (key, str(name))
+            if isinstance(command, str):
+                match = _shell_credential(command)
+                if match is not None:
+                    yield pointer, match
+            elif isinstance(command, list):
+                words = [w if isinstance(w, str) else "" for w in command]
+                for index, word in enumerate(words):
+                    match = _command_credential([word])
+                    if match is None:
+                        match = dict(command_credentials(words)).get(index)
+                    if match is not None:
+                        yield (*pointer, index), match
+                        break
+
+
+def _run_arg_places(args: object) -> Iterator[tuple[int, SecretMatch]]:
+    """(index, credential) in runArgs: `--env NAME=VALUE`, `-e NAME=VALUE`, `--env=NAME=VALUE`
+    judged like containerEnv; a known format in any argument."""
+    if not isinstance(args, list):
+        return
+    words = [a if isinstance(a, str) else "" for a in args]
+    env_values = {}
+    for index, word in enumerate(words):
+        if word in _ENV_OPTIONS and index + 1 < len(words):
+            env_values[index + 1] = words[index + 1]
+        elif word.startswith("--env="):
+            env_values[index] = word[len("--env=") :]
+        elif word.startswith("-e") and len(word) > 2 and not word.startswith("--"):
+            env_values[index] = word[2:]
+    for index, word in enumerate(words):
+        match = None
+        if index in env_values:
+            name, equals, value = env_values[index].partition("=")
+            match = classify(name, value) if equals else None
+        if match is None:
+            hits = scan(word)
+            match = SecretMatch(hits[0].kind, hits[0].redacted, True) if hits else None
+        if match is not None:
+            yield index, match
+
+
+def _mount_places(mounts: object) -> Iterator[tuple[tuple[str | int, ...], SecretMatch]]:
+    """A credential in a mount: a known format (a password in a source URL) or a
+    secret-named `key=value` (`volume-opt=o=...,password=...`), string or object form."""
+    if not isinstance(mounts, list):
+        return
+    for index, mount in enumerate(mounts):
+        if isinstance(mount, str):
+            pairs = [part.partition("=")[::2] for part in mount.split(",")]
+            where: tuple[str | int, ...] = ("mounts", index)
+        elif isinstance(mount, dict):
+            pairs = [(str(k), v) for k, v in mount.items() if isinstance(v, str)]
+            where = ("mounts", index, "source") if "source" in mount else ("mounts", index)
+        else:
+            continue
+        for key, value in pairs:
+            match = classify(key.rsplit("=", 1)[-1], value)
+            if match is not None:
+                yield where, match
+                break
+
+
+def check_commands(ctx: ConfigContext) -> Iterator[Problem]:
+    """Credentials in `runArgs`, the lifecycle commands and `mounts`: committed with the
+    config, and shown by `docker inspect` / the process list once the container runs."""
+    if ctx.doc is None or not isinstance(ctx.doc.value, dict):
+        return
+    root = ctx.doc.value
+    for index, match in _run_arg_places(root.get("runArgs")):
+        yield ctx.at_value(
+            ("runArgs", index),
+            f"`runArgs[{index}]` holds a literal {match.kind} ({match.redacted}), readable by "
+            f"anyone with this file and in `docker inspect`: use `containerEnv` with "
+            "`${localEnv:NAME}`, or the `secrets` property",
+        )
+    for pointer, match in _lifecycle_places(root):
+        yield ctx.at_value(
+            pointer,
+            f"`{format_pointer(pointer)}` holds a literal {match.kind} ({match.redacted}), "
+            f"readable by anyone with this file: {_FIX}",
+        )
+    for pointer, match in _mount_places(root.get("mounts")):
+        yield ctx.at_value(
+            pointer,
+            f"`{format_pointer(pointer)}` holds a literal {match.kind} ({match.redacted}), "
+            "readable by anyone with this file: keep credentials in a docker volume's own "
+            "configuration or read them from the environment (`${localEnv:NAME}`)",
+        )
 
 
 def _check_maps(
@@ -355,8 +503,8 @@ RULE = Rule(
     category=Category.SECURITY,
     severity=Severity.ERROR,
     summary=(
-        "literal secret in containerEnv, remoteEnv, build args, customizations or compose "
-        "environment"
+        "literal secret in containerEnv, remoteEnv, build args, customizations, runArgs, "
+        "lifecycle commands, mounts or compose environment"
     ),
     config=check_config,
     compose=check_compose,
@@ -365,7 +513,13 @@ RULE = Rule(
             "Reports credentials written into devcontainer.json `containerEnv`, `remoteEnv`, "
             "`build.args` and tool settings under `customizations` (a database connection's "
             "`password`, a token in an extension setting), and into compose `environment` (map "
-            "and list forms) and `build.args`. A value is a credential when it has a known "
+            "and list forms) and `build.args`; and in `runArgs` (`--env NAME=VALUE`, `-e`, and "
+            "any argument in a credential format), the lifecycle commands (`initializeCommand` "
+            "... `postAttachCommand`, string, array and object forms: curl's `-u user:password`, "
+            "wget's `--password`/`--http-password`, secret-named `NAME=value` assignments and "
+            "credential formats such as `https://user:token@host`) and `mounts` (a password in "
+            "a source URL, a secret-named `key=value` option). A value is a credential when it "
+            "has a known "
             "token format whatever its name (AWS access key ids, GitHub, GitLab, Slack, Stripe, "
             "npm, PyPI, Hugging Face, OpenAI and Docker Hub tokens, Google API keys, JWTs, "
             "private key blocks, Azure storage keys, `scheme://user:password@host` URLs), or "

@@ -9,7 +9,7 @@ from devcon.dockerfile.model import Instruction, KeyValue
 from devcon.dockerfile.parser import key_values
 from devcon.findings import Severity
 from devcon.rules.base import Category, DockerfileContext, Problem, Rule, RuleDoc
-from devcon.secrets import classify, is_placeholder, is_secret_name, scan
+from devcon.secrets import classify, command_credentials, is_placeholder, is_secret_name, scan
 
 _KEY_VALUE_INSTRUCTIONS = frozenset({"ENV", "ARG", "LABEL"})
 _ASSIGNMENT = re.compile(r"((?:--)?[A-Za-z_][A-Za-z0-9_.-]*)=(.*)", re.DOTALL)
@@ -75,7 +75,8 @@ def _script_problems(instruction: Instruction) -> Iterator[Problem]:
     )
     seen: set[tuple[int, int]] = set()
     for found in scan(text):
-        line, column = instruction.find(text[found.start : found.end])
+        # a key block spans lines: where its first line is
+        line, column = instruction.find(text[found.start : found.end].split("\n", 1)[0])
         seen.add((line, column))
         yield Problem(
             line,
@@ -85,6 +86,23 @@ def _script_problems(instruction: Instruction) -> Iterator[Problem]:
         )
     if instruction.keyword != "RUN":
         return
+    for located in instruction.script.commands:
+        command = located.command
+        for index, given in command_credentials(command.words):
+            # curl -u user:pass, wget --password pass (secret-named assignments: below)
+            assignment = _ASSIGNMENT.fullmatch(command.words[index])
+            if assignment is not None and is_secret_name(assignment.group(1).removeprefix("--")):
+                continue
+            line, column = instruction.find(command.words[index])
+            if (line, column) in seen:
+                continue
+            seen.add((line, column))
+            yield Problem(
+                line,
+                column,
+                f"RUN `{command.name}` is given a literal {given.kind} ({given.redacted}), "
+                f"kept in the image history: pass it with {_BUILDKIT}",
+            )
     for word in (token.text for token in instruction.script.words):
         assignment = _ASSIGNMENT.fullmatch(word)
         if assignment is None:
@@ -134,7 +152,9 @@ RULE = Rule(
             "`*_PATH`/`*_URL`/`*_ID` variables and placeholders (`$VAR`, `<token>`, `xxx`) are "
             "not reported. RUN, ADD, COPY, CMD, ... lines are searched for credential formats, "
             "and RUN lines for secret-named literal assignments (`TOKEN=abc cmd`, "
-            "`--password=abc`). Messages show a redacted value only."
+            "`--password=abc`) and passwords given by option (curl's `-u user:password`, "
+            "`--user`, `--proxy-user`; wget's `--password`, `--http-password`, "
+            "`--ftp-password`, `--proxy-password`). Messages show a redacted value only."
         ),
         why=(
             "ENV values and labels are in the image config, ARG values and RUN lines in its "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from devcon.images import ImageUse
+from devcon.output_safety import bounded_join
 from devcon.reference import DOCKER_HUB, Reference
 from devcon.rules._image_rule import image_rule
 from devcon.rules.base import Category, RuleDoc, RuleOptions
@@ -44,7 +45,7 @@ def _verdict(use: ImageUse, options: RuleOptions) -> str | None:
     ref = use.reference
     if trusted is None or ref is None or is_trusted(ref, trusted):
         return None
-    listed = ", ".join(trusted) if trusted else "none"
+    listed = bounded_join(trusted)
     return (
         f"comes from {_registry_name(ref)}, which is not in trusted-registries ({listed}); "
         "use a copy in a trusted registry, or add this registry to `trusted-registries`"
