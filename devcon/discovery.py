@@ -125,9 +125,14 @@ def discover_files(paths: Sequence[Path]) -> list[tuple[FileKind, Path]]:
     seen: set[Path] = set()
     result: list[tuple[FileKind, Path]] = []
     for path in paths:
-        if not path.exists():
-            raise InputError("no such file or directory", str(path))
-        if path.is_file():
+        try:
+            is_file = path.is_file()
+            if not is_file and not path.exists():
+                raise InputError("no such file or directory", str(path))
+        except (OSError, ValueError) as exc:  # a name too long, no permission on a folder
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise InputError(f"cannot read: {reason}", str(path)) from None
+        if is_file:
             kind = kind_of(path)
             if kind is None:
                 raise InputError(

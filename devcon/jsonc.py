@@ -40,6 +40,11 @@ _VALUE_END = frozenset({"string", "scalar", "}", "]"})
 # the caller's stack, every reader that walks values (the schema validator, merge, the
 # secret scan) then has room to recurse. Real configs nest fewer than 10 levels.
 MAX_DEPTH = 128
+# Keys and values one document may hold (README "Input limits"): the schema validator takes
+# some 70 us per value, so this bounds a file's check to about a second. The corpus' largest
+# file holds 166.
+MAX_VALUES = 20_000
+_COUNTED = frozenset({"string", "scalar"})
 _NOT_JSON_NUMBERS = frozenset({"NaN", "Infinity", "-Infinity", "+Infinity", "-NaN"})
 
 
@@ -148,11 +153,22 @@ def _tokenize(text: str) -> list[Token]:
     """All tokens but whitespace, comments included (kind "comment")."""
     tokens: list[Token] = []
     append = tokens.append
+    values = 0
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
         if kind == "ws":
             continue
         start, end = match.span()
+        if kind in _COUNTED or (kind == "punct" and text[start] in "{["):
+            values += 1
+            if values > MAX_VALUES:
+                line = text.count("\n", 0, start) + 1
+                column = start - (text.rfind("\n", 0, start) + 1) + 1
+                raise JsoncSyntaxError(
+                    f"more than {MAX_VALUES:,} keys and values (devcon's limit for one file)",
+                    line,
+                    column,
+                )
         if kind == "punct":
             append(Token(text[start], start, end))
         elif kind in ("line_comment", "block_comment"):

@@ -25,8 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from devcon.discovery import is_existing_file
 from devcon.dockerfile.packages import is_pip_pinned
 from devcon.errors import InputError, OptionError, UsageError
+from devcon.fileio import read_text
 from devcon.hints import Hint, hinted
 from devcon.reference import ReferenceError, parse_reference
 from devcon.resources import templates_root
@@ -188,10 +190,15 @@ def load_templates() -> dict[str, Template]:
 
 
 def _read(path: Path) -> str:
+    """A repository file detection reads; "" when there is none. One it cannot read
+    (no permission, over the size limit) is exit 2 naming it: init never guesses the stack
+    from a file it could not see."""
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
+        if not path.is_file():
+            return ""
     except OSError:
         return ""
+    return read_text(path, errors="replace")
 
 
 def _walk(root: Path, depth: int = 0) -> Iterator[Path]:
@@ -202,10 +209,15 @@ def _walk(root: Path, depth: int = 0) -> Iterator[Path]:
         return
     folders = []
     for entry in entries:
-        if entry.is_dir() and not entry.is_symlink():
+        try:
+            is_folder = entry.is_dir() and not entry.is_symlink()
+            is_file = not is_folder and entry.is_file()
+        except OSError:  # cannot be looked at (/proc/1/cwd, a name too long): not a signal
+            continue
+        if is_folder:
             if not entry.name.startswith(".") and entry.name not in _SKIP_DIRS:
                 folders.append(entry)
-        elif entry.is_file():
+        elif is_file:
             yield entry
     if depth < _MAX_DEPTH:
         for folder in folders:
@@ -220,7 +232,10 @@ def _first_match(root: Path, pattern: str) -> Path | None:
             if path.match(name_pattern):
                 return path
         return None
-    matches = sorted(p for p in root.glob(pattern) if p.is_file())
+    try:
+        matches = sorted(p for p in root.glob(pattern) if is_existing_file(p))
+    except OSError:
+        return None
     return matches[0] if matches else None
 
 
@@ -313,10 +328,9 @@ def _pyproject(root: Path) -> dict[str, Any] | None:
     path = root / "pyproject.toml"
     if not path.is_file():
         return None
+    text = read_text(path)  # exit 2 when unreadable, not UTF-8 or over the size limit
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", str(path)) from None
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(
             f"not valid TOML ({exc}): the generated Dockerfile installs the dependencies it "
@@ -419,8 +433,36 @@ def plan_and_write(
     `choose(candidates)` picks among several detected templates (default: the best one).
     """
     root = request.root
-    if not root.is_dir():
-        raise InputError("no such folder", str(root))
+    _check_root(root)
+    try:
+        return _plan_and_write(request, resolve_digest, choose)
+    except OSError as exc:
+        # anything of the repository that cannot be looked at while planning: exit 2 naming
+        # it (files are written by _write, which words its own errors)
+        where = exc.filename if isinstance(exc.filename, str) else str(root)
+        raise InputError(f"cannot read: {exc.strerror or exc}", where) from None
+
+
+def _check_root(root: Path) -> None:
+    """The folder init works in exists, is a folder and can be listed; else exit 2."""
+    try:
+        with os.scandir(root):
+            pass
+    except FileNotFoundError:
+        raise InputError("no such folder", str(root)) from None
+    except NotADirectoryError:
+        raise InputError("not a folder", str(root)) from None
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InputError(f"cannot read: {reason}", str(root)) from None
+
+
+def _plan_and_write(
+    request: InitRequest,
+    resolve_digest: Callable[[str], str],
+    choose: Callable[[list[tuple[str, str, int]]], str] | None,
+) -> InitResult:
+    root = request.root
     templates = load_templates()
     candidates = detect(root, templates)
     template, chosen_by = _choose_template(request, templates, candidates, choose)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from devcon.dockerfile.packages import conda_is_pinned, pip_is_pinned, pip_name
+from devcon.errors import InputError
+from devcon.fileio import InputTooLarge, read_bytes
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,10 @@ class RequirementFiles:
             return None
         if key not in self._data:
             try:
-                self._data[key] = path.read_bytes()
-            except (OSError, ValueError):
+                self._data[key] = read_bytes(path)
+            except InputTooLarge:
+                raise  # exit 2 naming the limit, as for every input file
+            except InputError:  # missing or unreadable: the rules cannot follow it
                 self._data[key] = None
         return self._data[key]
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from devcon.dockerfile.model import Instruction
+from devcon.errors import InputError
+from devcon.fileio import InputTooLarge, read_text
 from devcon.findings import Severity
 from devcon.rules.add_instead_of_copy import is_url, sources
 from devcon.rules.base import Category, DockerfileContext, Problem, Rule, RuleDoc
@@ -222,8 +224,10 @@ def read_dockerignore(context: Path, dockerfile: Path) -> list[IgnorePattern]:
         context / ".dockerignore",
     ):
         try:
-            return parse_dockerignore(candidate.read_text(encoding="utf-8", errors="replace"))
-        except OSError:
+            return parse_dockerignore(read_text(candidate, errors="replace"))
+        except InputTooLarge:
+            raise  # exit 2 naming the limit, as for every input file
+        except InputError:  # none there (or unreadable): the next candidate
             continue
     return []
 

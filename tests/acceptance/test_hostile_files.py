@@ -4,6 +4,7 @@ bounded time and memory."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -218,3 +219,174 @@ def test_nothing_reaches_the_system_with_a_nul(
     for argv in OFFLINE_COMMANDS:
         _run([*argv, str(tmp_path / "Dockerfile")], capsys)
     assert os.listdir(tmp_path) == ["Dockerfile"]
+
+
+# -- item 4: folders and files init cannot read ------------------------------------------------
+
+
+def _one_clear_line(code: int, out: str, where: str) -> None:
+    assert code == 2, out
+    lines = out.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"devcon: {where}"), out
+
+
+@pytest.mark.skipif(not Path("/proc/1").is_dir(), reason="a system without /proc")
+def test_init_in_proc_1(capsys: pytest.CaptureFixture[str]) -> None:
+    """The issue's repro: `devcon init /proc/1 --no-pin` was a PermissionError (exit 70)."""
+    code, out = _run(["init", "/proc/1", "--no-pin"], capsys)
+    _one_clear_line(code, out, "/proc/1")
+    assert not Path("/proc/1/.devcontainer").exists()
+
+
+def test_init_on_a_file_and_on_a_name_too_long(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = _write(tmp_path / "file", "x\n")
+    code, out = _run(["init", str(file), "--no-pin"], capsys)
+    _one_clear_line(code, out, f"{file}: not a folder")
+    long = tmp_path / ("a" * 300)
+    code, out = _run(["init", str(long), "--no-pin"], capsys)
+    _one_clear_line(code, out, f"{long}: cannot read: File name too long")
+    for argv in (["validate"], ["pin", "--check", "--offline"]):
+        code, out = _run([*argv, str(long)], capsys)
+        assert code == 2 and len(out.strip().splitlines()) == 1, out
+
+
+@pytest.mark.parametrize(
+    ("argv", "unreadable"),
+    [
+        (["init", "--no-pin", "--dry-run", "."], "requirements.txt"),
+        (["init", "--no-pin", "--dry-run", "."], "pyproject.toml"),
+        (["validate", "."], ".devcontainer/devcontainer.json"),
+        (["validate", "."], ".devcontainer/Dockerfile"),
+        (["pin", "--check", "--offline", "."], ".devcontainer/Dockerfile"),
+    ],
+)
+def test_unreadable_repository_files_are_exit_2(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+    unreadable: str,
+) -> None:
+    """No read permission on a file devcon needs: one line naming it, exit 2. Root reads
+    anything, so under root the refusal is the system's answer played by devcon's one
+    reading function (fileio)."""
+    _write(tmp_path / "requirements.txt", "torch==2.4.0\n")
+    _write(tmp_path / "pyproject.toml", '[project]\nname = "x"\ndependencies = []\n')
+    _write(
+        tmp_path / ".devcontainer" / "devcontainer.json", '{"build": {"dockerfile": "Dockerfile"}}'
+    )
+    _write(tmp_path / ".devcontainer" / "Dockerfile", "FROM alpine:3.19\n")
+    target = (tmp_path / unreadable).resolve()
+    target.chmod(0)
+    if os.geteuid() == 0:
+        import devcon.fileio
+
+        real_open = open
+
+        def refusing(file: object, *args: object, **kwargs: object) -> object:
+            if isinstance(file, (str, Path)) and Path(file).resolve() == target:
+                raise PermissionError(13, "Permission denied", str(file))
+            return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+        monkeypatch.setattr(devcon.fileio, "open", refusing, raising=False)
+    code, out = _run(argv, capsys)
+    target.chmod(0o644)
+    assert code == 2, out
+    last = out.strip().splitlines()[-1]
+    assert last.startswith("devcon: ") and unreadable in last and "Permission denied" in last
+
+
+# -- item 9: linear parsers, bounded input -----------------------------------------------------
+
+MEASURE = r"""
+import resource, sys, time
+from devcon.cli.app import main
+start = time.monotonic()
+code = main(sys.argv[1:])
+elapsed = time.monotonic() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+print(f"MEASURED {code} {elapsed:.3f} {peak}", file=sys.stderr)
+"""
+
+
+def _measure(argv: list[str], cwd: Path) -> tuple[int, float, int, str]:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, *argv],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    out = done.stdout + done.stderr
+    line = [x for x in out.splitlines() if x.startswith("MEASURED ")][-1]
+    _, code, elapsed, peak = line.split()
+    return int(code), float(elapsed), int(peak) // 1024, out
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["40000-continuation-lines", "2mb-run-line", "500000-forward-ports"],
+)
+def test_parsing_is_linear(tmp_path: Path, case: str) -> None:
+    """The issue's inputs (56 s, 36 s, 48 s / 346 MB before): each well under 5 s and
+    300 MB of peak RSS (the interpreter with devcon's imports alone is some 60 MB)."""
+    if case == "40000-continuation-lines":
+        path = _write(
+            tmp_path / "Dockerfile",
+            "FROM alpine:3.19\nRUN echo a \\\n" + "  b \\\n" * 40_000 + "  c\n",
+        )
+    elif case == "2mb-run-line":
+        path = _write(
+            tmp_path / "Dockerfile", "FROM alpine:3.19\nRUN echo " + "a" * 2_000_000 + "\n"
+        )
+    else:
+        config = {"image": "alpine:3.19", "forwardPorts": list(range(500_000))}
+        path = _write(tmp_path / ".devcontainer" / "devcontainer.json", json.dumps(config))
+    code, elapsed, peak_mb, out = _measure(["validate", str(path)], tmp_path)
+    assert code == 1, out
+    assert elapsed < 5, (case, elapsed)
+    assert peak_mb < 300, (case, peak_mb)
+    if case == "500000-forward-ports":
+        assert "json-syntax: more than 20,000 keys and values" in out
+
+
+@pytest.mark.parametrize(
+    "name",
+    [".devcontainer/devcontainer.json", "Dockerfile", "compose.yml", "requirements.txt"],
+)
+def test_input_over_the_size_limit_is_refused_before_reading(tmp_path: Path, name: str) -> None:
+    """A file over 4 MiB (a 200 MB devcontainer.json took 5.8 GB) is exit 2 naming the limit
+    and the file, read not at all: a sparse 200 MB file costs no time or memory."""
+    from devcon.fileio import MAX_INPUT_BYTES
+
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        handle.truncate(200 * 1024 * 1024)
+    if name == "requirements.txt":  # read because a RUN installs from it
+        _write(
+            tmp_path / "Dockerfile",
+            "FROM python:3.12\nCOPY requirements.txt /r.txt\nRUN pip install -r /r.txt\n",
+        )
+        target = tmp_path / "Dockerfile"
+    else:
+        target = path
+    code, elapsed, peak_mb, out = _measure(["validate", str(target)], tmp_path)
+    assert code == 2, out
+    assert f"devcon: {path}: larger than devcon's 4 MiB limit for an input file" in out
+    assert elapsed < 5 and peak_mb < 150, (elapsed, peak_mb)
+    # at the limit exactly, the file is read
+    with path.open("wb") as handle:
+        handle.truncate(0)
+        handle.write(
+            b"#" * MAX_INPUT_BYTES
+            if name != ".devcontainer/devcontainer.json"
+            else b" " * (MAX_INPUT_BYTES - 2) + b"{}"
+        )
+    code, _, _, out = _measure(["validate", str(target)], tmp_path)
+    assert code in (0, 1) and "MiB limit" not in out, out

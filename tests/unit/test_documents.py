@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from devcon import compose as compose_module
-from devcon import jsonc
+from devcon import fileio, jsonc
 from devcon.compat.check import CompatRequest, read_images
 from devcon.config import Settings
 from devcon.definition import (
@@ -81,8 +81,13 @@ def _counting(monkeypatch: pytest.MonkeyPatch, root: Path) -> Iterator[_Counts]:
         count(self)
         return read_text(self, *args, **kwargs)
 
+    def counting_open(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        count(Path(file))  # devcon.fileio reads through open() (a size-checked read)
+        return open(file, mode, *args, **kwargs)
+
     monkeypatch.setattr(Path, "read_bytes", counting_bytes)
     monkeypatch.setattr(Path, "read_text", counting_text)
+    monkeypatch.setattr(fileio, "open", counting_open, raising=False)
     parsers: dict[object, Callable[[FrameType], str]] = {
         parser.parse_dockerfile.__code__: lambda f: "dockerfile " + Path(f.f_locals["path"]).name,
         jsonc.parse.__code__: lambda f: "jsonc",
