@@ -20,9 +20,7 @@ def image_rules(settings: Settings) -> tuple[Rule, ...]:
     return tuple(r for r in all_rules() if r.image is not None and settings.is_enabled(r))
 
 
-def compat_check(
-    request: CompatRequest, settings: Settings, services: Services
-) -> CompatResult:
+def compat_check(request: CompatRequest, settings: Settings, services: Services) -> CompatResult:
     target = target_for(request.vscode)
     reports = read_images(request, services)
     rules = image_rules(settings)
