@@ -232,6 +232,8 @@ def parse(text: str) -> JsoncDocument:
         raise _explain(exc, text, lines) from None
     except RecursionError:
         raise JsoncSyntaxError("nesting too deep", 1, 1) from None
+    except ValueError:  # an integer past Python's digit limit for int() (4,300 digits)
+        raise _huge_number(significant, text, lines) from None
 
     comment_objs = []
     for start, end in comments:
@@ -247,6 +249,16 @@ def parse(text: str) -> JsoncDocument:
         trailing_commas=trailing,
         _lines=lines,
     )
+
+
+def _huge_number(tokens: Sequence[Token], text: str, lines: _LineIndex) -> JsoncSyntaxError:
+    """The error for a number json cannot convert: at the first scalar of over 4,300 digits."""
+    at = next(
+        (t.start for t in tokens if t.kind == "scalar" and t.end - t.start > 4300),
+        0,
+    )
+    line, col = lines.position(at)
+    return JsoncSyntaxError("a number of more than 4,300 digits", line, col)
 
 
 def _explain(exc: json.JSONDecodeError, text: str, lines: _LineIndex) -> JsoncSyntaxError:

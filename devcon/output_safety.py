@@ -25,12 +25,15 @@ from typing import Any
 
 from devcon.secrets import redact_text
 
-# C0 (0x00-0x1F), DEL (0x7F), C1 (0x80-0x9F), bidi embeddings/overrides and isolates
-_CONTROLS = "\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+# C0 (0x00-0x1F), DEL (0x7F), C1 (0x80-0x9F), bidi embeddings/overrides and isolates, and
+# lone surrogates (a JSON "\ud800" decodes to one: no encoding can write it)
+_CONTROLS = "\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
 _ANY_CONTROL = re.compile(f"[{_CONTROLS}]")
-_CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_BUT_NEWLINE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 # in JSON text the encoder escapes C0 already; these it leaves raw (ensure_ascii=False)
-_JSON_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_JSON_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _shown(char: str) -> str:

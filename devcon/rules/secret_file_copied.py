@@ -271,9 +271,13 @@ def _inside(context: Path, source: str) -> Path | None:
     cannot name a file: a NUL byte, which no file name holds and os calls refuse)."""
     if "\0" in source:
         return None
-    target = (context / source.lstrip("/")).resolve()
-    root = context.resolve()
-    if target != root and root not in target.parents:
+    try:
+        target = (context / source.lstrip("/")).resolve()
+        root = context.resolve()
+        if target != root and root not in target.parents:
+            return None
+        target.is_dir()  # a name longer than the system allows raises here, not later
+    except OSError:  # e.g. ENAMETOOLONG: no file can have that name
         return None
     return target
 

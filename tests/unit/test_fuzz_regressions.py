@@ -31,11 +31,8 @@ DEFINITION_NAMES = ("devcontainer-feature.json", "devcontainer-template.json")
 # goes when its fix lands (the test then passes: strict=False keeps their work green until
 # the entry is removed).
 OPEN: dict[str, str] = {
-    "lone-surrogate-in-template": "UnicodeEncodeError writing a lone surrogate (output escaping)",
     "many-invalid-forward-ports": "issue 13 item 9: 6,000 schema findings take over 2 s",
     "many-stages": "issue 13 item 9: 5,000 `FROM a` stages take over 2 s",
-    "long-copy-source": "OSError ENAMETOOLONG in secret_file_copied (beside item 2's NUL)",
-    "huge-integer-in-json": "ValueError from json.loads in jsonc.parse (jsonc.py being edited)",
 }
 
 
