@@ -140,6 +140,8 @@ def load_settings(path: Path | None) -> Settings:
     text = _read(path)
     try:
         data = tomllib.loads(text)
+    except RecursionError:  # tomllib recurses into nested arrays and tables
+        raise ConfigError("invalid TOML: nesting too deep", f"{path}:1:1") from None
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         if match:

@@ -52,16 +52,16 @@ class ImageFiles:
                 if posixpath.dirname(target) == dest:
                     name = posixpath.basename(target)
                     candidate = posixpath.join(posixpath.dirname(src), name)
-                    if fnmatch.fnmatch(candidate, src) and (self.context / candidate).is_file():
+                    if fnmatch.fnmatch(candidate, src) and _is_file(self.context / candidate):
                         return self.context / candidate
                 continue
-            if src_path.is_dir():
+            if _is_dir(src_path):
                 if target.startswith(dest.rstrip("/") + "/"):
                     candidate_path = src_path / target[len(dest.rstrip("/")) + 1 :]
-                    if candidate_path.is_file():
+                    if _is_file(candidate_path):
                         return candidate_path
                 continue
-            if not src_path.is_file():
+            if not _is_file(src_path):
                 continue
             base = posixpath.basename(src)
             if copy.dest_is_dir:
@@ -147,3 +147,18 @@ def context_file(
                 cwd = posixpath.normpath(posixpath.join(cwd, target))
     image_path = posixpath.normpath(posixpath.join(cwd, path))
     return files.source_of(image_path)
+
+
+def _is_file(path: Path) -> bool:
+    """Path.is_file(), false for a name no file can have (longer than the system allows)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from devcon.discovery import is_existing_file
 from devcon.dockerfile.model import Instruction
 from devcon.dockerfile.shell import split_words
 from devcon.findings import Severity
@@ -67,7 +68,7 @@ def _is_archive(source: str, context: Path | None) -> bool | None:
         return True
     if context is not None:
         path = context / source
-        if path.is_file():
+        if is_existing_file(path):
             try:
                 with path.open("rb") as handle:
                     head = handle.read(512)
