@@ -168,14 +168,14 @@ def registry_settings(
     )
 
 
-KNOWN_TOOLS = ("codespaces",)
+_TOOL_FLAGS = ("codespaces",)
 
 
 def _tools(values: list[str] | None) -> list[str] | None:
     names = split_names(values)
     for name in names or ():
-        if name not in KNOWN_TOOLS:
-            raise UsageError(f"--tools: unknown tool {name!r} (known: {', '.join(KNOWN_TOOLS)})")
+        if name not in _TOOL_FLAGS:
+            raise UsageError(f"--tools: unknown tool {name!r} (known: {', '.join(_TOOL_FLAGS)})")
     return names
 
 
