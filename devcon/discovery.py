@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from devcon.errors import InputError
+from devcon.fileio import is_existing_dir, is_existing_file
 
 _SKIP_DIRS = frozenset(
     {"node_modules", "__pycache__", "venv", "site-packages", "dist", "build", "target"}
@@ -188,22 +189,6 @@ def resolve_local(value: str, config_path: Path, base: Path | None = None) -> Pa
         with contextlib.suppress(ValueError):
             return path.relative_to(Path.cwd())
     return path
-
-
-def is_existing_file(path: Path) -> bool:
-    """Path.is_file(), false (not an error) for a name the system cannot look up: longer
-    than the system allows (ENAMETOOLONG) or otherwise refused by stat."""
-    try:
-        return path.is_file()
-    except OSError:
-        return False
-
-
-def is_existing_dir(path: Path) -> bool:
-    try:
-        return path.is_dir()
-    except OSError:
-        return False
 
 
 @dataclass(frozen=True)

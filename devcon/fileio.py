@@ -1,4 +1,5 @@
-"""Atomic file writes: a temporary file in the same folder, fsync, then rename."""
+"""Atomic file writes (a temporary file in the same folder, fsync, then rename), bounded
+reads, and existence checks that never raise."""
 
 from __future__ import annotations
 
@@ -111,3 +112,20 @@ def _too_large(path: Path, limit: int) -> InputTooLarge:
     return InputTooLarge(
         f"larger than devcon's {size} limit for an input file; not read", str(path)
     )
+
+
+def is_existing_file(path: Path) -> bool:
+    """Path.is_file(), false (not an error) for a name the system cannot look up: longer
+    than the system allows (ENAMETOOLONG) or otherwise refused by stat."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def is_existing_dir(path: Path) -> bool:
+    """Path.is_dir(), false (not an error) where `is_existing_file` is."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False

@@ -12,6 +12,7 @@ from pathlib import Path
 from devcon.dockerfile.model import Instruction, LocatedCommand, RunScript, Stage, mount_options
 from devcon.dockerfile.parser import key_values, substitute
 from devcon.dockerfile.shell import split_words
+from devcon.fileio import is_existing_dir, is_existing_file
 
 _BASE_WORKDIR = "/.base-workdir"  # stands for the WORKDIR the base image sets (unknown)
 
@@ -52,16 +53,17 @@ class ImageFiles:
                 if posixpath.dirname(target) == dest:
                     name = posixpath.basename(target)
                     candidate = posixpath.join(posixpath.dirname(src), name)
-                    if fnmatch.fnmatch(candidate, src) and _is_file(self.context / candidate):
-                        return self.context / candidate
+                    found = self.context / candidate
+                    if fnmatch.fnmatch(candidate, src) and is_existing_file(found):
+                        return found
                 continue
-            if _is_dir(src_path):
+            if is_existing_dir(src_path):
                 if target.startswith(dest.rstrip("/") + "/"):
                     candidate_path = src_path / target[len(dest.rstrip("/")) + 1 :]
-                    if _is_file(candidate_path):
+                    if is_existing_file(candidate_path):
                         return candidate_path
                 continue
-            if not _is_file(src_path):
+            if not is_existing_file(src_path):
                 continue
             base = posixpath.basename(src)
             if copy.dest_is_dir:
@@ -147,18 +149,3 @@ def context_file(
                 cwd = posixpath.normpath(posixpath.join(cwd, target))
     image_path = posixpath.normpath(posixpath.join(cwd, path))
     return files.source_of(image_path)
-
-
-def _is_file(path: Path) -> bool:
-    """Path.is_file(), false for a name no file can have (longer than the system allows)."""
-    try:
-        return path.is_file()
-    except OSError:
-        return False
-
-
-def _is_dir(path: Path) -> bool:
-    try:
-        return path.is_dir()
-    except OSError:
-        return False

@@ -10,9 +10,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from devcon.discovery import is_existing_file
 from devcon.dockerfile.model import Instruction
 from devcon.dockerfile.shell import split_words
+from devcon.fileio import is_existing_file
 from devcon.findings import Severity
 from devcon.rules.base import Category, DockerfileContext, Problem, Rule, RuleDoc
 

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from devcon.compose import ComposeFile, ComposeService, Located
-from devcon.discovery import is_existing_dir, is_existing_file, resolve_local
+from devcon.discovery import resolve_local
+from devcon.fileio import is_existing_dir, is_existing_file
 from devcon.findings import Severity
 from devcon.rules.base import Category, ComposeContext, ConfigContext, Problem, Rule, RuleDoc
 from devcon.secrets import scan
