@@ -88,6 +88,7 @@ class MergedFS:
         self.entries: dict[str, PathEntry] = {}
         self._hidden: set[str] = set()  # paths deleted by an upper layer's whiteout
         self._opaque: set[str] = set()  # dirs whose lower contents are hidden
+        self._parents: set[str] = set()  # every folder above a recorded path
 
     def _is_hidden(self, path: str) -> bool:
         parts = path.split("/")
@@ -143,6 +144,11 @@ class MergedFS:
                     entry = PathEntry("other")
                 seen_now[path] = entry
         self.entries.update(seen_now)
+        for path in seen_now:
+            parent = posixpath.dirname(path)
+            while parent and parent not in self._parents:
+                self._parents.add(parent)
+                parent = posixpath.dirname(parent)
         # whiteouts of this layer hide what lies in the layers below it
         self._hidden |= hidden_now
         self._opaque |= opaque_now
@@ -158,7 +164,7 @@ class MergedFS:
             candidate = posixpath.join(current, part) if current else part
             entry = self.entries.get(candidate)
             if entry is None:
-                if i < len(parts) - 1 and any(p.startswith(candidate + "/") for p in self.entries):
+                if i < len(parts) - 1 and candidate in self._parents:
                     current = candidate  # a directory the layer tar did not list itself
                     continue
                 return None

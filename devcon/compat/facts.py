@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from devcon.imagefiles import Lookup
 
 OS_RELEASE_PATHS = ("etc/os-release", "usr/lib/os-release")
 LIB_DIRS = (
@@ -120,14 +123,23 @@ def wanted_content(path: str) -> bool:
     )
 
 
-@dataclass
-class Lookup:
-    """What gather() needs of a file tree."""
+def musl_loaders(fs: Lookup) -> list[str]:
+    """The musl dynamic loaders of the tree (`lib/ld-musl-x86_64.so.1`)."""
+    return [
+        p for d in ("lib", "usr/lib") for p in fs.list_names(d, lambda n: n.startswith("ld-musl-"))
+    ]
 
-    exists: Callable[[str], bool]
-    read: Callable[[str], bytes | None]
-    resolve: Callable[[str], str | None]
-    list_names: Callable[[str, Callable[[str], bool]], list[str]]
+
+def glibc_path(fs: Lookup) -> str | None:
+    """Where the tree's glibc (`libc.so.6`) is, in the usual library folders."""
+    return next((f"{d}/libc.so.6" for d in LIB_DIRS if fs.exists(f"{d}/libc.so.6")), None)
+
+
+def libc_family(fs: Lookup) -> str | None:
+    """The C library: "musl", "glibc", or None (none found: a static or distroless image)."""
+    if musl_loaders(fs):
+        return "musl"
+    return "glibc" if glibc_path(fs) is not None else None
 
 
 def gather(image: str, source: str, architecture: str | None, fs: Lookup) -> ImageInfo:
@@ -139,23 +151,18 @@ def gather(image: str, source: str, architecture: str | None, fs: Lookup) -> Ima
             break
     libc = libc_ver = None
     notes: list[str] = []
-    musl_loaders = [
-        p for d in ("lib", "usr/lib") for p in fs.list_names(d, lambda n: n.startswith("ld-musl-"))
-    ]
-    if musl_loaders:
+    loaders = musl_loaders(fs)
+    glibc = None if loaders else glibc_path(fs)
+    if loaders:
         libc = "musl"
-        libc_ver = musl_version(fs.read(musl_loaders[0]), fs.read(APK_DB))
+        libc_ver = musl_version(fs.read(loaders[0]), fs.read(APK_DB))
         if architecture is None:
-            match = re.match(r".*ld-musl-([a-z0-9_]+)\.so", musl_loaders[0])
+            match = re.match(r".*ld-musl-([a-z0-9_]+)\.so", loaders[0])
             architecture = ARCH_NAMES.get(match.group(1)) if match else None
-    else:
-        for folder in LIB_DIRS:
-            candidate = f"{folder}/libc.so.6"
-            if fs.exists(candidate):
-                libc = "glibc"
-                resolved = fs.resolve(candidate) or candidate
-                libc_ver = glibc_version(fs.read(candidate), resolved)
-                break
+    elif glibc is not None:
+        libc = "glibc"
+        resolved = fs.resolve(glibc) or glibc
+        libc_ver = glibc_version(fs.read(glibc), resolved)
     if libc is None:
         notes.append("no C library found (static or distroless image?)")
     elif libc_ver is None:
@@ -178,13 +185,7 @@ def gather(image: str, source: str, architecture: str | None, fs: Lookup) -> Ima
 def answered(fs: Lookup) -> bool:
     """Whether the layers merged so far answer every question (so lower ones are not read)."""
     has_release = any(fs.read(p) is not None for p in OS_RELEASE_PATHS)
-    has_libc = bool(
-        [
-            p
-            for d in ("lib", "usr/lib")
-            for p in fs.list_names(d, lambda n: n.startswith("ld-musl-"))
-        ]
-    ) or any(fs.exists(f"{d}/libc.so.6") for d in LIB_DIRS)
+    has_libc = libc_family(fs) is not None
     has_sh = any(fs.exists(p) for p in SHELL_PATHS)
     has_tar = any(fs.exists(p) for p in TAR_PATHS)
     return has_release and has_libc and has_sh and has_tar
