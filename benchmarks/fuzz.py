@@ -496,7 +496,14 @@ class Case:
     argvs: list[list[str]]
 
 
-def make_case(number: int, rng: random.Random, seeds: list[Project], all_formats: bool) -> Case:
+def case_rng(seed: int, number: int) -> random.Random:
+    """Input `number` of run `seed` depends on nothing else (not on the inputs before it, nor
+    on how many workers run them): `--seed S --case N` reproduces it alone."""
+    return random.Random(f"devcon-fuzz:{seed}:{number}")
+
+
+def make_case(number: int, seed: int, seeds: list[Project], all_formats: bool) -> Case:
+    rng = case_rng(seed, number)
     project = dict(rng.choice(seeds))
     if rng.random() < 0.05:  # a .devcon.toml beside it: settings are input too
         project[".devcon.toml"] = rng.choice(_TOML_SEEDS)
@@ -543,6 +550,9 @@ def _no_network() -> None:
     socket.create_connection = refuse  # type: ignore[assignment]
 
 
+TRACEBACK_TEXT = "Traceback (most recent call last)"
+
+
 def _run_one(main: object, argv: list[str]) -> dict[str, object]:
     import io
     import traceback
@@ -551,10 +561,13 @@ def _run_one(main: object, argv: list[str]) -> dict[str, object]:
     err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
     del _network_attempts[:]
     tb = ""
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(argv)  # type: ignore[operator]
+            try:
+                code = main(argv)  # type: ignore[operator]
+            except SystemExit as exc:  # what the console script would exit with
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
             out.flush()
             err.flush()
     except KeyboardInterrupt:
@@ -562,17 +575,65 @@ def _run_one(main: object, argv: list[str]) -> dict[str, object]:
     except BaseException:
         tb = traceback.format_exc()
         code = 70
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    texts = []
+    for stream in (out, err):
+        try:
+            stream.flush()
+            texts.append(stream.buffer.getvalue().decode("utf-8", "replace"))  # type: ignore[attr-defined]
+        except Exception:
+            texts.append("")
+    stdout, stderr = texts
+    if not tb and (code == 70 or TRACEBACK_TEXT in stdout + stderr
+                   or "internal error" in stderr):
+        tb = f"exit {code}, no exception raised; output:\n{(stdout + stderr)[-2000:]}"
+    return {"argv": argv, "code": code, "seconds": seconds, "cpu": cpu, "traceback": tb,
+            "network": list(_network_attempts), "stderr": stderr[-400:]}
+
+
+def _clear_peak() -> bool:
+    """Reset this process's peak RSS (VmHWM) so the next reading is one input's peak
+    (Linux 4.0+: /proc/self/clear_refs); False where that is not possible."""
     try:
-        err.flush()
-        stderr = err.buffer.getvalue()[-400:].decode("utf-8", "replace")  # type: ignore[attr-defined]
-    except Exception:
-        stderr = ""
-    return {"argv": argv, "code": code, "seconds": seconds, "traceback": tb,
-            "network": list(_network_attempts), "stderr": stderr}
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
 
 
-def worker(limit_mb: int) -> int:
+def _peak_kb(per_input: bool) -> int:
+    import resource
+
+    if per_input:
+        with contextlib.suppress(OSError, AttributeError):
+            with open("/proc/self/status") as f:
+                match = re.search(r"^VmHWM:\s*(\d+)", f.read(), re.M)
+            if match:
+                return int(match.group(1))
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def _memoize_redaction() -> None:
+    """Remember `redact_text` of short strings (a pure function of its text). A SARIF report
+    redacts devcon's whole rule catalogue (some 35,000 strings, then thrown away: ~0.1 s a
+    run, half of the fuzzer's time); remembered, the output is identical. Bounded: strings
+    of at most 512 characters, 8,192 of them. Off in `--exact` workers (failures are always
+    confirmed in one)."""
+    import functools
+
+    import devcon.output_safety as seam
+
+    plain = seam.redact_text
+    cached = functools.lru_cache(maxsize=8192)(plain)
+
+    def redact_text(text: str) -> str:
+        return cached(text) if len(text) <= 512 else plain(text)
+
+    seam.redact_text = redact_text
+
+
+def worker(limit_mb: int, exact: bool = False) -> int:
     import resource
 
     if limit_mb:
@@ -592,45 +653,74 @@ def worker(limit_mb: int) -> int:
     command = typer.main.get_command(cli_app.app)
     cli_app.app = lambda *a, **kw: command(*a, **kw)  # type: ignore[assignment]
     main = cli_app.main
+    if not exact:
+        _memoize_redaction()
 
     for line in sys.stdin:
         request = json.loads(line)
+        per_input = _clear_peak()
         results = [_run_one(main, argv) for argv in request["argvs"]]
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        proto.write(json.dumps({"results": results, "rss_kb": rss}) + "\n")
+        proto.write(json.dumps({"results": results, "rss_kb": _peak_kb(per_input),
+                                "per_input_rss": per_input,
+                                "life_rss_kb": _peak_kb(False)}) + "\n")
         proto.flush()
     return 0
 
 
 class Worker:
-    def __init__(self, cwd: Path, env: dict[str, str], limit_mb: int, log: Path) -> None:
+    """A worker process, its own folder (`ws` is the input's workspace) and one request at a
+    time; `deadline` is when the driver gives up on the request in flight."""
+
+    def __init__(self, folder: Path, env: dict[str, str], limit_mb: int, log: Path,
+                 exact: bool = False) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
         with log.open("ab") as stderr:
             self.proc = subprocess.Popen(
                 [sys.executable, str(Path(__file__).resolve()), "--worker", "--limit-mb",
-                 str(limit_mb)],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, cwd=cwd, env=env,
-                text=True, start_new_session=True,
+                 str(limit_mb), *(["--exact"] if exact else [])],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, cwd=folder,
+                env=env, text=True, start_new_session=True,
             )
         self.cases = 0
+        self.case: Case | None = None
+        self.before: dict[str, str] = {}
+        self.deadline = 0.0
 
-    def ask(self, argvs: list[list[str]], timeout: float) -> dict[str, object] | None:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write(json.dumps({"argvs": argvs}) + "\n")
+    @property
+    def ws(self) -> Path:
+        return self.folder / "ws"
+
+    def send(self, case: Case, timeout: float) -> None:
+        assert self.proc.stdin is not None
+        _write_project(self.ws, case.files)
+        self.before = _snapshot(self.ws)
+        self.case = case
+        self.proc.stdin.write(json.dumps({"argvs": case.argvs}) + "\n")
         self.proc.stdin.flush()
-        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
-        if not ready:
-            return None
+        self.deadline = time.monotonic() + timeout
+
+    def receive(self) -> dict[str, object] | None:
+        """The answer (the output is ready), or None when the worker died."""
+        assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
-        if not line:
-            return None
         self.cases += 1
-        return dict(json.loads(line))
+        return dict(json.loads(line)) if line else None
+
+    def ask(self, case: Case, timeout: float) -> dict[str, object] | None:
+        self.send(case, timeout)
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        return self.receive() if ready else None
 
     def stop(self) -> None:
         with contextlib.suppress(OSError):
             if self.proc.poll() is None:
                 os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            with contextlib.suppress(OSError):
+                if stream is not None:
+                    stream.close()
 
 
 # -- the driver ----------------------------------------------------------------------------
@@ -638,11 +728,12 @@ class Worker:
 
 @dataclass
 class Failure:
-    kind: str  # traceback, exit, slow, hang, network, wrote, rss
+    kind: str  # traceback, exit, slow, hang, died, network, wrote, rss
     case: int
     argv: list[str]
     detail: str
     saved: Path | None = None
+    confirmed: bool | None = None  # re-run alone in a fresh worker process: same failure?
 
     @property
     def signature(self) -> str:
@@ -659,12 +750,17 @@ class Figures:
     inputs: int = 0
     runs: int = 0
     seconds: float = 0.0
-    slowest: tuple[float, int, list[str]] = (0.0, -1, [])
+    slowest: tuple[float, int, list[str], str] = (0.0, -1, [], "")
+    slowest_input: tuple[float, int, str] = (0.0, -1, "")
     peak_rss_kb: int = 0
     peak_case: int = -1
+    peak_per_input: bool = True
+    workers_started: int = 0
     exit_codes: dict[int, int] = field(default_factory=dict)
     run_times: list[float] = field(default_factory=list)
+    inputs_over: int = 0
     failures: list[Failure] = field(default_factory=list)
+    unconfirmed: list[Failure] = field(default_factory=list)
 
 
 def _write_project(ws: Path, files: Project) -> None:
@@ -727,146 +823,323 @@ def load_seeds(corpus: Path | None) -> list[Project]:
     return [s for s in seeds if s]
 
 
-def fuzz(args: argparse.Namespace) -> Figures:
-    rng = random.Random(args.seed)
-    corpus = Path(args.corpus) if args.corpus else None
-    seeds = load_seeds(corpus)
-    figures = Figures()
-    base = Path(tempfile.mkdtemp(prefix="devcon-fuzz-"))
-    fail_dir = base / "failures"
-    fail_dir.mkdir()
-    work = base / "work"
-    work.mkdir()
-    cache = base / "cache"
-    tags = _seed_cache(cache, seeds)
-    env = dict(os.environ)
-    env.update({"XDG_CACHE_HOME": str(cache), "HOME": str(base), "DOCKER_CONFIG": str(base),
-                "PYTHONPATH": str(REPO), "NO_COLOR": "1"})
-    env.pop("DEVCON_CORPUS", None)
-    print(f"fuzz: {len(seeds)} seed projects ({'with' if corpus else 'without'} the corpus), "
-          f"{tags} cached tags, seed {args.seed}, saving failures under {fail_dir}", flush=True)
-    ws = work / "ws"
-    start = time.monotonic()
-    deadline = start + args.seconds if args.seconds else None
-    worker: Worker | None = None
-    saved = 0
-    next_report = start + 30
-    try:
-        while (args.inputs is None or figures.inputs < args.inputs) and (
-            deadline is None or time.monotonic() < deadline
-        ):
-            case = make_case(figures.inputs, rng, seeds, args.all_formats)
-            _write_project(ws, case.files)
-            before = _snapshot(ws)
-            if worker is None or worker.cases >= args.restart:
-                if worker is not None:
-                    worker.stop()
-                worker = Worker(work, env, args.limit_mb, base / "worker.log")
-            reply = worker.ask(case.argvs, args.hang_seconds)
-            figures.inputs += 1
-            found: list[Failure] = []
-            if reply is None:
-                died = worker.proc.poll()
-                worker.stop()
-                worker = None
-                found.append(Failure(
-                    "hang" if died is None else "died", case.number, case.argvs[0],
-                    f"no answer within {args.hang_seconds:g} s" if died is None else
-                    f"the worker died (exit {died}; see {base / 'worker.log'})",
-                ))
-            else:
-                results = reply["results"]
-                assert isinstance(results, list)
-                rss = int(reply["rss_kb"])  # type: ignore[call-overload]
-                if rss > figures.peak_rss_kb:
-                    figures.peak_rss_kb, figures.peak_case = rss, case.number
-                if rss > args.max_rss_mb * 1024:
-                    found.append(Failure("rss", case.number, case.argvs[-1],
-                                         f"peak RSS {rss / 1024:.0f} MiB"))
-                    worker.stop()
-                    worker = None
-                for r in results:
-                    figures.runs += 1
-                    code, seconds, argv = int(r["code"]), float(r["seconds"]), r["argv"]
-                    figures.exit_codes[code] = figures.exit_codes.get(code, 0) + 1
-                    figures.run_times.append(seconds)
-                    if seconds > figures.slowest[0]:
-                        figures.slowest = (seconds, case.number, argv)
-                    if r["traceback"]:
-                        found.append(Failure("traceback", case.number, argv, r["traceback"]))
-                    elif code not in (0, 1, 2, 3):
-                        found.append(Failure("exit", case.number, argv,
-                                             f"exit {code}: {r['stderr']}"))
-                    if seconds > args.max_seconds:
-                        found.append(Failure("slow", case.number, argv, f"{seconds:.2f} s"))
-                    if r["network"]:
-                        found.append(Failure("network", case.number, argv, str(r["network"])))
-                if _snapshot(ws) != before:
-                    found.append(Failure("wrote", case.number, case.argvs[-1],
-                                         "a file changed under --dry-run"))
-            for failure in found:
-                known = {f.signature for f in figures.failures}
-                if failure.signature not in known and saved < args.keep:
-                    target = fail_dir / f"{saved:03d}-{failure.kind}-case{case.number}"
-                    target.mkdir()
-                    _write_project(target / "ws", case.files)
-                    (target / "failure.txt").write_text(
-                        f"argv: devcon {' '.join(failure.argv)} (run in {target})\n"
-                        f"mutated: {case.target} by {', '.join(case.mutations)}\n\n"
-                        f"{failure.detail}\n", encoding="utf-8")
-                    failure.saved = target
-                    saved += 1
-                figures.failures.append(failure)
-            now = time.monotonic()
-            if now >= next_report and not args.quiet:
-                print(f"  ... {figures.inputs} inputs, {figures.runs} runs, "
-                      f"{len(figures.failures)} failures, {now - start:.0f} s", flush=True)
-                next_report = now + 30
-    finally:
-        if worker is not None:
+def _describe(case: Case) -> str:
+    return f"{case.target} ({_kind(case.target)}) by {', '.join(case.mutations)}"
+
+
+class Driver:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        corpus = Path(args.corpus) if args.corpus else None
+        self.seeds = load_seeds(corpus)
+        self.figures = Figures()
+        self.base = Path(tempfile.mkdtemp(prefix="devcon-fuzz-"))
+        self.fail_dir = self.base / "failures"
+        self.fail_dir.mkdir()
+        self.work = self.base / "work"
+        self.work.mkdir()
+        self.cache = self.base / "cache"
+        self.tags = _seed_cache(self.cache, self.seeds)
+        env = dict(os.environ)
+        env.update({"XDG_CACHE_HOME": str(self.cache), "HOME": str(self.base),
+                    "DOCKER_CONFIG": str(self.base), "PYTHONPATH": str(REPO), "NO_COLOR": "1"})
+        env.pop("DEVCON_CORPUS", None)
+        self.env = env
+        self.log = self.base / "worker.log"
+        self.saved = 0
+        self.start = time.monotonic()
+        self.serial = 0
+
+    def new_worker(self, slot: str, exact: bool = False) -> Worker:
+        self.figures.workers_started += 1
+        self.serial += 1
+        return Worker(self.work / f"{slot}-{self.serial}", self.env, self.args.limit_mb,
+                      self.log, exact or self.args.exact)
+
+    def case(self, number: int) -> Case:
+        return make_case(number, self.args.seed, self.seeds, self.args.all_formats)
+
+    def judge(self, case: Case, reply: dict[str, object] | None, died: int | None,
+              ws: Path, before: dict[str, str], record: bool) -> list[Failure]:
+        """The failures of one input's answer (`reply` None: no answer in time, or the
+        worker died with `died`); with `record`, its figures are counted."""
+        args, figures = self.args, self.figures
+        found: list[Failure] = []
+        if reply is None:
+            found.append(Failure(
+                "hang" if died is None else "died", case.number, case.argvs[0],
+                f"no answer within {args.hang_seconds:g} s" if died is None else
+                f"the worker died (exit {died}; see {self.log})"))
+            return found
+        results = reply["results"]
+        assert isinstance(results, list)
+        rss = int(reply["rss_kb"])  # type: ignore[call-overload]
+        total = 0.0
+        if record:
+            figures.peak_per_input = figures.peak_per_input and bool(reply["per_input_rss"])
+            if rss > figures.peak_rss_kb:
+                figures.peak_rss_kb, figures.peak_case = rss, case.number
+        if rss > args.max_rss_mb * 1024:
+            found.append(Failure("rss", case.number, case.argvs[-1],
+                                 f"peak RSS {rss / 1024:.0f} MiB"))
+        for r in results:
+            code, seconds, argv = int(r["code"]), float(r["seconds"]), r["argv"]
+            total += seconds
+            if record:
+                figures.runs += 1
+                figures.exit_codes[code] = figures.exit_codes.get(code, 0) + 1
+                figures.run_times.append(seconds)
+                if seconds > figures.slowest[0]:
+                    figures.slowest = (seconds, case.number, argv, _describe(case))
+            if r["traceback"]:
+                found.append(Failure("traceback", case.number, argv, r["traceback"]))
+            elif code not in (0, 1, 2, 3):
+                found.append(Failure("exit", case.number, argv, f"exit {code}: {r['stderr']}"))
+            if seconds > args.max_seconds:
+                found.append(Failure("slow", case.number, argv,
+                                     f"{seconds:.2f} s (CPU {float(r['cpu']):.2f} s)"))
+            if r["network"]:
+                found.append(Failure("network", case.number, argv, str(r["network"])))
+        if record:
+            if total > figures.slowest_input[0]:
+                figures.slowest_input = (total, case.number, _describe(case))
+            if total > args.max_seconds:
+                figures.inputs_over += 1
+        if _snapshot(ws) != before:
+            found.append(Failure("wrote", case.number, case.argvs[-1],
+                                 "a file changed under --dry-run"))
+        return found
+
+    def confirm(self, case: Case, kinds: set[str]) -> bool:
+        """Re-run one input alone in a fresh worker process (nothing else ever ran in it):
+        does it fail the same way?"""
+        worker = self.new_worker("confirm", exact=True)
+        try:
+            reply = worker.ask(case, self.args.hang_seconds)
+            died = worker.proc.poll() if reply is None else None
+            again = self.judge(case, reply, died, worker.ws, worker.before, record=False)
+        finally:
             worker.stop()
-        figures.seconds = time.monotonic() - start
-        shutil.rmtree(work, ignore_errors=True)
-        shutil.rmtree(cache, ignore_errors=True)
-        if not saved:
-            shutil.rmtree(base, ignore_errors=True)
-    return figures
+            shutil.rmtree(worker.folder, ignore_errors=True)
+        return bool(kinds & {f.kind for f in again})
+
+    def handle(self, case: Case, found: list[Failure]) -> None:
+        if not found:
+            return
+        figures = self.figures
+        ok = self.confirm(case, {f.kind for f in found}) if self.args.confirm else None
+        for failure in found:
+            failure.confirmed = ok
+            if ok is False:
+                figures.unconfirmed.append(failure)
+                continue
+            known = {f.signature for f in figures.failures}
+            if failure.signature not in known and self.saved < self.args.keep:
+                target = self.fail_dir / f"{self.saved:03d}-{failure.kind}-case{case.number}"
+                target.mkdir()
+                _write_project(target / "ws", case.files)
+                (target / "failure.txt").write_text(
+                    f"argv: devcon {' '.join(failure.argv)} (run in {target})\n"
+                    f"input: --seed {self.args.seed} --case {case.number}\n"
+                    f"mutated: {_describe(case)}\n\n{failure.detail}\n", encoding="utf-8")
+                failure.saved = target
+                self.saved += 1
+            figures.failures.append(failure)
+
+    def progress(self) -> None:
+        f = self.figures
+        now = time.monotonic() - self.start
+        if not self.args.quiet:
+            print(f"  ... {f.inputs} inputs, {f.runs} runs, {len(f.failures)} failures, "
+                  f"{now:.0f} s ({f.inputs / max(now, 1e-9):.0f}/s)", flush=True)
+        if self.args.summary:
+            f.seconds = now
+            write_summary(f, self.args, self.args.summary, finished=False)
+
+    def run(self) -> Figures:
+        args, figures = self.args, self.figures
+        print(f"fuzz: {len(self.seeds)} seed projects "
+              f"({'with' if args.corpus else 'without'} the corpus), {self.tags} cached tags, "
+              f"seed {args.seed}, {args.jobs} worker(s), saving failures under "
+              f"{self.fail_dir}", flush=True)
+        numbers = iter(args.cases) if args.cases else None
+        deadline = self.start + args.seconds if args.seconds else None
+        restart = 1 if args.fresh else args.restart
+        slots: dict[int, Worker | None] = {k: None for k in range(args.jobs)}
+        busy: dict[int, Worker] = {}
+        issued = 0
+        next_report = self.start + 30
+
+        def next_number() -> int | None:
+            nonlocal issued
+            if deadline is not None and time.monotonic() >= deadline:
+                return None
+            if numbers is not None:
+                return next(numbers, None)
+            if args.inputs is not None and issued >= args.inputs:
+                return None
+            issued += 1
+            return issued - 1
+
+        try:
+            exhausted = False
+            while True:
+                for k in slots:  # give every idle worker an input
+                    if k in busy or exhausted:
+                        continue
+                    number = next_number()
+                    if number is None:
+                        exhausted = True
+                        break
+                    worker = slots[k]
+                    if worker is None or worker.cases >= restart:
+                        if worker is not None:
+                            worker.stop()
+                            shutil.rmtree(worker.folder, ignore_errors=True)
+                        worker = slots[k] = self.new_worker(f"w{k}")
+                    worker.send(self.case(number), args.hang_seconds)
+                    busy[k] = worker
+                if not busy:
+                    break
+                now = time.monotonic()
+                wait = max(0.0, min(w.deadline for w in busy.values()) - now)
+                by_fd = {w.proc.stdout: k for k, w in busy.items()}
+                ready, _, _ = select.select(list(by_fd), [], [], wait)
+                done = [by_fd[r] for r in ready]
+                now = time.monotonic()
+                done += [k for k, w in busy.items() if k not in done and w.deadline <= now]
+                for k in done:
+                    worker = busy.pop(k)
+                    case = worker.case
+                    assert case is not None
+                    in_time = worker.proc.stdout in ready
+                    reply = worker.receive() if in_time else None
+                    died = worker.proc.poll() if reply is None else None
+                    figures.inputs += 1
+                    found = self.judge(case, reply, died, worker.ws, worker.before, record=True)
+                    if reply is None or any(f.kind == "rss" for f in found):
+                        worker.stop()  # hung, dead or grown: a fresh one for the next input
+                        shutil.rmtree(worker.folder, ignore_errors=True)
+                        slots[k] = None
+                    self.handle(case, found)
+                if time.monotonic() >= next_report:
+                    self.progress()
+                    next_report = time.monotonic() + 30
+        finally:
+            for w in slots.values():
+                if w is not None:
+                    w.stop()
+            figures.seconds = time.monotonic() - self.start
+            shutil.rmtree(self.work, ignore_errors=True)
+            shutil.rmtree(self.cache, ignore_errors=True)
+            if not self.saved:
+                shutil.rmtree(self.base, ignore_errors=True)
+        return figures
 
 
-def report(figures: Figures, args: argparse.Namespace) -> None:
-    seconds, case, argv = figures.slowest
+def fuzz(args: argparse.Namespace) -> Figures:
+    return Driver(args).run()
+
+
+def _percentile(times: list[float], q: float) -> float:
+    ordered = sorted(times) or [0.0]
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
+
+
+def summary(figures: Figures, args: argparse.Namespace, finished: bool = True) -> dict[str, object]:
     by_kind: dict[str, int] = {}
     for f in figures.failures:
         by_kind[f.kind] = by_kind.get(f.kind, 0) + 1
     signatures: dict[str, list[Failure]] = {}
     for f in figures.failures:
         signatures.setdefault(f.signature, []).append(f)
-    tracebacks = by_kind.get("traceback", 0)
-    codes = ", ".join(f"{k}: {v}" for k, v in sorted(figures.exit_codes.items()))
+    seconds, case, argv, what = figures.slowest
+    return {
+        "finished": finished,
+        "seed": args.seed,
+        "corpus": bool(args.corpus),
+        "jobs": args.jobs,
+        "formats": "all four per input" if args.all_formats else "one per input, rotating",
+        "inputs": figures.inputs,
+        "runs": figures.runs,
+        "seconds": round(figures.seconds, 1),
+        "inputs_per_second": round(figures.inputs / max(figures.seconds, 1e-9), 1),
+        "exit_codes": {str(k): v for k, v in sorted(figures.exit_codes.items())},
+        "tracebacks": by_kind.get("traceback", 0),
+        "distinct_tracebacks": sum(1 for s in signatures if " at " in s),
+        "failures_by_kind": by_kind,
+        "unconfirmed_failures": len(figures.unconfirmed),
+        "run_median_ms": round(_percentile(figures.run_times, 0.5) * 1000, 2),
+        "run_p99_ms": round(_percentile(figures.run_times, 0.99) * 1000, 1),
+        "runs_over_max_seconds": sum(1 for t in figures.run_times if t > args.max_seconds),
+        "inputs_over_max_seconds": figures.inputs_over,
+        "max_seconds": args.max_seconds,
+        "slowest_run": {"seconds": round(seconds, 3), "input": case, "argv": argv,
+                        "mutated": what},
+        "slowest_input": {"seconds": round(figures.slowest_input[0], 3),
+                          "input": figures.slowest_input[1], "mutated": figures.slowest_input[2]},
+        "peak_rss_mib": round(figures.peak_rss_kb / 1024, 1),
+        "peak_rss_input": figures.peak_case,
+        "peak_rss_is_per_input": figures.peak_per_input,
+        "rss_bound_mib": args.max_rss_mb,
+        "address_space_limit_mib": args.limit_mb,
+        "inputs_per_worker": 1 if args.fresh else args.restart,
+        "workers_started": figures.workers_started,
+        "failures": [
+            {"kind": g[0].kind, "signature": s, "count": len(g), "first_input": g[0].case,
+             "argv": g[0].argv, "confirmed": g[0].confirmed,
+             "saved": str(g[0].saved) if g[0].saved else None,
+             "detail": g[0].detail[-1500:]}
+            for s, g in signatures.items()
+        ],
+    }
+
+
+def write_summary(figures: Figures, args: argparse.Namespace, path: str,
+                  finished: bool = True) -> None:
+    target = Path(path)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(json.dumps(summary(figures, args, finished), indent=2) + "\n",
+                   encoding="utf-8")
+    tmp.replace(target)
+
+
+def report(figures: Figures, args: argparse.Namespace) -> None:
+    s = summary(figures, args)
+    by_kind = s["failures_by_kind"]
+    assert isinstance(by_kind, dict)
+    codes = ", ".join(f"{k}: {v}" for k, v in s["exit_codes"].items())  # type: ignore[attr-defined]
+    slow, slowest_input = s["slowest_run"], s["slowest_input"]
+    assert isinstance(slow, dict) and isinstance(slowest_input, dict)
     print(f"inputs run:   {figures.inputs} ({figures.runs} devcon runs: validate in "
-          f"{'every format' if args.all_formats else 'one format each, rotating'}, and "
-          f"pin --dry-run --offline)")
-    print(f"time:         {figures.seconds:.1f} s "
-          f"({figures.inputs / max(figures.seconds, 1e-9):.0f} inputs/s)")
+          f"{s['formats'].replace('per input', 'format')} and pin --dry-run --offline; "  # type: ignore[attr-defined]
+          f"seed {args.seed})")
+    print(f"time:         {figures.seconds:.1f} s ({s['inputs_per_second']} inputs/s, "
+          f"{args.jobs} worker(s), {figures.workers_started} worker processes started)")
     print(f"exit codes:   {codes}")
-    print(f"tracebacks:   {tracebacks} ({sum(1 for s in signatures if ' at ' in s)} distinct)")
+    print(f"tracebacks:   {s['tracebacks']} ({s['distinct_tracebacks']} distinct)")
     print(f"other:        exit outside 0-3 without traceback {by_kind.get('exit', 0)}, "
           f"over {args.max_seconds:g} s {by_kind.get('slow', 0)}, hangs {by_kind.get('hang', 0)}, "
           f"worker deaths {by_kind.get('died', 0)}, "
           f"network {by_kind.get('network', 0)}, dry-run writes {by_kind.get('wrote', 0)}, "
-          f"RSS over {args.max_rss_mb} MiB {by_kind.get('rss', 0)}")
-    times = sorted(figures.run_times) or [0.0]
-    print(f"run times:    median {times[len(times) // 2] * 1000:.1f} ms, "
-          f"99th percentile {times[int(len(times) * 0.99)] * 1000:.0f} ms, "
-          f"in devcon {sum(times):.0f} s of {figures.seconds:.0f} s")
-    print(f"slowest run:  {seconds:.3f} s (input {case}: devcon {' '.join(argv)})")
-    print(f"peak RSS:     {figures.peak_rss_kb / 1024:.0f} MiB (input {figures.peak_case}; "
-          f"bound {args.max_rss_mb} MiB, address space limited to {args.limit_mb} MiB)")
-    for signature, group in list(signatures.items())[:10]:
-        first = group[0]
-        where = f" saved in {first.saved}" if first.saved else ""
-        print(f"  {len(group)} x {signature}: input {first.case}, devcon "
-              f"{' '.join(first.argv)}{where}")
+          f"RSS over {args.max_rss_mb} MiB {by_kind.get('rss', 0)}; "
+          f"not reproduced in a fresh process {s['unconfirmed_failures']}")
+    times = figures.run_times or [0.0]
+    print(f"run times:    median {s['run_median_ms']} ms, 99th percentile {s['run_p99_ms']} ms, "
+          f"in devcon {sum(times):.0f} s of {figures.seconds:.0f} s; inputs over "
+          f"{args.max_seconds:g} s (all runs together) {s['inputs_over_max_seconds']}")
+    print(f"slowest run:  {slow['seconds']} s (input {slow['input']}: devcon "
+          f"{' '.join(slow['argv'])}; {slow['mutated']})")
+    print(f"slowest input: {slowest_input['seconds']} s, all its runs (input "
+          f"{slowest_input['input']}; {slowest_input['mutated']})")
+    print(f"peak RSS:     {s['peak_rss_mib']} MiB (input {figures.peak_case}; "
+          f"{'per input' if figures.peak_per_input else 'per worker lifetime'}; bound "
+          f"{args.max_rss_mb} MiB, address space limited to {args.limit_mb} MiB, "
+          f"{s['inputs_per_worker']} inputs per worker)")
+    for item in s["failures"][:10]:  # type: ignore[index]
+        where = f" saved in {item['saved']}" if item["saved"] else ""
+        print(f"  {item['count']} x {item['signature']}: input {item['first_input']}, devcon "
+              f"{' '.join(item['argv'])}{where}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -874,24 +1147,39 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--inputs", type=int, default=None, help="stop after N inputs")
     parser.add_argument("--seconds", type=float, default=None, help="stop after S seconds")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--case", dest="cases", type=int, action="append", default=[],
+                        help="run input N of --seed only (repeatable): reproduces a finding")
     parser.add_argument("--corpus", default=os.environ.get("DEVCON_CORPUS") or None)
     parser.add_argument("--all-formats", action="store_true",
                         help="validate every input in all four formats (default: one, rotating)")
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    parser.add_argument("--fresh", action="store_true",
+                        help="a new worker process for every input (slow; no state shared)")
+    parser.add_argument("--no-confirm", dest="confirm", action="store_false",
+                        help="do not re-run a failing input alone in a fresh process")
+    parser.add_argument("--summary", default=None, help="write the figures as JSON to PATH "
+                        "(rewritten every 30 s while running)")
     parser.add_argument("--max-seconds", type=float, default=2.0)
     parser.add_argument("--hang-seconds", type=float, default=10.0)
     parser.add_argument("--max-rss-mb", type=int, default=512)
     parser.add_argument("--limit-mb", type=int, default=2048)
-    parser.add_argument("--restart", type=int, default=2000, help="inputs per worker process")
+    parser.add_argument("--restart", type=int, default=1000, help="inputs per worker process")
     parser.add_argument("--keep", type=int, default=20, help="failures saved (distinct ones)")
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--exact", action="store_true",
+                        help="workers do not remember redactions (slower; see _memoize_redaction)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        return worker(args.limit_mb)
-    if args.inputs is None and args.seconds is None:
+        return worker(args.limit_mb, args.exact)
+    if args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+    if args.inputs is None and args.seconds is None and not args.cases:
         args.inputs = 1000
     figures = fuzz(args)
     report(figures, args)
+    if args.summary:
+        write_summary(figures, args, args.summary)
     return 1 if figures.failures else 0
 
 
