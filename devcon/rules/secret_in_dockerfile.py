@@ -63,7 +63,8 @@ def _key_value_problems(instruction: Instruction) -> Iterator[Problem]:
 
 def _script_problems(instruction: Instruction) -> Iterator[Problem]:
     """Known token formats anywhere in the instruction; secret-named literal assignments
-    (`TOKEN=abc cmd`, `export TOKEN=abc`, `--password=abc`) in RUN."""
+    (`TOKEN=abc cmd`, `export TOKEN=abc`, `--password=abc`) in RUN, each place reported once
+    (a token format found there first wins)."""
     if instruction.keyword == "RUN":
         text = instruction.script.text
     else:  # COPY/ADD <<EOF write the heredoc's text into the image as a file
@@ -86,23 +87,31 @@ def _script_problems(instruction: Instruction) -> Iterator[Problem]:
         )
     if instruction.keyword != "RUN":
         return
+    for written, message in (*_credential_words(instruction), *_secret_assignments(instruction)):
+        line, column = instruction.find(written)
+        if (line, column) not in seen:
+            seen.add((line, column))
+            yield Problem(line, column, message)
+
+
+def _credential_words(instruction: Instruction) -> Iterator[tuple[str, str]]:
+    """(word, message) for credentials given to a command (curl -u user:pass, wget
+    --password pass); secret-named assignments are `_secret_assignments`'."""
     for located in instruction.script.commands:
         command = located.command
         for index, given in command_credentials(command.words):
-            # curl -u user:pass, wget --password pass (secret-named assignments: below)
             assignment = _ASSIGNMENT.fullmatch(command.words[index])
             if assignment is not None and is_secret_name(assignment.group(1).removeprefix("--")):
                 continue
-            line, column = instruction.find(command.words[index])
-            if (line, column) in seen:
-                continue
-            seen.add((line, column))
-            yield Problem(
-                line,
-                column,
+            yield (
+                command.words[index],
                 f"RUN `{command.name}` is given a literal {given.kind} ({given.redacted}), "
                 f"kept in the image history: pass it with {_BUILDKIT}",
             )
+
+
+def _secret_assignments(instruction: Instruction) -> Iterator[tuple[str, str]]:
+    """(`NAME=`, message) for each RUN word assigning a literal credential to a secret name."""
     for word in (token.text for token in instruction.script.words):
         assignment = _ASSIGNMENT.fullmatch(word)
         if assignment is None:
@@ -114,13 +123,8 @@ def _script_problems(instruction: Instruction) -> Iterator[Problem]:
         match = classify(name, value)
         if match is None:
             continue
-        line, column = instruction.find(f"{written}=")
-        if (line, column) in seen:
-            continue
-        seen.add((line, column))
-        yield Problem(
-            line,
-            column,
+        yield (
+            f"{written}=",
             f"RUN sets `{written}` to a literal {match.kind} ({match.redacted}), kept in the "
             f"image history: pass it with {_BUILDKIT}",
         )
