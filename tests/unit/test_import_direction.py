@@ -118,6 +118,8 @@ _READERS = (
     "devcon.pin",
     "devcon.imagespec",
     "devcon.services",
+    "devcon.imagefiles",
+    "devcon.base_facts",
 )
 # no core module may load the CLI's libraries or the CLI itself
 _CORE = (*_READERS, "devcon.validate", "devcon.compat_check", "devcon.scaffold", "devcon.config")
