@@ -227,3 +227,26 @@ def test_a_cap_stops_the_reading_without_failing(bases: Bases, services: Service
     # with room for the big layer, every layer is read
     facts = read_base(bases.remote["layers"], services, ASKED, max_download=16 * 1024 * 1024)
     assert facts.complete and facts.layers_read == 3 and facts.distro_id == "debian"
+
+
+def test_a_layer_that_is_not_a_tar_is_a_registry_error(bases: Bases, services: Services) -> None:
+    """A malformed base: one clear RegistryError (exit 3), never a traceback."""
+    import hashlib
+
+    from devcon.registry.errors import RegistryError
+    from tests.harness.oci import copy_blob, put_manifest, upload_blob
+
+    url, repo = bases.reg.url, "devcon-test/basefacts-broken"
+    source = bases.remote["debian"].split("/", 1)[1].split(":")[0]
+    media_type, body = get_manifest(url, source, "1")[1:]
+    manifest = json.loads(body)
+    copy_blob(url, url, source, repo, manifest["config"]["digest"], None)
+    junk = b"this is not a tar archive at all" * 40
+    digest = upload_blob(url, repo, junk)
+    assert digest == "sha256:" + hashlib.sha256(junk).hexdigest()
+    manifest["layers"] = [
+        {"mediaType": manifest["layers"][0]["mediaType"], "digest": digest, "size": len(junk)}
+    ]
+    put_manifest(url, repo, "1", json.dumps(manifest).encode(), media_type)
+    with pytest.raises(RegistryError, match="is not a tar archive"):
+        read_base(bases.reg.ref(f"{repo}:1"), services, ASKED)
