@@ -6,8 +6,8 @@ from devcon.rules._knowledge_rule import knowledge_rule
 from devcon.rules.base import Category, RuleDoc
 
 RULE = knowledge_rule(
-    "alpine-needs-insiders",
-    Category.CORRECTNESS,
+    name="alpine-needs-insiders",
+    category=Category.CORRECTNESS,
     summary="Alpine (musl) image that this VS Code release can only open with an Insiders build",
     doc=RuleDoc(
         what=(

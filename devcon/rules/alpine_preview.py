@@ -7,11 +7,9 @@ from devcon.rules._knowledge_rule import knowledge_rule
 from devcon.rules.base import Category, RuleDoc
 
 RULE = knowledge_rule(
-    "alpine-preview",
-    Category.CORRECTNESS,
+    name="alpine-preview",
+    category=Category.CORRECTNESS,
     severity=Severity.INFO,
-    # a stronger musl finding already says what to do
-    yields_to=("alpine-needs-insiders", "musl-too-old"),
     summary=(
         "Alpine (musl) image: VS Code support is still a preview and some extensions have no musl "
         "build"
@@ -32,4 +30,6 @@ RULE = knowledge_rule(
             "install `musl libgcc libstdc++` and check the extensions you need."
         ),
     ),
+    # a stronger musl finding already says what to do
+    yields_to=("alpine-needs-insiders", "musl-too-old"),
 )

@@ -28,7 +28,6 @@ RULE = Rule(
     name="codespaces-bind-mount",
     category=Category.CORRECTNESS,
     severity=Severity.WARNING,
-    tools=frozenset({"codespaces"}),
     summary="a bind mount (other than the Docker socket) that Codespaces ignores",
     config=check,
     doc=RuleDoc(
@@ -57,4 +56,5 @@ RULE = Rule(
             "mount for local use if it helps, and suppress the finding with a comment."
         ),
     ),
+    tools=frozenset({"codespaces"}),
 )

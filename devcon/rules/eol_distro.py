@@ -6,8 +6,8 @@ from devcon.rules._knowledge_rule import knowledge_rule
 from devcon.rules.base import Category, RuleDoc
 
 RULE = knowledge_rule(
-    "eol-distro",
-    Category.SECURITY,
+    name="eol-distro",
+    category=Category.SECURITY,
     summary="distribution release past its end of life",
     doc=RuleDoc(
         what=(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from devcon.rules.base import Category, ConfigContext, Problem, Rule, RuleDoc
 
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*\.[A-Za-z0-9][A-Za-z0-9-]*")
+_ID = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9-]*\.[A-Za-z0-9][A-Za-z0-9-]*\Z")  # anchored: linear
 
 
 def _lists(value: object) -> Iterator[tuple[tuple[str | int, ...], list[object]]]:
@@ -36,7 +36,6 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
 RULE = Rule(
     name="extension-not-pinned",
     category=Category.REPRODUCIBILITY,
-    enabled_by_default=False,
     summary="a VS Code extension in customizations.vscode.extensions has no @version",
     config=check,
     doc=RuleDoc(
@@ -60,4 +59,5 @@ RULE = Rule(
         ),
         fix='"extensions": ["ms-python.python@2024.14.1"]',
     ),
+    enabled_by_default=False,
 )

@@ -6,8 +6,8 @@ from devcon.rules._knowledge_rule import knowledge_rule
 from devcon.rules.base import Category, RuleDoc
 
 RULE = knowledge_rule(
-    "glibc-too-old",
-    Category.CORRECTNESS,
+    name="glibc-too-old",
+    category=Category.CORRECTNESS,
     summary="glibc older than the target VS Code server requires (2.28 since VS Code 1.86)",
     doc=RuleDoc(
         what=(

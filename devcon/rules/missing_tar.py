@@ -6,10 +6,9 @@ from devcon.rules._knowledge_rule import knowledge_rule
 from devcon.rules.base import Category, RuleDoc
 
 RULE = knowledge_rule(
-    "missing-tar",
-    Category.CORRECTNESS,
+    name="missing-tar",
+    category=Category.CORRECTNESS,
     summary="image without tar: the VS Code server cannot be installed",
-    from_names=False,
     doc=RuleDoc(
         what=(
             "Reports an image without `tar` (`/bin/tar` or `/usr/bin/tar`), as in some minimal "
@@ -24,4 +23,5 @@ RULE = knowledge_rule(
             "another base."
         ),
     ),
+    from_names=False,
 )

@@ -6,8 +6,8 @@ from devcon.rules._knowledge_rule import knowledge_rule
 from devcon.rules.base import Category, RuleDoc
 
 RULE = knowledge_rule(
-    "musl-too-old",
-    Category.CORRECTNESS,
+    name="musl-too-old",
+    category=Category.CORRECTNESS,
     summary="musl / Alpine release older than what current VS Code servers need",
     doc=RuleDoc(
         what=(

@@ -6,10 +6,9 @@ from devcon.rules._knowledge_rule import knowledge_rule
 from devcon.rules.base import Category, RuleDoc
 
 RULE = knowledge_rule(
-    "no-libc",
-    Category.CORRECTNESS,
+    name="no-libc",
+    category=Category.CORRECTNESS,
     summary="image without a C library (no glibc, no musl): the VS Code server cannot run",
-    from_names=False,
     doc=RuleDoc(
         what=(
             "Reports an image read by `devcon compat` in which no C library was found: neither "
@@ -30,4 +29,5 @@ RULE = knowledge_rule(
             "20.04+, RHEL/UBI 8+) or Alpine 3.16+; keep the static image for production only."
         ),
     ),
+    from_names=False,
 )

@@ -49,7 +49,6 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
 RULE = Rule(
     name="no-new-privileges-missing",
     category=Category.SECURITY,
-    enabled_by_default=False,
     summary="securityOpt / runArgs do not set no-new-privileges",
     config=check,
     doc=RuleDoc(
@@ -76,4 +75,5 @@ RULE = Rule(
             "// install what needs root in the Dockerfile or a Feature, not with sudo later"
         ),
     ),
+    enabled_by_default=False,
 )

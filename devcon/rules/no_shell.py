@@ -6,8 +6,8 @@ from devcon.rules._knowledge_rule import knowledge_rule
 from devcon.rules.base import Category, RuleDoc
 
 RULE = knowledge_rule(
-    "no-shell",
-    Category.CORRECTNESS,
+    name="no-shell",
+    category=Category.CORRECTNESS,
     summary="image without /bin/sh: VS Code cannot install or run its server",
     doc=RuleDoc(
         what="Reports an image without `/bin/sh` (distroless and scratch-based images).",

@@ -83,7 +83,6 @@ RULE = Rule(
     category=Category.SECURITY,
     summary="the final stage runs as root",
     dockerfile=check,
-    profiles=frozenset({Profile.PROD}),
     doc=RuleDoc(
         what=(
             "Production profile only. Reports a Dockerfile whose final stage runs as root: "
@@ -105,4 +104,5 @@ RULE = Rule(
             "`RUN useradd --create-home app` then `USER app`."
         ),
     ),
+    profiles=frozenset({Profile.PROD}),
 )

@@ -127,7 +127,6 @@ RULE = Rule(
     category=Category.SECURITY,
     summary="a single-stage production image keeps a build toolchain",
     dockerfile=check,
-    profiles=frozenset({Profile.PROD}),
     doc=RuleDoc(
         what=(
             "Production profile only. In a Dockerfile with a single stage, reports `apt-get "
@@ -157,4 +156,5 @@ RULE = Rule(
             "and install them in a slim final stage."
         ),
     ),
+    profiles=frozenset({Profile.PROD}),
 )
