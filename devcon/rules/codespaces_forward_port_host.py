@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from devcon.findings import Severity
 from devcon.rules.base import Category, ConfigContext, Problem, Rule, RuleDoc
 
-_HOST_PORT = re.compile(r"[A-Za-z0-9_.-]+:\d+")
+_HOST_PORT = re.compile(r"\A[A-Za-z0-9_.-]+:\d+\Z")  # anchored: linear on any input
 
 
 def check(ctx: ConfigContext) -> Iterator[Problem]:
@@ -41,7 +41,6 @@ RULE = Rule(
     name="codespaces-forward-port-host",
     category=Category.CORRECTNESS,
     severity=Severity.WARNING,
-    tools=frozenset({"codespaces"}),
     summary='a "host:port" entry in forwardPorts (or portsAttributes), unsupported by Codespaces',
     config=check,
     doc=RuleDoc(
@@ -66,4 +65,5 @@ RULE = Rule(
             "it helps, and suppress the finding with a comment."
         ),
     ),
+    tools=frozenset({"codespaces"}),
 )
