@@ -11,22 +11,42 @@ marks (UTF-8 and UTF-16), NUL bytes, CRLF and lone CR line ends, huge numbers, d
 values of another type, and a dictionary of hostile snippets per kind of file.
 
 Each input runs `devcon validate -f FORMAT ws` (the format rotates over text, json, sarif,
-github; `--all-formats` runs the four) and `devcon pin --dry-run --offline ws` in a worker
-process, in-process through `devcon.cli.app.main(argv)` with stdout/stderr captured by strict
-UTF-8 writers (as a real terminal's), `DEVCON_DEBUG=1` (so a bug raises and its traceback is
-kept), the network disabled (a connection attempt is a failure) and an offline cache holding
-the seeds' tags. Failures: a traceback (exit 70), an exit code outside 0-3, a run over
-`--max-seconds` (2 s), an input the worker did not finish within `--hang-seconds`, a file
-changed by `--dry-run`, and a peak RSS over `--max-rss-mb`.
+github; `--all-formats` runs the four) and `devcon pin --dry-run --offline ws` in a
+long-lived worker process, in-process through `devcon.cli.app.main(argv)` with stdout/stderr
+captured by strict UTF-8 writers (as a real terminal's), `DEVCON_DEBUG=1` (so a bug raises
+and its traceback is kept), the network disabled (a connection attempt is a failure) and an
+offline cache holding the seeds' tags; every input is written to a fresh workspace.
+
+Failures: a traceback (an exception out of main, exit 70, "internal error" or a Traceback
+in the output), an exit code outside 0-3, a run over `--max-seconds` (2 s: wall time less the
+time the run waited for a CPU, so a busy shared machine does not make false reports), an
+input the worker did not answer within `--hang-seconds` of wall time (the driver kills the
+worker, records a hang and starts another), a file changed by `--dry-run`, a network
+attempt, and a peak RSS over `--max-rss-mb`. Every failing input is re-run alone in a fresh
+worker process (which runs nothing else) before it is reported: a failure that does not
+come back is counted as "not reproduced", not reported (`--no-confirm` skips this).
+
+Repeatable: input N of `--seed S` depends on S and N only (not on the inputs before it nor
+on `--jobs`), so `--seed S --inputs N` runs the same inputs every time and
+`--seed S --case N` reruns one (a saved failure names its case). `--seconds` stops after a
+time instead (the smoke in scripts/test: the inputs are then the first ones of the seed).
 
 Memory bound: the worker runs under RLIMIT_AS = `--limit-mb` (2048 MiB: beyond it an
-allocation fails and shows as a MemoryError traceback); the figure reported is the worker's
-peak RSS (getrusage), which must stay under `--max-rss-mb` (512 MiB). Workers are restarted
-every `--restart` inputs.
+allocation fails and shows as a MemoryError traceback); the figure judged is each input's
+peak RSS (the worker's VmHWM, reset before each input through /proc/self/clear_refs; the
+worker's lifetime peak where that is unavailable), which must stay under `--max-rss-mb`
+(512 MiB). Workers are replaced every `--restart` inputs (1000), after a hang, and after an
+input over the bound; `--fresh` starts one per input (slow, nothing shared).
 
-Run: python benchmarks/fuzz.py [--inputs N] [--seconds S] [--seed N] [--corpus PATH]
+Speed: `--jobs` workers (default 1: the machine is shared). Workers remember the redaction
+of short strings (see `_memoize_redaction`; output identical); `--exact` workers do not,
+and the confirming re-runs always use one.
+
+Run: python benchmarks/fuzz.py [--inputs N | --seconds S] [--seed S] [--case N] [--jobs J]
+                               [--corpus PATH] [--summary FILE.json] [--all-formats]
 Prints the figures (inputs and runs, time, failures by kind with the first few saved under a
-temporary folder, slowest run, peak RSS); exits 1 when anything failed.
+temporary folder, slowest run and input, peak RSS); `--summary` writes them as JSON (also
+every 30 s while running); exits 1 when anything failed.
 """
 
 from __future__ import annotations
@@ -553,6 +573,17 @@ def _no_network() -> None:
 TRACEBACK_TEXT = "Traceback (most recent call last)"
 
 
+def _run_queue_wait() -> float:
+    """Seconds this thread has spent runnable but waiting for a CPU (Linux schedstat; 0 where
+    unknown). A run's wall time less what it waited is what it takes on an idle machine: the
+    figure judged, since this machine is shared (wall time is reported too)."""
+    try:
+        with open("/proc/thread-self/schedstat") as f:
+            return int(f.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def _run_one(main: object, argv: list[str]) -> dict[str, object]:
     import io
     import traceback
@@ -561,7 +592,7 @@ def _run_one(main: object, argv: list[str]) -> dict[str, object]:
     err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
     del _network_attempts[:]
     tb = ""
-    start, cpu = time.perf_counter(), time.process_time()
+    start, cpu, waited = time.perf_counter(), time.process_time(), _run_queue_wait()
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
@@ -575,7 +606,9 @@ def _run_one(main: object, argv: list[str]) -> dict[str, object]:
     except BaseException:
         tb = traceback.format_exc()
         code = 70
-    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    waited = _run_queue_wait() - waited
+    seconds = max(cpu, wall - waited)
     texts = []
     for stream in (out, err):
         try:
@@ -587,7 +620,8 @@ def _run_one(main: object, argv: list[str]) -> dict[str, object]:
     if not tb and (code == 70 or TRACEBACK_TEXT in stdout + stderr
                    or "internal error" in stderr):
         tb = f"exit {code}, no exception raised; output:\n{(stdout + stderr)[-2000:]}"
-    return {"argv": argv, "code": code, "seconds": seconds, "cpu": cpu, "traceback": tb,
+    return {"argv": argv, "code": code, "seconds": seconds, "wall": wall, "cpu": cpu,
+            "traceback": tb,
             "network": list(_network_attempts), "stderr": stderr[-400:]}
 
 
@@ -897,7 +931,8 @@ class Driver:
                 found.append(Failure("exit", case.number, argv, f"exit {code}: {r['stderr']}"))
             if seconds > args.max_seconds:
                 found.append(Failure("slow", case.number, argv,
-                                     f"{seconds:.2f} s (CPU {float(r['cpu']):.2f} s)"))
+                                     f"{seconds:.2f} s (wall {float(r['wall']):.2f} s, "
+                                     f"CPU {float(r['cpu']):.2f} s)"))
             if r["network"]:
                 found.append(Failure("network", case.number, argv, str(r["network"])))
         if record:
