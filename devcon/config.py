@@ -127,7 +127,7 @@ def find_config(start: Path) -> Path | None:
             return dotfile
         pyproject = candidate_dir / "pyproject.toml"
         if pyproject.is_file() and re.search(
-            r"^\s*\[\s*tool\s*\.\s*devcon\b", _read(pyproject), re.MULTILINE
+            r"^[^\S\n]*\[\s*tool\s*\.\s*devcon\b", _read(pyproject), re.MULTILINE
         ):
             return pyproject
     return None
@@ -149,7 +149,7 @@ def load_settings(path: Path | None) -> Settings:
         else:  # "(at end of document)"
             lines = text.split("\n")
             where = f"{path}:{len(lines)}:{len(lines[-1]) + 1}"
-        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
+        message = re.sub(r"(?<!\s)\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
         raise ConfigError(f"invalid TOML: {message}", where) from None
     except ValueError:  # an integer past Python's digit limit (4,300): tomllib lets it out
         long = re.search(r"\d{4301,}", text)
@@ -261,7 +261,7 @@ def _locate(text: str, needle: str, path: Path) -> str:
     if needle:
         for pattern in (
             rf"[\"']{re.escape(needle)}[\"']",
-            rf"^\s*{re.escape(needle)}\s*=",
+            rf"^[^\S\n]*{re.escape(needle)}\s*=",  # not \s*: linear on blank lines
             re.escape(needle),
         ):
             match = re.search(pattern, text, re.MULTILINE)

@@ -181,7 +181,7 @@ def capability(text: str) -> str:
 def split_security_opt(text: str) -> tuple[str, str | None]:
     """`seccomp=unconfined` / `seccomp:unconfined` -> ("seccomp", "unconfined"), in
     devcontainer.json and compose alike."""
-    match = re.match(r"\s*([A-Za-z-]+)\s*(?:[=:](.*))?$", text, re.DOTALL)
+    match = re.match(r"\A\s*([A-Za-z-]+)\s*(?:[=:](.*))?$", text, re.DOTALL)
     if not match:
         return text.strip(), None
     value = match.group(2)

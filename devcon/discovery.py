@@ -161,7 +161,9 @@ def discover_files(paths: Sequence[Path]) -> list[tuple[FileKind, Path]]:
     return result
 
 
-_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+# `${...}`, or `${` and the rest of the text when no `}` follows (group 2 empty): always a
+# match at the first `${`, so a search never scans to the end once per `${` (linear)
+_VARIABLE = re.compile(r"\$\{([^}]*)(\}?)")
 
 
 def resolve_local(value: str, config_path: Path, base: Path | None = None) -> Path | None:
@@ -171,6 +173,8 @@ def resolve_local(value: str, config_path: Path, base: Path | None = None) -> Pa
 
     def substitute(match: re.Match[str]) -> str:
         name = match.group(1)
+        if not match.group(2):
+            return match.group(0)  # no `}` after it: not a variable, nor anything later
         if name == "localWorkspaceFolder":
             return str(workspace)  # absolute, as the tools substitute it
         if name == "localWorkspaceFolderBasename":

@@ -16,24 +16,65 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 Pointer = tuple[str | int, ...]
 
-_TOKEN = re.compile(
-    r"""
-    (?P<ws>[ \t\r\n]+)
-  | (?P<line_comment>//[^\n]*)
-  | (?P<block_comment>/\*.*?\*/)
-  | (?P<string>"(?:[^"\\\n]|\\.)*")
-  | (?P<punct>[{}\[\]:,])
-  | (?P<scalar>[^\s{}\[\]:,"/]+)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+
+def _token_pattern(strings: bool, comments: bool) -> re.Pattern[str]:
+    """The tokens, with or without the string and block-comment alternatives.
+
+    An unterminated `/*` or string fails only after scanning to the end of the text (or the
+    line), and every `/*` after an unterminated one, every `"` before the place that string's
+    scan stopped, fails the same way: so `open_comment` and `open_string` take what such a scan
+    covered in one match, and `_matches` tokenizes it again without those alternatives (a
+    quote there is "other", as the failed scan left it). Each character is scanned a bounded
+    number of times: linear, where one pattern rescanned the tail from every quote."""
+    # first characters never overlap but for the `/` and `"` ones (kept in order): the most
+    # frequent first
+    alternatives = [
+        r"(?P<punct>[{}\[\]:,])",
+        r"(?P<ws>[ \t\r\n]+)",
+        r'(?P<scalar>[^\s{}\[\]:,"/]+)',
+    ]
+    if strings:
+        alternatives += [r'(?P<string>"(?:[^"\\\n]|\\.)*")', r'(?P<open_string>"(?:[^"\\\n]|\\.)*)']
+    alternatives.append(r"(?P<line_comment>//[^\n]*)")
+    if comments:
+        alternatives += [r"(?P<block_comment>/\*.*?\*/)", r"(?P<open_comment>/\*.*)"]
+    alternatives.append(r"(?P<other>.)")
+    return re.compile("|".join(alternatives), re.DOTALL)
+
+
+_TOKENS = {(s, c): _token_pattern(s, c) for s in (True, False) for c in (True, False)}
+
+
+def _matches(text: str) -> Iterator[tuple[str | None, int, int]]:
+    """(kind, start, end) of every token, as one pattern with the string and block-comment
+    alternatives would find them (an unterminated one is "other" at its first character)."""
+    position, comments, strings_from = 0, True, 0
+    while True:
+        strings = position >= strings_from
+        for match in _TOKENS[strings, comments].finditer(text, position):
+            kind = match.lastgroup
+            start, end = match.span()
+            if not strings and start >= strings_from:
+                position = start  # past the unterminated string's scan: strings again
+                break
+            if kind == "open_comment":
+                yield "other", start, start + 1
+                position, comments = start + 1, False  # no `*/` after it: none after any
+                break
+            if kind == "open_string":
+                yield "other", start, start + 1
+                position, strings_from = start + 1, end
+                break
+            yield kind, start, end
+        else:
+            return
+
 
 _VALUE_END = frozenset({"string", "scalar", "}", "]"})
 # Objects and arrays nested deeper than this are refused (README "Input limits"): whatever
@@ -154,11 +195,9 @@ def _tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     append = tokens.append
     values = 0
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
+    for kind, start, end in _matches(text):
         if kind == "ws":
             continue
-        start, end = match.span()
         if kind in _COUNTED or (kind == "punct" and text[start] in "{["):
             values += 1
             if values > MAX_VALUES:

@@ -31,7 +31,9 @@ from devcon.registry.errors import RegistryError
 from devcon.rules.base import MergedConfig, Origin
 
 METADATA_LABEL = "devcontainer.metadata"
-_VARIABLE = re.compile(r"\$\{([^}:]+)(?::([^}:]*))?(?::([^}]*))?\}")
+# `${name[:arg[:default]]}`; the second branch takes `${` and the rest of the text when no `}`
+# follows (then nothing later matches either): a search never rescans the tail per `${`
+_VARIABLE = re.compile(r"\$\{(?:([^}:]+)(?::([^}:]*))?(?::([^}]*))?\}|(?=[^}:])[^}]*\Z)")
 _OR = ("init", "privileged")
 _UNION = ("capAdd", "securityOpt", "forwardPorts")
 _COLLECT = (
@@ -66,6 +68,8 @@ def substitute_variables(value: Any, variables: Callable[[str, str | None], str 
 
         def replace(match: re.Match[str]) -> str:
             name = match.group(1)
+            if name is None:
+                return match.group(0)  # `${` with no `}` after it: left as written
             arg = match.group(2)
             default = match.group(3)
             resolved = variables(name, arg)

@@ -8,7 +8,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-_VARIABLE = re.compile(r"\$\{[^}]*\}")  # a `${...}` variable, which may hold colons
+# a `${...}` variable, which may hold colons; or `${` and the rest of the text when no `}`
+# follows (not a variable; matching it keeps a search linear)
+_VARIABLE = re.compile(r"\$\{[^}]*\}?")
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,9 @@ def parse_mount(text: str) -> Mount:
 def parse_volume(text: str) -> Mount:
     """A Docker `-v` string: `SOURCE:TARGET[:OPTIONS]`, a host path (bind) or a volume name;
     `${...}` variables (which hold colons) and Windows drive letters are kept whole."""
-    masked = _VARIABLE.sub(lambda m: "\0" * len(m.group(0)), text)
+    masked = _VARIABLE.sub(
+        lambda m: "\0" * len(m.group(0)) if m.group(0).endswith("}") else m.group(0), text
+    )
     drive = re.match(r"[A-Za-z]:[\\/]", masked)
     start = 2 if drive else 0
     cuts = [i for i, c in enumerate(masked) if c == ":" and i >= start]

@@ -23,7 +23,8 @@ _DOMAIN = re.compile(
     r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*)(?::[0-9]+)?"
 )
 _TAG = re.compile(r"[\w][\w.-]{0,127}")
-_DIGEST = re.compile(r"[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}")
+# anchored (\A...\Z, used with fullmatch): a search tries one start, not every one
+_DIGEST = re.compile(r"\A[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}\Z")
 SHA256_DIGEST = re.compile(r"sha256:[a-f0-9]{64}")
 
 

@@ -35,12 +35,12 @@ class SecretMatch:
 # The fixed, public start of the credential formats devcon knows (`AKIA`, `ghp_`, a URL's
 # scheme...): naming it tells a reader which credential it is without giving any of its
 # secret part away.
-_PUBLIC_PREFIX = re.compile(
-    r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|AKIA|ASIA|github_pat_|gh[pousr]_"
+_PUBLIC_PREFIX = re.compile(  # anchored (used with match): linear on any input
+    r"\A(?:-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|AKIA|ASIA|github_pat_|gh[pousr]_"
     r"|gl(?:pat|dt|rt|ptt|cbt|oas)-|xox[abposr]-|(?:sk|rk)_live_|AIza|npm_|pypi-|hf_"
     r"|sk-ant-(?:api|admin)\d\d-|sk-(?:proj-|svcacct-|admin-)?|dckr_pat_|SG\.|eyJ"
     r"|(?:AccountKey|SharedAccessKey)=|hooks\.slack\.com/(?:services|workflows)/"
-    r"|[A-Za-z][A-Za-z0-9+.-]*://"
+    r"|[A-Za-z][A-Za-z0-9+.-]*://)"
 )
 
 
@@ -301,7 +301,18 @@ _PLACEHOLDER_WORDS = frozenset(
         "-",
     }
 )
-_VARIABLE = re.compile(r"(?<!\$)\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)")
+# `$NAME`, and the start of `${...}` (whole when a `}` follows it: `_has_variable`); each
+# pattern is linear where `\$\{[^}]*\}` rescanned the tail from every `${`
+_NAMED_VARIABLE = re.compile(r"(?<!\$)\$[A-Za-z_]")
+_BRACED_VARIABLE = re.compile(r"(?<!\$)\$\{")
+
+
+def _has_variable(text: str) -> bool:
+    """`$NAME` or `${...}` (not after another `$`) somewhere in text."""
+    if _NAMED_VARIABLE.search(text):
+        return True
+    braced = _BRACED_VARIABLE.search(text)  # the first one has the most text after it
+    return braced is not None and text.find("}", braced.end()) >= 0
 
 
 def is_placeholder(value: str) -> bool:
@@ -314,7 +325,7 @@ def is_placeholder(value: str) -> bool:
     if not text:
         return True
     lowered = text.lower()
-    if _VARIABLE.search(text) or "$(" in text or "`" in text:
+    if _has_variable(text) or "$(" in text or "`" in text:
         return True  # interpolated or computed when used: the secret comes from elsewhere
     if re.fullmatch(r"<[^<>]+>|%[A-Za-z_][A-Za-z0-9_]*%|\[[^\[\]]+\]", text):
         return True
@@ -537,7 +548,8 @@ def _name_kind(parts: list[str]) -> str:
 # curl's `-u user:password` and its relatives; wget's password options
 _CURL_USER_OPTIONS = ("--user", "--proxy-user", "-u", "-U")
 _WGET_PASSWORD_OPTIONS = ("--password", "--http-password", "--ftp-password", "--proxy-password")
-_ASSIGNMENT = re.compile(r"((?:--)?[A-Za-z_][A-Za-z0-9_.-]*)=(.*)", re.DOTALL)
+# anchored (used with fullmatch): linear on any input
+_ASSIGNMENT = re.compile(r"\A((?:--)?[A-Za-z_][A-Za-z0-9_.-]*)=(.*)\Z", re.DOTALL)
 
 
 def _password(value: str) -> SecretMatch | None:

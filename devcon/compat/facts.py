@@ -157,7 +157,7 @@ def gather(image: str, source: str, architecture: str | None, fs: Lookup) -> Ima
         libc = "musl"
         libc_ver = musl_version(fs.read(loaders[0]), fs.read(APK_DB))
         if architecture is None:
-            match = re.match(r".*ld-musl-([a-z0-9_]+)\.so", loaders[0])
+            match = re.match(r"\A.*ld-musl-([a-z0-9_]+)\.so", loaders[0])
             architecture = ARCH_NAMES.get(match.group(1)) if match else None
     elif glibc is not None:
         libc = "glibc"

@@ -164,7 +164,7 @@ class _Parser:
     ) -> tuple[Instruction | None, int]:
         body = logical.lstrip()
         column = len(self.lines[first]) - len(self.lines[first].lstrip()) + 1
-        match = re.match(r"([A-Za-z]+)(\s+|$)", body)
+        match = re.match(r"\A([A-Za-z]+)(\s+|$)", body)
         if not match:
             word = body.split()[0] if body.split() else body
             self.problems.append(

@@ -56,7 +56,9 @@ class Challenge:
     params: Mapping[str, str]
 
 
-_PARAM = re.compile(r'([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))')
+# a name starts after a non-name character (the lookbehind): a search does not retry it from
+# each of its letters, so a long run of them stays linear
+_PARAM = re.compile(r'(?<![A-Za-z_])([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))')
 
 
 def parse_challenge(header: str) -> Challenge | None:

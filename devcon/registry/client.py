@@ -89,7 +89,7 @@ class Resolution:
     media_type: str
 
 
-_DIGEST = re.compile(r"[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{1,256}")
+_DIGEST = re.compile(r"\A[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{1,256}\Z")  # anchored: linear
 
 
 def _problem_in_descriptor(value: object, where: str) -> str | None:

@@ -208,7 +208,9 @@ class ConfigContext:
         return Problem(line, col, message)
 
 
-_VARIABLE = re.compile(r"\$\{[^}]*\}")
+# `${...}`, or `${` and the rest of the text when no `}` follows (not a variable; matching it
+# keeps a search linear)
+_VARIABLE = re.compile(r"\$\{[^}]*\}?")
 
 
 def _same(raw: Any, merged: Any) -> bool:
@@ -219,9 +221,33 @@ def _same(raw: Any, merged: Any) -> bool:
     raw_text = json.dumps(raw, sort_keys=True)
     if "${" not in raw_text:
         return False
-    parts = _VARIABLE.split(raw_text)
-    pattern = ".*?".join(re.escape(p) for p in parts)
-    return re.fullmatch(pattern, json.dumps(merged, sort_keys=True), re.DOTALL) is not None
+    parts, last = [], 0
+    for match in _VARIABLE.finditer(raw_text):
+        if not match.group(0).endswith("}"):
+            break
+        parts.append(raw_text[last : match.start()])
+        last = match.end()
+    parts.append(raw_text[last:])
+    return _wildcard_fullmatch(parts, json.dumps(merged, sort_keys=True))
+
+
+def _wildcard_fullmatch(parts: list[str], text: str) -> bool:
+    """Whether text is parts[0] + anything + parts[1] + ... + anything + parts[-1]: each inner
+    part at its first place after the previous one (no regex, so no backtracking: a value
+    with many variables stays linear in the text's length times their number)."""
+    if len(parts) == 1:
+        return text == parts[0]
+    first, last = parts[0], parts[-1]
+    end = len(text) - len(last)
+    if end < len(first) or not text.startswith(first) or not text.endswith(last):
+        return False
+    position = len(first)
+    for part in parts[1:-1]:
+        found = text.find(part, position, end)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True
 
 
 def _file_pointer(raw: Any, merged: Any, pointer: tuple[str | int, ...]) -> tuple[str | int, ...]:

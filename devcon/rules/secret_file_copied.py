@@ -96,8 +96,10 @@ def _content_clears(path: Path, kind: str) -> bool:
     if name in (".npmrc", ".pypirc"):
         # `_authToken=${NPM_TOKEN}` is the safe way: npm reads the variable at run time
         setting = r"_auth(?:Token)?|_password" if name == ".npmrc" else r"password"
-        values = re.findall(
-            rf"^\s*(?:[^\s=]*:)?(?:{setting})\s*[=:]\s*(\S*)", text, re.IGNORECASE | re.MULTILINE
+        values = re.findall(  # [^\S\n]*, not \s*: linear on blank lines
+            rf"^[^\S\n]*(?:[^\s=]*:)?(?:{setting})\s*[=:]\s*(\S*)",
+            text,
+            re.IGNORECASE | re.MULTILINE,
         )
         return all(not v or v.startswith("${") for v in values)
     if "PRIVATE KEY" in text:
@@ -126,15 +128,90 @@ def _looks_like_certificate(source: str, destination: str) -> bool:
 
 
 @dataclass(frozen=True)
+class IgnoreGlob:
+    """A compiled .dockerignore pattern: `match(path)` as moby's regex `^...$` would match.
+
+    A pattern with at most one unbounded part (`*`, `**`) is that regex (anchored, linear);
+    with more (`*a*b`, `**/*.pem`), a regex backtracks polynomially in the path's length
+    (one level per wildcard), so the parts are run as a set of states over the path instead,
+    once per character: linear in the path times the parts."""
+
+    parts: tuple[tuple[str, object], ...]  # (kind, argument), kind: lit one class star rest dirs
+    regex: re.Pattern[str] | None
+
+    def match(self, path: str) -> bool:
+        if self.regex is not None:
+            return self.regex.match(path) is not None
+        states = self._closure({0})
+        end = len(self.parts)
+        for i, char in enumerate(path):
+            if i == len(path) - 1 and char == "\n" and end in states:
+                return True  # `$` matches before a final newline too
+            states = self._closure(self._step(states, char))
+            if not states:
+                return False
+        return end in states
+
+    def _step(self, states: set[int], char: str) -> set[int]:
+        end = len(self.parts)
+        out: set[int] = set()
+        for state in states:
+            if state > end:  # inside `(.*/)` of the `**/` at state - end - 1
+                if char != "\n":
+                    out.add(state)
+                if char == "/":
+                    out.add(state - end)
+                continue
+            if state == end:
+                continue
+            kind, argument = self.parts[state]
+            if kind == "lit":
+                if char == argument:
+                    out.add(state + 1)
+            elif kind == "one":
+                if char != "/":
+                    out.add(state + 1)
+            elif kind == "class":
+                if argument.match(char):  # type: ignore[attr-defined]
+                    out.add(state + 1)
+            elif kind == "star":
+                if char != "/":
+                    out.add(state)
+            elif kind == "rest":
+                if char != "\n":
+                    out.add(state)
+            elif char != "\n":  # dirs: `(.*/)?`
+                out.add(end + 1 + state)
+                if char == "/":
+                    out.add(state + 1)
+        return out
+
+    def _closure(self, states: set[int]) -> set[int]:
+        """With every state the optional parts (`*`, `**`) let the match skip to."""
+        out, todo = set(states), list(states)
+        while todo:
+            state = todo.pop()
+            skips = state < len(self.parts) and self.parts[state][0] in _OPTIONAL
+            if skips and state + 1 not in out:
+                out.add(state + 1)
+                todo.append(state + 1)
+        return out
+
+
+_OPTIONAL = frozenset({"star", "rest", "dirs"})
+
+
+@dataclass(frozen=True)
 class IgnorePattern:
     text: str
     exclusion: bool  # a `!pattern` line (re-includes)
-    regex: re.Pattern[str]
+    regex: IgnoreGlob
 
 
-def compile_pattern(pattern: str) -> re.Pattern[str]:
-    """A .dockerignore pattern as a regex, as moby/patternmatcher compiles it."""
+def compile_pattern(pattern: str) -> IgnoreGlob:
+    """A .dockerignore pattern, as moby/patternmatcher compiles it to a regex."""
     out = "^"
+    parts: list[tuple[str, object]] = []
     i, n = 0, len(pattern)
     while i < n:
         ch = pattern[i]
@@ -144,27 +221,41 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
                 if i + 1 < n and pattern[i + 1] == "/":
                     i += 1
                 out += ".*" if i + 1 >= n else "(.*/)?"
+                parts.append(("rest", None) if i + 1 >= n else ("dirs", None))
             else:
                 out += "[^/]*"
+                parts.append(("star", None))
         elif ch == "?":
             out += "[^/]"
+            parts.append(("one", None))
         elif ch == "\\" and i + 1 < n:
             i += 1
             out += re.escape(pattern[i])
+            parts.append(("lit", pattern[i]))
         elif ch == "[":
             end = pattern.find("]", i + 2 if pattern[i + 1 : i + 2] in ("^", "!") else i + 1)
             if end < 0:
                 out += re.escape(ch)
+                parts.append(("lit", ch))
             else:
                 body = pattern[i + 1 : end]
                 if body.startswith("!"):
                     body = "^" + body[1:]
-                out += "[" + body.replace("\\", "\\\\") + "]"
+                one_of = "[" + body.replace("\\", "\\\\") + "]"
+                out += one_of
+                try:
+                    parts.append(("class", re.compile(one_of)))
+                except re.error:  # `[]` reads on into what follows in the regex: keep it
+                    parts.append(("unparsed", None))
                 i = end
         else:
             out += re.escape(ch)
+            parts.append(("lit", ch))
         i += 1
-    return re.compile(out + "$")
+    unbounded = sum(kind in _OPTIONAL for kind, _ in parts)
+    if unbounded <= 1 or any(kind == "unparsed" for kind, _ in parts):
+        return IgnoreGlob(tuple(parts), re.compile(out + "$"))
+    return IgnoreGlob(tuple(parts), None)
 
 
 def _clean(path: str) -> str:
@@ -207,7 +298,7 @@ def is_ignored(path: str, patterns: Sequence[IgnorePattern]) -> bool:
     for pattern in patterns:
         if pattern.exclusion != matched:
             continue
-        match = pattern.regex.match(path) is not None
+        match = pattern.regex.match(path)
         if not match:
             for i in range(len(parents)):
                 if pattern.regex.match("/".join(parents[: i + 1])):

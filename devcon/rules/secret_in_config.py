@@ -80,9 +80,9 @@ def sidecars(compose: ComposeFile, attached: frozenset[str]) -> tuple[Sidecar, .
 
 _LOCALHOST = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 # the whole value is one connection URL: scheme://user:password@host[:port][/...]
-_CONNECTION_URL = re.compile(
-    r"([A-Za-z][A-Za-z0-9+.-]*)://[^\s/:@]*:([^\s/@]+)@([A-Za-z0-9_.-]+|\[[0-9a-fA-F:]+\])"
-    r"(?::\d+)?(?:[/?#]\S*)?"
+_CONNECTION_URL = re.compile(  # anchored (\A...\Z, used with fullmatch): linear
+    r"\A([A-Za-z][A-Za-z0-9+.-]*)://[^\s/:@]*:([^\s/@]+)@([A-Za-z0-9_.-]+|\[[0-9a-fA-F:]+\])"
+    r"(?::\d+)?(?:[/?#]\S*)?\Z"
 )
 
 

@@ -12,7 +12,8 @@ from devcon.rules.base import Category, DockerfileContext, Problem, Rule, RuleDo
 from devcon.secrets import classify, command_credentials, is_placeholder, is_secret_name, scan
 
 _KEY_VALUE_INSTRUCTIONS = frozenset({"ENV", "ARG", "LABEL"})
-_ASSIGNMENT = re.compile(r"((?:--)?[A-Za-z_][A-Za-z0-9_.-]*)=(.*)", re.DOTALL)
+# anchored (used with fullmatch): linear on any input
+_ASSIGNMENT = re.compile(r"\A((?:--)?[A-Za-z_][A-Za-z0-9_.-]*)=(.*)\Z", re.DOTALL)
 _BUILDKIT = "a BuildKit secret (`RUN --mount=type=secret,id=NAME ...`)"
 
 

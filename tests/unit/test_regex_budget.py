@@ -242,10 +242,39 @@ def _inline_patterns() -> dict[str, re.Pattern[str] | re.Pattern[bytes]]:
     return found
 
 
-def _dockerignore(*globs: str) -> list[re.Pattern[str]]:
+# .dockerignore patterns: the hostile ones have many wildcards (a regex of them backtracks
+# polynomially: compile_pattern runs those as states, test_dockerignore_globs_are_linear);
+# the others are run as their regex (at most one unbounded part)
+_HOSTILE_GLOBS = (
+    "*a*a*a*a*a*a*a*a*b",
+    "**/**/**/**/**/**/**/**/x",
+    "**/a**/a**/a**/a**/b",
+    "?*?*?*?*?*?*?*!",
+    "[a-z]*[a-z]*[a-z]*[a-z]*[a-z]*!",
+    "*/*/*/*/*/*/*/*/*/!",
+    "[!/]*[!a]*[!a]*b",
+)
+_PLAIN_GLOBS = ("a?b?*x", "**/a?b[!c]x", "**", "a/**", "[a-z][!/]*!", "*.pem", "?" * 50 + "*")
+
+
+def _dockerignore_regexes() -> list[re.Pattern[str]]:
     from devcon.rules.secret_file_copied import compile_pattern
 
-    return [compile_pattern(g) for g in globs]
+    globs = [compile_pattern(g) for g in (*_PLAIN_GLOBS, *_HOSTILE_GLOBS)]
+    found = [g.regex for g in globs if g.regex is not None]
+    assert len(found) == len(_PLAIN_GLOBS), "the plain globs are run as regexes"
+    return found
+
+
+def _dockerignore_classes() -> list[re.Pattern[str]]:
+    from devcon.rules.secret_file_copied import compile_pattern
+
+    return [
+        argument
+        for g in (*_PLAIN_GLOBS, *_HOSTILE_GLOBS)
+        for kind, argument in compile_pattern(g).parts
+        if isinstance(argument, re.Pattern)
+    ]
 
 
 def _schema_patterns() -> list[re.Pattern[str]]:
@@ -295,8 +324,9 @@ DYNAMIC: dict[tuple[str, str], Callable[[], list[re.Pattern[str]]] | None] = {
     ],
     ("devcon/config.py", "pattern"): lambda: [
         re.compile(rf"[\"']{_esc('a' * 50)}[\"']", re.MULTILINE),
-        re.compile(rf"^\s*{_esc('a' * 50)}\s*=", re.MULTILINE),
+        re.compile(rf"^[^\S\n]*{_esc('a' * 50)}\s*=", re.MULTILINE),
     ],
+    ("devcon/jsonc.py", "'|'.join(alternatives)"): None,
     ("devcon/dockerfile/model.py", r"re.escape(instruction.escape) + '[ \\t]*$'"): lambda: [
         re.compile(_esc(e) + r"[ \t]*$") for e in ("\\", "`")
     ],
@@ -311,31 +341,20 @@ DYNAMIC: dict[tuple[str, str], Callable[[], list[re.Pattern[str]]] | None] = {
         "devcon/dockerfile/shell.py",
         "'[^' + re.escape(''.join(sorted(_SPECIAL_FIRST))) + ']+'",
     ): None,
-    ("devcon/rules/base.py", "pattern"): lambda: [
-        # `_same`: a value as written, its `${...}` variables as wildcards
-        re.compile(".*?".join(_esc(p) for p in ["a"] * 12), re.DOTALL),
-        re.compile(".*?".join(_esc(p) for p in ['"', "a", "b", '"']), re.DOTALL),
-    ],
     (
         "devcon/rules/invalid_semver.py",
-        "f'{_NUM}\\\\.{_NUM}\\\\.{_NUM}(?:-{_PRE_ID}(?:\\\\.{_PRE_ID})*)?(?:\\\\+{_BUILD_ID}(?:\\\\.{_BUILD_ID})*)?'",
+        "f'\\\\A{_NUM}\\\\.{_NUM}\\\\.{_NUM}(?:-{_PRE_ID}(?:\\\\.{_PRE_ID})*)?(?:\\\\+{_BUILD_ID}(?:\\\\.{_BUILD_ID})*)?\\\\Z'",
     ): None,
     ("devcon/rules/package_cache_kept.py", "f'(?<![\\\\w]){name}=(\\\\S*)'"): lambda: [
         re.compile(rf"(?<![\w]){n}=(\S*)") for n in ("PIP_NO_CACHE_DIR", "UV_NO_CACHE")
     ],
-    ("devcon/rules/secret_file_copied.py", "out + '$'"): lambda: _dockerignore(
-        "*a*a*a*a*a*a*a*a*b",
-        "**/**/**/**/**/**/**/**/x",
-        "**/a**/a**/a**/a**/b",
-        "?*?*?*?*?*?*?*!",
-        "[a-z]*[a-z]*[a-z]*[a-z]*[a-z]*!",
-        "*/*/*/*/*/*/*/*/*/!",
-    ),
+    ("devcon/rules/secret_file_copied.py", "out + '$'"): _dockerignore_regexes,
+    ("devcon/rules/secret_file_copied.py", "one_of"): _dockerignore_classes,
     (
         "devcon/rules/secret_file_copied.py",
-        "f'^\\\\s*(?:[^\\\\s=]*:)?(?:{setting})\\\\s*[=:]\\\\s*(\\\\S*)'",
+        "f'^[^\\\\S\\\\n]*(?:[^\\\\s=]*:)?(?:{setting})\\\\s*[=:]\\\\s*(\\\\S*)'",
     ): lambda: [
-        re.compile(rf"^\s*(?:[^\s=]*:)?(?:{s})\s*[=:]\s*(\S*)", re.IGNORECASE | re.MULTILINE)
+        re.compile(rf"^[^\S\n]*(?:[^\s=]*:)?(?:{s})\s*[=:]\s*(\S*)", re.IGNORECASE | re.MULTILINE)
         for s in (r"_auth(?:Token)?|_password", r"password")
     ],
     ("devcon/scaffold.py", "f'(?<![\\\\w.-]){re.escape(needle)}{end}'"): lambda: [
@@ -411,57 +430,26 @@ PATTERNS = _all_patterns()
 
 def test_the_audit_sees_the_patterns_it_should() -> None:
     known = {name for name, _ in PATTERNS}
-    assert known >= KNOWN_SLOW, f"KNOWN_SLOW names no pattern: {sorted(KNOWN_SLOW - known)}"
+    assert known >= NOT_YET_LINEAR, f"names no pattern: {sorted(NOT_YET_LINEAR - known)}"
     names = " ".join(name for name, _ in PATTERNS)
     assert "devcon.registry.factory._HOST" in names
     assert "devcon.secrets" in names and "devcon/schema.py" in names
     assert len(PATTERNS) > 120
 
 
-# Patterns over the budget when this test was written (issue 13, item 5): each is marked an
-# expected failure until its fix lands; remove a name when its pattern is made linear. Most
-# are quadratic under search/finditer ([class]* runs tried again from each position); the
-# `rules/base.py` (`_same`) and `.dockerignore` (secret_file_copied.compile_pattern) ones are
-# worse (one wildcard per `*` or `${...}` of the input).
-KNOWN_SLOW = frozenset(
+# Patterns still over the budget, in files another engineer owns for performance work
+# (devcon/dockerfile/packages.py and devcon/rules/insecure_package_source.py, issue 13): left
+# to that owner, each an expected failure until then. Every other pattern holds the budget.
+NOT_YET_LINEAR = frozenset(
     {
-        "devcon.discovery._VARIABLE[0]",
-        "devcon.jsonc._TOKEN[0]",
-        "devcon.merge._VARIABLE[0]",
-        "devcon.mounts._VARIABLE[0]",
-        "devcon.reference._DIGEST[0]",
-        "devcon.registry.auth._PARAM[0]",
-        "devcon.registry.client._DIGEST[0]",
-        "devcon.rules.codespaces_forward_port_host._HOST_PORT[0]",
-        "devcon.rules.extension_not_pinned._ID[0]",
-        "devcon.rules.insecure_package_source._TEXT_PATTERNS[0]",
-        "devcon.rules.insecure_package_source._TEXT_PATTERNS[3]",
-        "devcon.rules.invalid_semver.SEMVER[0]",
-        "devcon.rules.secret_in_config._CONNECTION_URL[0]",
-        "devcon.rules.secret_in_dockerfile._ASSIGNMENT[0]",
-        "devcon.secrets._PUBLIC_PREFIX[0]",
-        "devcon.secrets._VARIABLE[0]",
-        r"devcon/compat/facts.py: .*ld-musl-([a-z0-9_]+)\.so",
-        "devcon/config.py: DYNAMIC[1] #1",
-        r"devcon/config.py: ^\s*\[\s*tool\s*\.\s*devcon\b",
-        r"devcon/config.py: \s*\(at (line \d+, column \d+|end of document)\)",
-        r"devcon/container_options.py: \s*([A-Za-z-]+)\s*(?:[=:](.*))?$",
+        # owner: the engineer on devcon/dockerfile/packages.py
         r"devcon/dockerfile/packages.py: \s*([A-Za-z0-9][A-Za-z0-9._-]*)",
         r"devcon/dockerfile/packages.py: \[(.*)\]",
         r"devcon/dockerfile/packages.py: \s*[A-Za-z0-9_][A-Za-z0-9_.-]*\s*(.*)$",
         r"devcon/dockerfile/packages.py: \s*([A-Za-z0-9_][A-Za-z0-9_.-]*)",
-        r"devcon/dockerfile/parser.py: ([A-Za-z]+)(\s+|$)",
-        r"devcon/dockerfile/requirements.py: \s+--?[A-Za-z]",
-        "devcon/rules/base.py: DYNAMIC[6] #0",
-        "devcon/rules/base.py: DYNAMIC[6] #1",
-        "devcon/rules/secret_file_copied.py: DYNAMIC[10] #0",
-        "devcon/rules/secret_file_copied.py: DYNAMIC[10] #1",
-        "devcon/rules/secret_file_copied.py: DYNAMIC[9] #0",
-        "devcon/rules/secret_file_copied.py: DYNAMIC[9] #1",
-        "devcon/rules/secret_file_copied.py: DYNAMIC[9] #2",
-        "devcon/rules/secret_file_copied.py: DYNAMIC[9] #3",
-        "devcon/rules/secret_file_copied.py: DYNAMIC[9] #4",
-        r"devcon/secrets.py: <[^<>]+>|%[A-Za-z_][A-Za-z0-9_]*%|\[[^\[\]]+\]",
+        # owner: the engineer on devcon/rules/insecure_package_source.py
+        "devcon.rules.insecure_package_source._TEXT_PATTERNS[0]",
+        "devcon.rules.insecure_package_source._TEXT_PATTERNS[3]",
     }
 )
 
@@ -473,8 +461,8 @@ KNOWN_SLOW = frozenset(
             name,
             pattern,
             id=name,
-            marks=[pytest.mark.xfail(reason="issue 13 (5): not fixed yet")]
-            if name in KNOWN_SLOW
+            marks=[pytest.mark.xfail(reason="issue 13 (5): owned by another engineer")]
+            if name in NOT_YET_LINEAR
             else [],
         )
         for name, pattern in PATTERNS
@@ -521,3 +509,60 @@ def test_registry_mirror_repro() -> None:
     for bad in ("a..b", "-a.b", "a-.b", "a:123456", ".a", "a_b", "[::1"):
         with pytest.raises(UsageError):
             check_mirror(bad)
+
+
+def _timed(call: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    call()
+    return time.perf_counter() - start
+
+
+def test_dockerignore_globs_are_linear() -> None:
+    """Globs with many wildcards are matched by states, not a backtracking regex: each of the
+    hostile ones against hostile paths of 10,000 characters (a regex of `*a*a*a*a*a*a*a*a*b`
+    never finished on `a` * 10,000)."""
+    from devcon.rules.secret_file_copied import compile_pattern
+
+    paths = ["a" * N + "!", "a/" * (N // 2) + "!", "ab" * (N // 2), "/" * N, "a" * N + "\n"]
+    for glob in _HOSTILE_GLOBS:
+        matcher = compile_pattern(glob)
+        assert matcher.regex is None
+        took = _timed(lambda m=matcher: [m.match(p) for p in paths])  # type: ignore[misc]
+        assert took < BUDGET, f"{glob!r}: {took:.2f} s"
+
+
+def test_same_is_linear() -> None:
+    """rules/base._same matched a value's `${...}` variables as `.*?` wildcards: with twelve
+    of them a 10,000-character merged value never finished; now each literal part is found
+    in turn."""
+    from devcon.rules.base import _same
+
+    raw = "${a}a" * 12
+    for merged in ("a" * N + "!", "a" * N, '"' * N, "${a}" * (N // 4)):
+        took = _timed(lambda m=merged: _same(raw, m))  # type: ignore[misc]
+        assert took < BUDGET, f"{took:.2f} s"
+    assert _same("${a}a" * 3, "xaxaya") and not _same("${a}a" * 3, "xaxay")
+
+
+def test_variable_and_jsonc_readers_are_linear() -> None:
+    """The readers built on the rewritten patterns: JSONC tokens past an unterminated string
+    or comment, `${` with no `}` after it."""
+    from devcon import jsonc
+    from devcon.discovery import resolve_local
+    from devcon.merge import substitute_variables
+    from devcon.mounts import parse_volume
+    from devcon.secrets import is_placeholder
+
+    for text in ('"\\' * (N // 2), '"a\\"' * (N // 4), "/*a" * (N // 3), "${" * (N // 2)):
+        took = _timed(lambda t=text: jsonc._tokenize(t))  # type: ignore[misc]
+        assert took < BUDGET, f"jsonc on {text[:10]!r}: {took:.2f} s"
+    hostile = "${" * (N // 2)
+    checks: list[Callable[[], object]] = [
+        lambda: substitute_variables(hostile, lambda name, arg: None),
+        lambda: substitute_variables("${:" * (N // 3) + "}", lambda name, arg: None),
+        lambda: parse_volume(hostile + ":/x"),
+        lambda: resolve_local(hostile, Path("/tmp/.devcontainer/devcontainer.json")),
+        lambda: is_placeholder("x" + hostile),
+    ]
+    for check in checks:
+        assert _timed(check) < BUDGET
