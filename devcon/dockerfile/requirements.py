@@ -155,7 +155,7 @@ def _pip_lines(
             if editable and "://" in editable.group(2):
                 entries.append(RequirementEntry(path, line, column, editable.group(2), "pip"))
             continue
-        requirement = re.split(r"\s+--?[A-Za-z]", text, maxsplit=1)[0].strip()
+        requirement = re.split(r"(?<!\s)\s+--?[A-Za-z]", text, maxsplit=1)[0].strip()
         if requirement:
             entries.append(RequirementEntry(path, line, column, requirement, "pip"))
     return entries, constrained
