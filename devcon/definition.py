@@ -22,7 +22,7 @@ from devcon.dockerfile.model import Dockerfile
 from devcon.dockerfile.parser import parse_dockerfile
 from devcon.dockerfile.requirements import RequirementFiles
 from devcon.errors import InputError
-from devcon.fileio import read_text
+from devcon.fileio import is_existing_file, read_text
 from devcon.profile import Profile
 
 
@@ -271,7 +271,7 @@ def collect(paths: Sequence[Path]) -> list[Document]:
                 continue
             context = Path(os.path.normpath(item.path.parent / (build.context or ".")))
             dockerfile = Path(os.path.normpath(context / (build.dockerfile or "Dockerfile")))
-            if dockerfile.is_file():
+            if is_existing_file(dockerfile):  # False for a name too long (ENAMETOOLONG)
                 args = {e.key.value: (e.value.value if e.value else None) for e in build.args}
                 want_dockerfile(dockerfile, item.profile, args, context, build.target)
                 if service.runs_vscode(frozenset(item.attached)):

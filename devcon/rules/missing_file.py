@@ -114,18 +114,18 @@ def _build_problems(service: ComposeService, folder: Path) -> Iterator[Problem]:
     context = _local(context_text, folder)
     if context is None:
         return
-    if build.context_at is not None and not context.is_dir():
+    if build.context_at is not None and not is_existing_dir(context):
         yield _missing(build.context_at, "build context", f"service `{name}`", context, "directory")
         return  # its Dockerfile cannot be there either
     if build.inline:
         return
     if build.dockerfile is not None and build.dockerfile_at is not None:
         dockerfile = _local(build.dockerfile, context)
-        if dockerfile is not None and not dockerfile.is_file():
+        if dockerfile is not None and not is_existing_file(dockerfile):
             where = f"service `{name}`"
             yield _missing(build.dockerfile_at, "Dockerfile", where, dockerfile, "file")
     elif build.dockerfile is None and not any(
-        (context / n).is_file() for n in ("Dockerfile", "dockerfile")
+        is_existing_file(context / n) for n in ("Dockerfile", "dockerfile")
     ):
         at = build.context_at or build.at
         if at is not None:
@@ -155,7 +155,7 @@ def _env_file_problems(service: ComposeService, folder: Path) -> Iterator[Proble
         if not entry.required:
             continue  # `required: false`: compose skips it when missing
         target = _local(entry.path.value, folder)
-        if target is None or target.is_file():
+        if target is None or is_existing_file(target):
             continue
         where = f"service `{service.name.value}`"
         if kept_local(target):
