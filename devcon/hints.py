@@ -36,6 +36,8 @@ class Hint(enum.Enum):
     # init
     USE_FORCE = "use-force"
     USE_FORCE_TO_REPLACE = "use-force-to-replace"
+    INIT_USE_IMAGE = "init-use-image"
+    INIT_ALLOW_ALPINE = "init-allow-alpine"
     # validate's findings
     PIN_FEATURES = "pin-features"
 

@@ -3,13 +3,15 @@
 Templates live in `templates/<id>/` (shipped as `devcon.templates`): `template.json` (the
 manifest: base image and tag, options, detection, dependency manifests, variants),
 `devcontainer.json` and one `Dockerfile` per variant, with `{{placeholders}}`;
-`_common/dockerignore`, `_common/dev-user.Dockerfile` (the dev stage's user, written where a
-Dockerfile says `{{dev_user}}`) and `_common/not-pinned.txt` (`{{base_pinning}}` of an unpinned
-base) are shared. See templates/README.md for the manifest format.
+`_common/dockerignore` and `_common/not-pinned.txt` (`{{base_pinning}}` of an unpinned base)
+are shared. The lines that depend on the base (`{{dev_user}}`, `{{prod_user}}`,
+`{{remote_user}}`, `{{workdir}}`, `{{conda_update}}`) come from `base_fit.fit_base`, for what
+init read of the base. See templates/README.md for the manifest format.
 
 Order of work, so that a refusal costs nothing: choose the template and variant, check the
-options, check every path init would write (exit 2 before any network use), pin the base
-(the only network use), render, then write all files at once or none.
+options, check every path init would write (exit 2 before any network use), pin the base and
+read it (the only network use), fit the template to it (exit 2 when it cannot work there),
+render, then write all files at once or none.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from devcon.base_facts import BaseFacts
+from devcon.base_fit import Unread, fit_base
 from devcon.discovery import is_existing_file
 from devcon.dockerfile.packages import is_pip_pinned
 from devcon.errors import InputError, OptionError, UsageError
@@ -112,6 +116,7 @@ class InitRequest:
     dry_run: bool = False
     dockerfile_at_root: bool = False
     name: str | None = None
+    allow_alpine: bool = False  # a data-science template on an Alpine/musl base
 
 
 @dataclass(frozen=True)
@@ -422,20 +427,27 @@ def _choose_template(
     return templates["minimal"], "default"
 
 
+#: reads a base: its facts, or why they could not be read
+BaseReader = Callable[[str], "BaseFacts | Unread"]
+
+
 def plan_and_write(
     request: InitRequest,
     resolve_digest: Callable[[str], str],
     choose: Callable[[list[tuple[str, str, int]]], str] | None = None,
+    read_base: BaseReader | None = None,
 ) -> InitResult:
     """Plan the files; unless dry-run, write them all-or-nothing (with backups under --force).
 
     `resolve_digest(reference)` is called at most once, and only after every check passed.
     `choose(candidates)` picks among several detected templates (default: the best one).
+    `read_base(reference)` is called once, after pinning; the files are rendered for what it
+    found (without it, or when it could not read the base, in a portable form, with a note).
     """
     root = request.root
     _check_root(root)
     try:
-        return _plan_and_write(request, resolve_digest, choose)
+        return _plan_and_write(request, resolve_digest, choose, read_base)
     except OSError as exc:
         # anything of the repository that cannot be looked at while planning: exit 2 naming
         # it (files are written by _write, which words its own errors)
@@ -461,6 +473,7 @@ def _plan_and_write(
     request: InitRequest,
     resolve_digest: Callable[[str], str],
     choose: Callable[[list[tuple[str, str, int]]], str] | None,
+    read_base: BaseReader | None,
 ) -> InitResult:
     root = request.root
     templates = load_templates()
@@ -520,6 +533,18 @@ def _plan_and_write(
         written_ref = base.pinned(resolve_digest(written_ref))
         pinned = True
 
+    # the base itself, read once: render for what it has, or stop before writing (exit 2)
+    facts = read_base(written_ref) if read_base is not None else Unread(None)
+    fit = fit_base(
+        template.id,
+        template.remote_user,
+        facts,
+        image=written_ref,
+        suggested=f"{template.image}:{template.tag.format(**values)}",
+        allow_alpine=request.allow_alpine,
+    )
+    notes.extend(fit.notes)
+
     name = request.name or root.resolve().name or "dev"
     project = (pyproject or {}).get("project")
     project_name = project.get("name") if isinstance(project, dict) else None
@@ -531,8 +556,12 @@ def _plan_and_write(
         "dockerfile": "../Dockerfile" if request.dockerfile_at_root else "Dockerfile",
         "context": "..",
         "module": module,
-        # the dev user (uid 1000, reusing a base's own uid-1000 user), shared by templates
-        "dev_user": (common / "dev-user.Dockerfile").read_text("utf-8").rstrip("\n"),
+        # the lines that depend on the base (base_fit)
+        "dev_user": fit.dev_user,
+        "prod_user": fit.prod_user,
+        "remote_user": fit.remote_user,
+        "workdir": fit.workdir,
+        "conda_update": fit.conda_update,
         "base_pinning": "pinned by digest"
         if pinned
         else (common / "not-pinned.txt").read_text("utf-8").rstrip("\n"),
@@ -542,6 +571,8 @@ def _plan_and_write(
         text = fill_placeholders(
             source.read_text("utf-8"), placeholders, f"templates/{template.id}/{source.name}"
         )
+        if path == dockerfile_path and fit.comments:
+            text = _above_first_from(text, fit.comments)
         files.append(PlannedFile(path, text, path.exists()))
     created: list[Path] = []
     for path, text in new_manifests:
@@ -565,6 +596,13 @@ def _plan_and_write(
         kept_dockerignore=kept_dockerignore,
         written=not request.dry_run,
     )
+
+
+def _above_first_from(text: str, comments: Sequence[str]) -> str:
+    """`comments` put right above the Dockerfile's first FROM line."""
+    lines = text.split("\n")
+    at = next((i for i, line in enumerate(lines) if line.startswith("FROM ")), 0)
+    return "\n".join([*lines[:at], *comments, *lines[at:]])
 
 
 def _write(files: Sequence[PlannedFile], devcontainer_dir: Path) -> list[Path]:

@@ -39,6 +39,10 @@ WORDS: dict[Hint, str] = {
     Hint.GIVE_BASE_TO_PROVE: "give --base REF (the base both should use) to prove it",
     Hint.USE_FORCE: "use --force",
     Hint.USE_FORCE_TO_REPLACE: "use --force to replace it",
+    Hint.INIT_USE_IMAGE: "--image REF",
+    Hint.INIT_ALLOW_ALPINE: (
+        "give --allow-alpine to use it anyway (the files then say why it is a risk)"
+    ),
     Hint.PIN_FEATURES: "`devcon pin --features`",
 }
 

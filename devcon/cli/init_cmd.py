@@ -20,6 +20,9 @@ from devcon.cli.options import (
 from devcon.errors import EXIT_OK, EnvironmentProblem, UsageError
 
 if TYPE_CHECKING:
+    from devcon.base_facts import BaseFacts
+    from devcon.base_fit import Unread
+    from devcon.registry.factory import RegistrySettings
     from devcon.scaffold import InitResult
 
 #: answers `pick_template` accepts before it gives up (exit 2)
@@ -95,6 +98,22 @@ def _report_choice(result: InitResult, interactive: bool) -> None:
     say(f"base: {result.image}")
 
 
+def read_base_facts(reference: str, registry: RegistrySettings) -> BaseFacts | Unread:
+    """What init knows of the base (local engine first, else the registry), or why it could
+    not be read: then init writes the portable form and says so."""
+    from devcon.base_facts import KNOWN_TOOLS, read_base
+    from devcon.base_fit import Unread
+    from devcon.registry.errors import RegistryError
+    from devcon.registry.factory import make_client
+    from devcon.services import Services
+
+    with Services(registry=lambda: make_client(registry)) as services:
+        try:
+            return read_base(reference, services, KNOWN_TOOLS)
+        except (RegistryError, EnvironmentProblem) as exc:
+            return Unread(worded(exc.text))
+
+
 def template_listing() -> str:
     """Every template with its base image and options, as `--list-templates` prints it."""
     from devcon.scaffold import load_templates
@@ -167,6 +186,12 @@ def init_command(
     list_templates: bool = typer.Option(
         False, "--list-templates", help="List the templates, their bases and options, and exit."
     ),
+    allow_alpine: bool = typer.Option(
+        False,
+        "--allow-alpine",
+        help="Accept an Alpine/musl base for a data-science template (the files say why it "
+        "is a risk).",
+    ),
 ) -> None:
     """Write a reproducible .devcontainer/: dev and prod stages on one base pinned by digest.
 
@@ -206,6 +231,7 @@ def init_command(
         dry_run=dry_run,
         dockerfile_at_root=dockerfile_at_root,
         name=name,
+        allow_alpine=allow_alpine,
     )
     interactive = is_interactive()
     known = sorted(load_templates())
@@ -214,7 +240,12 @@ def init_command(
         return pick_template(candidates, known, _ask, say)
 
     # without a person at a terminal, the best detected template is used (and init says so)
-    result = plan_and_write(request, resolve, choose if interactive else None)
+    result = plan_and_write(
+        request,
+        resolve,
+        choose if interactive else None,
+        read_base=lambda reference: read_base_facts(reference, registry),
+    )
     _report_choice(result, interactive)
     if dry_run:
         for planned in result.files:

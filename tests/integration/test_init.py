@@ -50,7 +50,7 @@ def _tools() -> dict[str, File]:
         **_host_binaries(SHADOW_TOOLS),
         **{
             f"usr/local/bin/{t}": File(RECORDER, mode=0o755)
-            for t in ("pip", "conda", "R", "python", "uv")
+            for t in ("pip", "conda", "R", "python", "uv", "jupyter")
         },
     }
 
@@ -128,8 +128,8 @@ def test_template_output_passes_devcon_and_builds(
     monkeypatch.setenv("DOCKER_HOST", docker_engine.host)
     assert main(["parity", f"docker:{dev_tag}", f"docker:{prod_tag}"]) == 0
     assert "same-base" in capsys.readouterr().out
-    if template != "jupyter":  # jupyter's user (jovyan) comes with the real base image
-        _assert_runs_as_remote_user(docker_engine, dev_tag, config)
+    # jupyter too: on a base without jovyan, init uses the base's uid-1000 user (issue 14)
+    _assert_runs_as_remote_user(docker_engine, dev_tag, config)
 
 
 def _remote_user(config: Path) -> str:

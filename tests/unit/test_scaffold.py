@@ -436,12 +436,15 @@ def test_requirements_txt_wins_over_pyproject(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("template", ["python", "conda", "r", "cuda", "minimal"])
 def test_dev_user_creation_reuses_an_existing_uid(tmp_path: Path, template: str) -> None:
+    # the base not read (no reader): the portable form decides at build time
     root = _repo(tmp_path / "repo", {})
     _init(root, template=template)
     text = (root / ".devcontainer" / "Dockerfile").read_text()
     dev = text[text.index("FROM base AS dev") : text.index("FROM base AS prod")]
-    assert "useradd --create-home --uid 1000" not in dev  # never unconditional
-    assert "$3 == uid" in dev and "usermod --login" in dev and 'if ! id -u "${USERNAME}"' in dev
+    user = "rstudio" if template == "r" else "vscode"
+    assert f"if ! id -u {user} " in dev and "$3 == 1000" in dev and "usermod --login" in dev
+    assert dev.index("usermod --login") < dev.index("useradd --create-home")  # reuse first
+    assert "command -v useradd" in dev and "adduser -D -u 1000 -s /bin/sh" in dev
 
 
 # -- writing ------------------------------------------------------------------------------
