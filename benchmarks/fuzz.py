@@ -1122,6 +1122,7 @@ def summary(figures: Figures, args: argparse.Namespace, finished: bool = True) -
         "workers_started": figures.workers_started,
         "failures": [
             {"kind": g[0].kind, "signature": s, "count": len(g), "first_input": g[0].case,
+             "inputs": sorted({f.case for f in g})[:100],
              "argv": g[0].argv, "confirmed": g[0].confirmed,
              "saved": str(g[0].saved) if g[0].saved else None,
              "detail": g[0].detail[-1500:]}
