@@ -701,6 +701,9 @@ def worker(limit_mb: int, exact: bool = False) -> int:
     return 0
 
 
+STARTUP_SECONDS = 20.0
+
+
 class Worker:
     """A worker process, its own folder (`ws` is the input's workspace) and one request at a
     time; `deadline` is when the driver gives up on the request in flight."""
@@ -732,7 +735,9 @@ class Worker:
         self.case = case
         self.proc.stdin.write(json.dumps({"argvs": case.argvs}) + "\n")
         self.proc.stdin.flush()
-        self.deadline = time.monotonic() + timeout
+        # a new worker imports devcon first (about 0.5 s; much more on a busy machine): its
+        # first input's deadline allows for that, so a slow start is not taken for a hang
+        self.deadline = time.monotonic() + timeout + (STARTUP_SECONDS if not self.cases else 0)
 
     def receive(self) -> dict[str, object] | None:
         """The answer (the output is ready), or None when the worker died."""
