@@ -3,7 +3,7 @@
 Templates live in `templates/<id>/` (shipped as `devcon.templates`): `template.json` (the
 manifest: base image and tag, options, detection, dependency manifests, variants),
 `devcontainer.json` and one `Dockerfile` per variant, with `{{placeholders}}`;
-`_common/dockerignore` and `_common/not-pinned.txt` (`{{base_pinning}}` of an unpinned base)
+`_common/dockerignore` and `_common/base-pinning.txt` (`{{base_pinning}}`, any base)
 are shared. The lines that depend on the base (`{{dev_user}}`, `{{prod_user}}`,
 `{{remote_user}}`, `{{workdir}}`, `{{conda_update}}`) come from `base_fit.fit_base`, for what
 init read of the base. See templates/README.md for the manifest format.
@@ -24,16 +24,18 @@ import shutil
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from devcon.base_facts import BaseFacts
 from devcon.base_fit import Unread, fit_base
 from devcon.discovery import is_existing_file
-from devcon.dockerfile.packages import is_pip_pinned
-from devcon.errors import InputError, OptionError, UsageError
+from devcon.entrypoint import cmd_lines, find_entry_point
+from devcon.errors import EnvironmentProblem, InputError, OptionError, UsageError
 from devcon.fileio import read_text
 from devcon.hints import Hint, hinted
+from devcon.manifest_notes import manifest_notes
 from devcon.reference import ReferenceError, parse_reference
 from devcon.resources import templates_root
 from devcon.rewrite import write_all
@@ -57,9 +59,6 @@ _SKIP_DIRS = frozenset(
 #: how deep `**/` detection globs look below the repository root
 _MAX_DEPTH = 3
 
-#: lock files a pyproject.toml variant may not read (init says so when one is there)
-_UNREAD_LOCKS = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock", "pylock.toml")
-
 
 @dataclass(frozen=True)
 class TemplateOption:
@@ -80,6 +79,7 @@ class Variant:
     unless: tuple[str, ...] = ()  # none of these exists
     manifests: tuple[Mapping[str, str], ...] = ()  # created when missing
     requires: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # option -> (re, why)
+    installs_project: bool = False  # the prod stage pip-installs the project (and its scripts)
 
 
 @dataclass(frozen=True)
@@ -151,6 +151,7 @@ def _variant(data: Mapping[str, Any], fallback_manifests: Sequence[Mapping[str, 
         unless=tuple(data.get("unless", ())),
         manifests=tuple(data.get("manifests", fallback_manifests)),
         requires=requires,
+        installs_project=bool(data.get("installs_project", False)),
     )
 
 
@@ -321,11 +322,23 @@ def _options(template: Template, variant: Variant, given: Mapping[str, str]) -> 
     return values
 
 
-def _python_name(name: str) -> str:
-    cleaned = re.sub(r"[^a-z0-9_]", "_", name.lower()).strip("_")
-    if not cleaned or cleaned[0].isdigit():
-        return "app"
-    return cleaned
+def _project_table(root: Path, pyproject: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """pyproject.toml's [project] table, for the entry point: the one the variant read, else
+    read here; a pyproject.toml the variant does not install from may be unreadable (then
+    there is no table: init does not stop for a file it does not use)."""
+    if pyproject is None:
+        try:
+            pyproject = _pyproject(root)
+        except InputError:
+            return None
+    project = (pyproject or {}).get("project")
+    return project if isinstance(project, dict) else None
+
+
+def _workdir(source: Traversable, placeholders: Mapping[str, str], where: str) -> str:
+    """The WORKDIR of a template's Dockerfile (its first), placeholders filled."""
+    match = re.search(r"^WORKDIR[ \t]+(\S+)[ \t]*$", source.read_text("utf-8"), re.MULTILINE)
+    return fill_placeholders(match.group(1), placeholders, where) if match else "/"
 
 
 def _pyproject(root: Path) -> dict[str, Any] | None:
@@ -342,44 +355,6 @@ def _pyproject(root: Path) -> dict[str, Any] | None:
             "declares, so fix it first",
             str(path),
         ) from None
-
-
-def _pyproject_notes(
-    template: Template, variant: Variant, pyproject: Mapping[str, Any], root: Path
-) -> list[str]:
-    project = pyproject.get("project")
-    reads_uv_lock = any("uv.lock" in v.when for v in template.variants)
-    notes: list[str] = []
-    if not isinstance(project, dict):
-        notes.append(
-            "pyproject.toml has no [project] table: the image installs no dependencies from "
-            "it; declare them under [project] dependencies"
-        )
-        return notes
-    if "dependencies" in project.get("dynamic", []):
-        notes.append(
-            "pyproject.toml declares its dependencies as dynamic: the image cannot read them "
-            "without building the project; list them under [project] dependencies"
-        )
-    if "uv.lock" not in variant.when:
-        deps = [d for d in project.get("dependencies", []) if isinstance(d, str)]
-        loose = [d for d in deps if not is_pip_pinned(d.split(";", 1)[0].strip())]
-        if loose:
-            shown = ", ".join(loose[:3]) + (", ..." if len(loose) > 3 else "")
-            notes.append(
-                f"pyproject.toml's dependencies are not all pinned with == ({shown}): each "
-                "build installs the newest matching versions; pin them"
-                + (", or commit a uv.lock and run init again" if reads_uv_lock else "")
-            )
-    unread = [lock for lock in _UNREAD_LOCKS if lock not in variant.when]
-    for lock in unread:
-        if (root / lock).is_file():
-            notes.append(
-                f"{lock} is not read: the image installs pyproject.toml's [project] "
-                "dependencies"
-                + (" (a uv.lock would be used)" if reads_uv_lock and lock != "uv.lock" else "")
-            )
-    return notes
 
 
 def _backup_path(path: Path) -> Path:
@@ -433,13 +408,15 @@ BaseReader = Callable[[str], "BaseFacts | Unread"]
 
 def plan_and_write(
     request: InitRequest,
-    resolve_digest: Callable[[str], str],
+    resolve_digest: Callable[[str], str | None],
     choose: Callable[[list[tuple[str, str, int]]], str] | None = None,
     read_base: BaseReader | None = None,
 ) -> InitResult:
     """Plan the files; unless dry-run, write them all-or-nothing (with backups under --force).
 
-    `resolve_digest(reference)` is called at most once, and only after every check passed.
+    `resolve_digest(reference)` is called at most once, and only after every check passed;
+    in a dry run it may answer None (the registry cannot be reached): the files then show the
+    tag-only reference.
     `choose(candidates)` picks among several detected templates (default: the best one).
     `read_base(reference)` is called once, after pinning; the files are rendered for what it
     found (without it, or when it could not read the base, in a portable form, with a note).
@@ -471,7 +448,7 @@ def _check_root(root: Path) -> None:
 
 def _plan_and_write(
     request: InitRequest,
-    resolve_digest: Callable[[str], str],
+    resolve_digest: Callable[[str], str | None],
     choose: Callable[[list[tuple[str, str, int]]], str] | None,
     read_base: BaseReader | None,
 ) -> InitResult:
@@ -483,7 +460,10 @@ def _plan_and_write(
     values = _options(template, variant, request.options)
 
     pyproject = _pyproject(root) if "pyproject.toml" in variant.when else None
-    notes = _pyproject_notes(template, variant, pyproject, root) if pyproject is not None else []
+    # notes on every manifest, so that validate right after init surprises no one
+    installed = [*variant.when, *(m["path"] for m in variant.manifests)]
+    has_lock_variant = any("uv.lock" in v.when for v in template.variants)
+    notes = manifest_notes(root, installed, pyproject, has_lock_variant)
 
     # every path init would write is checked before anything reaches the network
     devcontainer_dir = root / ".devcontainer"
@@ -530,8 +510,12 @@ def _plan_and_write(
         base = parse_reference(written_ref)
     pinned = base.is_pinned
     if request.pin and not pinned:
-        written_ref = base.pinned(resolve_digest(written_ref))
-        pinned = True
+        digest = resolve_digest(written_ref)
+        if digest is None and not request.dry_run:
+            raise EnvironmentProblem(f"cannot pin {written_ref}: no digest; nothing was written")
+        if digest is not None:
+            written_ref = base.pinned(digest)
+            pinned = True
 
     # the base itself, read once: render for what it has, or stop before writing (exit 2)
     facts = read_base(written_ref) if read_base is not None else Unread(None)
@@ -546,26 +530,40 @@ def _plan_and_write(
     notes.extend(fit.notes)
 
     name = request.name or root.resolve().name or "dev"
-    project = (pyproject or {}).get("project")
-    project_name = project.get("name") if isinstance(project, dict) else None
-    module = _python_name(project_name if isinstance(project_name, str) else root.resolve().name)
+    # the prod CMD runs what the repository has; never a name made up from the folder's
+    entry = find_entry_point(root, _project_table(root, pyproject), variant.installs_project)
+    shown_dockerfile = dockerfile_path.relative_to(root).as_posix()
+    if entry is None and "{{prod_cmd}}" in (folder / variant.dockerfile).read_text("utf-8"):
+        notes.append(
+            "no entry point found ([project.scripts], a package with a __main__.py under src/ "
+            "or at the root, main.py or app.py): the prod image's CMD fails saying so; set "
+            f"the CMD of the prod stage in {shown_dockerfile}"
+        )
     placeholders = {
         **values,
         "image": written_ref,
         "name": json.dumps(name)[1:-1],
         "dockerfile": "../Dockerfile" if request.dockerfile_at_root else "Dockerfile",
         "context": "..",
-        "module": module,
         # the lines that depend on the base (base_fit)
         "dev_user": fit.dev_user,
         "prod_user": fit.prod_user,
         "remote_user": fit.remote_user,
         "workdir": fit.workdir,
         "conda_update": fit.conda_update,
-        "base_pinning": "pinned by digest"
-        if pinned
-        else (common / "not-pinned.txt").read_text("utf-8").rstrip("\n"),
+        # how the base is kept pinned: true before `devcon pin` and after it (the CLI warns
+        # when the base is written unpinned)
+        "base_pinning": (common / "base-pinning.txt").read_text("utf-8").rstrip("\n"),
     }
+    placeholders["prod_cmd"] = cmd_lines(
+        entry,
+        _workdir(
+            folder / variant.dockerfile,
+            placeholders,
+            f"templates/{template.id}/{variant.dockerfile}",
+        ),
+        shown_dockerfile,
+    )
     files: list[PlannedFile] = []
     for path, source in planned:
         text = fill_placeholders(

@@ -210,10 +210,15 @@ def init_command(
     options = _template_options(list(ctx.args))
     registry = registry_settings(settings_from(None, False), insecure, mirror, timeout)
 
-    def resolve(reference: str) -> str:
+    unreachable: list[str] = []  # why a dry run could not pin (it shows tags instead)
+
+    def resolve(reference: str) -> str | None:
         try:
             return make_client(registry).resolve(parse_reference(reference)).digest
         except RegistryError as exc:
+            if dry_run:  # a dry run works offline: it shows the tag and says so
+                unreachable.append(f"cannot pin {reference}: {worded(exc.text)}")
+                return None
             raise EnvironmentProblem(
                 f"cannot pin {reference}: {worded(exc.text)}\n"
                 "Nothing was written. Run again when the registry is reachable (or name a "
@@ -251,6 +256,12 @@ def init_command(
         for planned in result.files:
             say(f"\n--- {planned.path} ---\n{planned.content}", nl=False)
         say("\n(dry run: nothing written)")
+        for reason in unreachable:
+            say(
+                f"dry run without the registry ({reason}): the files show tag-only "
+                "references; a real run pins them, and stops with exit 3 while the registry "
+                "cannot be reached"
+            )
     else:
         for planned in result.files:
             verb = "replaced" if planned.existed else "wrote"
@@ -266,7 +277,7 @@ def init_command(
             )
     for note in result.notes:
         say(f"note: {note}")
-    if not result.pinned:
+    if not result.pinned and not unreachable:
         say(
             "WARNING: the base is not pinned (--no-pin): run `devcon pin` before relying on "
             "this dev container being reproducible"

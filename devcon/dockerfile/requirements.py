@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
 from devcon.dockerfile.packages import conda_is_pinned, pip_is_pinned, pip_name
+from devcon.dockerfile.shell import is_variable
 from devcon.errors import InputError
 from devcon.fileio import InputTooLarge, read_bytes
 
@@ -227,3 +228,11 @@ def entry_is_pinned(entry: RequirementEntry, constrained: AbstractSet[str]) -> b
     if entry.kind == "conda":
         return conda_is_pinned(entry.text)
     return pip_is_pinned(entry.text) or pip_name(entry.text) in constrained
+
+
+def unpinned_entries(
+    entries: Iterable[RequirementEntry], constrained: AbstractSet[str]
+) -> list[RequirementEntry]:
+    """The entries without an exact version (names given by a variable are not judged): what
+    the unpinned-package rule reports, and what `devcon init` notes before it."""
+    return [e for e in entries if not is_variable(e.text) and not entry_is_pinned(e, constrained)]

@@ -20,7 +20,7 @@ from devcon.dockerfile.packages import (
 )
 from devcon.dockerfile.requirements import (
     RequirementEntry,
-    entry_is_pinned,
+    unpinned_entries,
 )
 from devcon.dockerfile.shell import is_variable
 from devcon.dockerfile.stages import runs
@@ -202,9 +202,7 @@ def _file_problems(
         if source is None:
             continue
         entries, file_constrained = ctx.requirements.entries(source, manager)
-        for entry in entries:
-            if is_variable(entry.text) or entry_is_pinned(entry, constrained | file_constrained):
-                continue
+        for entry in unpinned_entries(entries, constrained | file_constrained):
             yield _entry_problem(entry)
 
 

@@ -310,7 +310,7 @@ def test_from_is_the_default_base_pinned_by_digest(tmp_path: Path, template: str
     text = (root / ".devcontainer" / "Dockerfile").read_text()
     assert f"FROM {DEFAULT_BASES[template]}@{DIGEST} AS base\n" in text
     assert "FROM base AS dev\n" in text and "FROM base AS prod\n" in text
-    assert "pinned by digest" in text.splitlines()[0] + text.splitlines()[1]
+    assert "`devcon pin` pins it by digest" in " ".join(text.splitlines()[:2])
     assert "{{" not in text and result.pinned
 
 
@@ -320,10 +320,11 @@ def test_no_pin_says_so_in_the_files(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "WARNING: the base is not pinned" in capsys.readouterr().out
     dockerfile = (root / ".devcontainer" / "Dockerfile").read_text()
     head = " ".join(dockerfile.splitlines()[:3])
-    assert "pinned by digest" not in head and "NOT pinned yet" in head and "devcon pin" in head
+    # how the base is pinned, not whether it is: true before `devcon pin` and after it
+    assert "`devcon pin` pins it by digest" in head and "NOT pinned" not in head
     assert "FROM python:3.12-slim-bookworm AS base" in dockerfile
     config = (root / ".devcontainer" / "devcontainer.json").read_text()
-    assert "NOT pinned yet" in config
+    assert "`devcon pin` pins it by digest" in config
     assert main(["pin", "--check", str(root)]) == 1
 
 
@@ -370,7 +371,7 @@ dependencies = ["numpy==2.1.3", "torch==2.4.1"]
 def test_pyproject_repository_gets_the_pyproject_dockerfile(
     tmp_path: Path, template: str, lock: bool, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    files = {"pyproject.toml": PYPROJECT, "src/demo_app/__init__.py": ""}
+    files = {"pyproject.toml": PYPROJECT, "src/demo_app/__main__.py": ""}
     if lock:
         files["uv.lock"] = "version = 1\n"
     root = _repo(tmp_path / "repo", files)
