@@ -16,6 +16,7 @@ itself: `SecretMatch.redacted` shows at most its first 4 characters and its leng
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -251,6 +252,7 @@ def _word_is_secret(word: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=4096)  # a long RUN repeats its names
 def is_secret_name(name: str) -> bool:
     """True when the name says its value is a credential (case-insensitive, by component)."""
     parts = name_parts(name)
@@ -593,6 +595,8 @@ def command_credentials(words: Sequence[str]) -> list[tuple[int, SecretMatch]]:
             if match is not None:
                 found.setdefault(index + 1, match)
     for index, word in enumerate(words):
+        if "=" not in word:
+            continue  # no assignment (saves a match per word of a long command)
         assignment = _ASSIGNMENT.fullmatch(word)
         if assignment is None or index in found:
             continue

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from devcon.dockerfile import shell
 from devcon.dockerfile.packages import PackageCommand, package_command
-from devcon.dockerfile.shell import Command, Word
+from devcon.dockerfile.shell import Command, Words
 
 KNOWN_INSTRUCTIONS = frozenset(
     {
@@ -223,7 +223,7 @@ class RunScript:
     instruction: Instruction = field(compare=False, repr=False)
     text: str
     positions: PositionMap = field(repr=False)
-    words: tuple[Word, ...]  # every word of the script (not of scripts inside it), in order
+    words: Words  # every word of the script (not of scripts inside it), in order
     commands: tuple[LocatedCommand, ...]  # simple commands, scripts inside (`sh -c`) included
 
     def position(self, offset: int) -> tuple[int, int]:
@@ -375,8 +375,7 @@ def _parse_script(instruction: Instruction) -> RunScript:
     text, positions = _script_with_positions(instruction)
     tokens = shell.tokenize(text)
     located = tuple(LocatedCommand(c, package_command(c)) for c in shell.commands(tokens))
-    words = tuple(t for t in tokens if t is not None)
-    return RunScript(instruction, text, positions, words, located)
+    return RunScript(instruction, text, positions, tokens.words(), located)
 
 
 def mount_options(value: str) -> dict[str, str]:

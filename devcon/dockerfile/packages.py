@@ -9,9 +9,12 @@ npm/yarn/pnpm. Package arguments keep their version specifiers (`numpy==2.1`,
 
 from __future__ import annotations
 
+import bisect
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress, count
 
 from devcon.dockerfile.shell import Command
 
@@ -23,6 +26,11 @@ PIP_BOOL_VALUES = frozenset(
 )
 # uv reads UV_NO_CACHE as a boolean: only true-like values disable its cache.
 UV_TRUE_VALUES = frozenset({"1", "true", "yes", "y", "on", "t"})
+
+# first characters of the words that may end a command's package list (`>file`, `2>&1`, a
+# quoted `&&`); each is then checked in full
+_MAY_END = frozenset("&|;<>12")
+_FIRST = operator.itemgetter(slice(0, 1))
 
 _PIP = re.compile(r"pip(?:3(?:\.\d+)?)?$")
 _PYTHON = re.compile(r"python(?:3(?:\.\d+)?)?$")
@@ -86,27 +94,42 @@ class PackageCommand:
 
 
 def _positionals(cmd: Command, start: int, value_options: frozenset[str]) -> list[str]:
+    """The words from `start` on that are not options or their values, up to a redirection
+    (or a quoted `&&`, `||`, `;`). Only the options and the words that may end the list
+    are looked at one by one; the stretches between them are taken whole."""
+    words = cmd.words
+    dashed = cmd.dashed
+    marks = sorted(
+        {
+            *dashed[bisect.bisect_left(dashed, start) :],
+            *compress(count(start), map(_MAY_END.__contains__, map(_FIRST, words[start:]))),
+        }
+    )
     out: list[str] = []
-    words = cmd.words[start:]
-    skip = False
-    for word in words:
-        if skip:
-            skip = False
-            continue
+    i = start
+    for mark in marks:
+        if mark < i:
+            continue  # the value of an option
+        out.extend(words[i:mark])
+        word = words[mark]
         if word.startswith("-"):
-            if word in value_options:
-                skip = True
-            continue
-        if word in ("&&", "||", ";") or word.startswith((">", "<", "2>", "1>")):
-            break
-        out.append(word)
+            i = mark + (2 if word in value_options else 1)
+        elif word in ("&&", "||", ";") or word.startswith((">", "<", "2>", "1>")):
+            return out
+        else:
+            out.append(word)
+            i = mark + 1
+    out.extend(words[i:])
     return out
 
 
 def _option_values(cmd: Command, *names: str) -> list[str]:
+    """Values of `-x value`, `-xvalue`, `--name value` and `--name=value` (names begin
+    with `-`; only the words that begin with `-` are looked at)."""
     values: list[str] = []
     words = cmd.words
-    for i, word in enumerate(words):
+    for i in cmd.dashed:
+        word = words[i]
         for name in names:
             if word == name and i + 1 < len(words):
                 values.append(words[i + 1])
@@ -146,7 +169,8 @@ def _pip(cmd: Command, at: int) -> PackageCommand | None:
     action = cmd.words[at]
     packages = _positionals(cmd, at + 1, _PIP_VALUE_OPTIONS)
     files = _option_values(cmd, "-r", "--requirement", "-c", "--constraint")
-    if action == "install" and any(w in ("-U", "--upgrade") for w in cmd.words[at + 1 :]):
+    upgrade = any(cmd.words[i] in ("-U", "--upgrade") for i in cmd.dashed if i > at)
+    if action == "install" and upgrade:
         return PackageCommand("pip", "upgrade", tuple(packages), cmd, tuple(files))
     return PackageCommand("pip", action, tuple(packages), cmd, tuple(files))
 
@@ -180,7 +204,7 @@ def _conda(cmd: Command) -> PackageCommand | None:
 
 def pip_name(requirement: str) -> str:
     """The project name of a pip requirement (`NumPy[extra]>=1` -> `numpy`)."""
-    match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
+    match = re.match(r"\A\s*+([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
     return match.group(1).lower().replace("_", "-") if match else requirement.lower()
 
 
@@ -217,20 +241,34 @@ def conda_is_pinned(spec: str) -> bool:
     ):
         return True
     text = text.split("::", 1)[-1]
-    bracket = re.search(r"\[(.*)\]", text)
-    if bracket:
-        version = re.search(r"version\s*=\s*['\"]?([^'\",\]]+)", bracket.group(1))
-        text = text[: bracket.start()] + (f"={version.group(1)}" if version else "")
-    match = re.match(r"\s*[A-Za-z0-9_][A-Za-z0-9_.-]*\s*(.*)$", text)
+    bracket = _bracket(text)
+    if bracket is not None:
+        start, inside = bracket
+        version = re.search(r"version\s*=\s*['\"]?([^'\",\]]+)", inside)
+        text = text[:start] + (f"={version.group(1)}" if version else "")
+    # possessive: a name that fails to match is not tried again shorter
+    match = re.match(r"\A\s*+[A-Za-z0-9_][A-Za-z0-9_.-]*+\s*+(.*)$", text)
     rest = match.group(1).strip() if match else ""
     if not rest or any(op in rest for op in (">", "<", "|", ",", "!", "~")):
         return False
     return rest.startswith("=") or rest[0].isdigit()
 
 
+def _bracket(text: str) -> tuple[int, str] | None:
+    """Where the first `[...]` of a line begins and what it holds (to the line's last `]`),
+    as a search for `\\[(.*)\\]` answers, in one pass."""
+    offset = 0
+    for line in text.split("\n"):
+        first, last = line.find("["), line.rfind("]")
+        if 0 <= first < last:
+            return offset + first, line[first + 1 : last]
+        offset += len(line) + 1
+    return None
+
+
 def conda_name(spec: str) -> str:
     text = spec.strip().strip("'\"").split("::", 1)[-1]
-    match = re.match(r"\s*([A-Za-z0-9_][A-Za-z0-9_.-]*)", text)
+    match = re.match(r"\A\s*+([A-Za-z0-9_][A-Za-z0-9_.-]*)", text)
     return match.group(1).lower() if match else text
 
 
@@ -239,7 +277,8 @@ def requirement_files(command: Command) -> tuple[list[str], list[str]]:
     reqs: list[str] = []
     cons: list[str] = []
     words = command.words
-    for i, word in enumerate(words):
+    for i in command.dashed:
+        word = words[i]
         for names, out in ((("-r", "--requirement"), reqs), (("-c", "--constraint"), cons)):
             short, long = names
             if word in names and i + 1 < len(words):
@@ -255,7 +294,8 @@ def conda_files(command: Command) -> list[str]:
     """`-f`/`--file` values of a conda/mamba/micromamba command."""
     out: list[str] = []
     words = command.words
-    for i, word in enumerate(words):
+    for i in command.dashed:
+        word = words[i]
         if word in ("-f", "--file") and i + 1 < len(words):
             out.append(words[i + 1])
         elif word.startswith("--file="):

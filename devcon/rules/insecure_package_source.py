@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import operator
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import compress, count, repeat
 
 from devcon.compose import EnvEntry
 from devcon.dockerfile.model import Instruction, LocatedCommand
@@ -25,6 +27,9 @@ from devcon.rules.base import (
 _HTTPS = "use an https:// index (add your proxy's CA certificate to the image if that is why)"
 _TLS = "keep verification on (add your proxy's CA certificate to the image if that is why)"
 _FALSE = frozenset({"false", "no", "0", "off"})
+# places reported in one RUN at most: each is searched for in the instruction's text
+_MAX_PLACES = 100
+_SSLVERIFY_END = re.compile(r"sslverify\Z", re.IGNORECASE)
 
 # environment variables: name (upper case) -> (insecure when, message)
 _URL_VARIABLES = frozenset(
@@ -45,6 +50,22 @@ _URL_VARIABLES = frozenset(
 )
 
 
+# every name `_env_hit` judges (any other is let through at once)
+_KNOWN_NAMES = _URL_VARIABLES | {
+    "PIP_TRUSTED_HOST",
+    "UV_INSECURE_HOST",
+    "NODE_TLS_REJECT_UNAUTHORIZED",
+    "GIT_SSL_NO_VERIFY",
+    "PYTHONHTTPSVERIFY",
+    "NPM_CONFIG_STRICT_SSL",
+    "YARN_ENABLE_STRICT_SSL",
+    "CONDA_SSL_VERIFY",
+    "GOINSECURE",
+    "GOSUMDB",
+    "GOFLAGS",
+}
+
+
 @dataclass(frozen=True)
 class _Hit:
     text: str  # what to look for in the instruction, for the position
@@ -53,9 +74,9 @@ class _Hit:
 
 def _env_hit(name: str, value: str | None) -> str | None:
     """Why `name=value` in the environment makes downloads insecure, or None."""
-    if value is None:
-        return None
     upper = name.upper()
+    if value is None or upper not in _KNOWN_NAMES:
+        return None
     val = value.strip().strip("'\"").strip()
     low = val.lower()
     if upper in _URL_VARIABLES:
@@ -87,10 +108,12 @@ def _env_hit(name: str, value: str | None) -> str | None:
 
 
 def _option_values(cmd: Command, names: Iterable[str]) -> Iterator[tuple[str, str]]:
-    """(option as written, value) for `--opt value`, `--opt=value` and `-o value`."""
+    """(option as written, value) for `--opt value`, `--opt=value` and `-o value` (names
+    begin with `-`: only the words that do are looked at)."""
     names = tuple(names)
     words = cmd.words
-    for i, word in enumerate(words):
+    for i in cmd.dashed:
+        word = words[i]
         for name in names:
             if word == name and i + 1 < len(words):
                 yield word, words[i + 1]
@@ -100,11 +123,11 @@ def _option_values(cmd: Command, names: Iterable[str]) -> Iterator[tuple[str, st
 
 def _pip_args(cmd: Command) -> list[str] | None:
     """The arguments after `pip`, `pip3`, `python -m pip` (None for other commands)."""
-    words = list(cmd.words)
+    words = cmd.words
     if re.fullmatch(r"pip(?:3(?:\.\d+)?)?", cmd.name):
-        return words[1:]
-    if re.fullmatch(r"python(?:3(?:\.\d+)?)?", cmd.name) and words[1:3] == ["-m", "pip"]:
-        return words[3:]
+        return list(words[1:])
+    if re.fullmatch(r"python(?:3(?:\.\d+)?)?", cmd.name) and words[1:3] == ("-m", "pip"):
+        return list(words[3:])
     return None
 
 
@@ -158,7 +181,7 @@ def _command_hits(located: LocatedCommand) -> Iterator[_Hit]:
                 "--no-check-certificate",
                 f"`wget --no-check-certificate` skips TLS certificate checks: {_TLS}",
             )
-        for word in cmd.args:
+        for word in _containing(cmd.args, "="):
             if re.fullmatch(r"check[-_]certificate\s*=\s*(off|0|no)", word, re.IGNORECASE):
                 yield _Hit(word, f"`wget -e {word}` skips TLS certificate checks: {_TLS}")
     if name == "apk" and cmd.has("--allow-untrusted"):
@@ -177,9 +200,14 @@ def _command_hits(located: LocatedCommand) -> Iterator[_Hit]:
                     "instead",
                 )
     if name in ("conda", "mamba", "micromamba"):
-        words = list(cmd.args)
-        for i, word in enumerate(words[:-2]):
-            if word == "--set" and words[i + 1] == "ssl_verify" and words[i + 2].lower() in _FALSE:
+        words = cmd.words
+        for i in cmd.dashed:
+            if (
+                words[i] == "--set"
+                and i + 2 < len(words)
+                and words[i + 1] == "ssl_verify"
+                and words[i + 2].lower() in _FALSE
+            ):
                 yield _Hit(
                     "ssl_verify",
                     f"`{name} config --set ssl_verify {words[i + 2]}` turns off TLS certificate "
@@ -219,25 +247,40 @@ def _command_hits(located: LocatedCommand) -> Iterator[_Hit]:
             if key.endswith("index-url") and val.lower().startswith("http://"):
                 yield _Hit(key, f"`pip config set {key}` to a plain http:// index: {_HTTPS}")
     if name == "git":
-        words = list(cmd.args)
-        for i, word in enumerate(words):
+        args = cmd.args
+        for i in _git_candidates(cmd):
+            word = args[i]
             key, val = "", ""
-            if word == "-c" and i + 1 < len(words) and "=" in words[i + 1]:
-                key, val = words[i + 1].split("=", 1)
+            if word == "-c" and i + 1 < len(args) and "=" in args[i + 1]:
+                key, val = args[i + 1].split("=", 1)
             elif re.fullmatch(r"http\.(?:.+\.)?sslverify", word, re.IGNORECASE) and i + 1 < len(
-                words
+                args
             ):
-                key, val = word, words[i + 1]
+                key, val = word, args[i + 1]
             if re.fullmatch(r"http\.(?:.+\.)?sslverify", key, re.IGNORECASE) and (
                 val.lower() in _FALSE
             ):
                 yield _Hit(key, f"git `{key} {val}` turns off TLS certificate checks: {_TLS}")
 
 
+def _containing(words: Sequence[str], text: str) -> list[str]:
+    """The words that contain `text` (in one pass that makes no Python call per word)."""
+    return list(compress(words, map(operator.contains, words, repeat(text))))
+
+
+def _git_candidates(cmd: Command) -> list[int]:
+    """Indexes in `cmd.args` of `-c` and of the words ending in `sslverify` (any case)."""
+    found = set(compress(count(), map(_SSLVERIFY_END.search, cmd.args)))
+    found.update(i - 1 for i in cmd.dashed if cmd.words[i] == "-c")
+    return sorted(found)
+
+
 # apt settings and sources written with echo/printf/heredocs, or passed with -o
 _TEXT_PATTERNS = (
     (
-        re.compile(r"\[[^\]\n]*\b(?:trusted|allow-insecure|allow-weak)=yes\b[^\]\n]*\]"),
+        # one bracket at a time (no `[` inside): each character is looked at a bounded
+        # number of times however many brackets a line holds
+        re.compile(r"\[(?=[^\[\]\n]*\b(?:trusted|allow-insecure|allow-weak)=yes\b)[^\[\]\n]*\]"),
         "an apt source marked `[trusted=yes]` installs packages whose signature is not "
         "checked: add the repository's signing key (signed-by=) instead",
     ),
@@ -255,7 +298,7 @@ _TEXT_PATTERNS = (
         f"apt told to skip TLS certificate checks: {_TLS}",
     ),
     (
-        re.compile(r"^\s*trusted-host\s*=", re.MULTILINE),
+        re.compile(r"^[^\S\n]*trusted-host[^\S\n]*=", re.MULTILINE),
         f"a pip config file with `trusted-host` turns off TLS certificate checks: {_TLS}",
     ),
 )
@@ -266,10 +309,9 @@ def _run_problems(instruction: Instruction) -> Iterator[Problem]:
     hits: list[_Hit] = []
     for located in script.commands:
         hits.extend(_command_hits(located))
-    for token in script.words:
+    for word in _containing(script.words.texts, "="):
         # `export VAR=x`, `VAR=x cmd` assignments
-        word = token.text
-        if word and "=" in word and word.split("=", 1)[0].isidentifier():
+        if word.split("=", 1)[0].isidentifier():
             name, value = word.split("=", 1)
             message = _env_hit(name, value)
             if message:
@@ -278,7 +320,13 @@ def _run_problems(instruction: Instruction) -> Iterator[Problem]:
         for match in pattern.finditer(script.text):
             hits.append(_Hit(match.group().strip().split("\n")[0][:40], message))
     seen: set[tuple[int, int]] = set()
+    searched: set[str] = set()
     for hit in hits:
+        if hit.text in searched:
+            continue  # found at the same place as before
+        searched.add(hit.text)
+        if len(searched) > _MAX_PLACES:
+            return
         line, column = instruction.find(hit.text)
         if hit.text == "k":  # curl -k inside a cluster such as -fsSLk
             line, column = _find_curl_k(instruction)

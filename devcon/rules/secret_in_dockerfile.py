@@ -113,7 +113,9 @@ def _credential_words(instruction: Instruction) -> Iterator[tuple[str, str]]:
 
 def _secret_assignments(instruction: Instruction) -> Iterator[tuple[str, str]]:
     """(`NAME=`, message) for each RUN word assigning a literal credential to a secret name."""
-    for word in (token.text for token in instruction.script.words):
+    for word in instruction.script.words.texts:
+        if "=" not in word:
+            continue
         assignment = _ASSIGNMENT.fullmatch(word)
         if assignment is None:
             continue
