@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from devcon.errors import ConfigError, OptionError
+from devcon.fileio import read_text
 from devcon.findings import Severity
 from devcon.profile import Profile
 from devcon.resources import schema_text
@@ -191,10 +192,9 @@ def load_settings(path: Path | None) -> Settings:
 
 
 def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read: {exc}", str(path)) from None
+    """The settings file's text; unreadable, not UTF-8 or over the input size limit (checked
+    before reading) is InputError, exit 2, naming the file."""
+    return read_text(path)
 
 
 def _rule_names() -> list[str]:

@@ -390,3 +390,22 @@ def test_input_over_the_size_limit_is_refused_before_reading(tmp_path: Path, nam
         )
     code, _, _, out = _measure(["validate", str(target)], tmp_path)
     assert code in (0, 1) and "MiB limit" not in out, out
+
+
+@pytest.mark.parametrize("name", [".devcon.toml", "pyproject.toml"])
+def test_devcon_settings_over_the_size_limit_are_refused_before_reading(
+    tmp_path: Path, name: str
+) -> None:
+    """A repository's .devcon.toml (or pyproject.toml, read for [tool.devcon]) is input like
+    any other: over 4 MiB it is exit 2 naming the limit and the file, not read whole (a
+    200 MB one was read into memory and parsed)."""
+    path = tmp_path / name
+    with path.open("wb") as handle:
+        handle.truncate(200 * 1024 * 1024)
+    config = _write(
+        tmp_path / ".devcontainer" / "devcontainer.json", '{"image": "a@sha256:' + "0" * 64 + '"}'
+    )
+    code, elapsed, peak_mb, out = _measure(["validate", str(config)], tmp_path)
+    assert code == 2, out
+    assert f"{path}: larger than devcon's 4 MiB limit for an input file" in out
+    assert elapsed < 5 and peak_mb < 150, (elapsed, peak_mb)
