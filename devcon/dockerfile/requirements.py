@@ -26,6 +26,15 @@ class RequirementEntry:
     kind: str  # "pip" or "conda"
 
 
+def _resolved(path: Path) -> Path | None:
+    """`path.resolve()`, or None for a name no file can have (a NUL byte, a symlink loop, a
+    name longer than the system allows): requirement file names come from the repository."""
+    try:
+        return path.resolve()
+    except (OSError, ValueError, RuntimeError):
+        return None
+
+
 class RequirementFiles:
     """The requirement files of one run, each read from disk once and parsed once per
     package manager: every rule that follows a RUN's `-r` / `--file`, and the inline
@@ -38,9 +47,8 @@ class RequirementFiles:
         ] = {}
 
     def _bytes(self, path: Path) -> bytes | None:
-        try:
-            key = path.resolve()
-        except (OSError, ValueError):  # a NUL in the name, a symlink loop: not a file
+        key = _resolved(path)
+        if key is None:
             return None
         if key not in self._data:
             try:
@@ -74,7 +82,7 @@ class RequirementFiles:
         otherwise; and the names constraint files (`-c`) pin."""
         kind = "env" if path.suffix.lower() in (".yml", ".yaml") else manager
         kind = kind if kind in ("env", "conda") else "pip"
-        key = (path.resolve(), kind)
+        key = (_resolved(path) or path, kind)
         if key not in self._entries:
             if kind == "env":
                 entries, constrained = _environment_file(self, path)
@@ -122,7 +130,9 @@ def _pip_requirements(
 ) -> tuple[list[RequirementEntry], set[str]]:
     """Requirements of a pip requirements file (following `-r`), and names pinned by
     constraint files (`-c`)."""
-    resolved = path.resolve()
+    resolved = _resolved(path)
+    if resolved is None:  # a name no file can have: nothing to follow
+        return [], set()
     if resolved in seen:
         return [], set()
     seen.add(resolved)
@@ -218,7 +228,9 @@ def _environment_file(
                         for n in sub_value.value
                         if isinstance(n, yaml.ScalarNode)
                     ]
-                    more, more_constrained = _pip_lines(files, path, lines, {path.resolve()})
+                    more, more_constrained = _pip_lines(
+                        files, path, lines, {_resolved(path) or path}
+                    )
                     entries += more
                     constrained |= more_constrained
     return entries, constrained
