@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import functools
 import itertools
 import os
 from collections.abc import Sequence
@@ -56,12 +57,21 @@ def apply_edits(text: str, edits: Sequence[Edit], path: str = "") -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=8)
+def _line_starts(text: str) -> tuple[int, ...]:
+    """The offset of each line of `text_lines(text)`, computed once per text (pin looks up
+    every reference of a file in it: one pass each would be quadratic in references)."""
+    starts = tuple(itertools.accumulate((len(s) + 1 for s in text.split("\n")), initial=0))
+    # text_lines has no last empty line: drop the end offsets past it
+    return starts[:-2] if text.endswith("\n") or not text else starts[:-1]
+
+
 def text_at(text: str, line: int, column: int, length: int) -> str:
     """The `length` characters at (line, column) (1-based), "" outside the text."""
-    lines = text_lines(text)
-    if not 1 <= line <= len(lines) or column < 1:
+    starts = _line_starts(text)
+    if not 1 <= line <= len(starts) or column < 1:
         return ""
-    offset = sum(len(item) for item in lines[: line - 1]) + column - 1
+    offset = starts[line - 1] + column - 1
     return text[offset : offset + length]
 
 

@@ -477,6 +477,17 @@ def redact_text(text: str) -> str:
     """The text with every credential in it replaced by its `redact` stand-in: the formats
     `scan` knows, passwords in URLs, the start of a token format cut short, and long runs of
     random-looking characters. What every message quoting input goes through."""
+    # a report repeats its short strings (a path, a message, a rule id) once per finding:
+    # each is scanned once
+    return _redact_short(text) if len(text) <= 512 else _redact_text(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _redact_short(text: str) -> str:
+    return _redact_text(text)
+
+
+def _redact_text(text: str) -> str:
     spans: list[tuple[int, int, str]] = []
     for found in scan(text):
         url = _URL_CREDENTIALS.match(text, found.start)

@@ -167,14 +167,26 @@ class Dockerfile:
                 return stage
         return self.final_stage
 
-    def stage(self, name_or_index: str) -> Stage | None:
-        """The stage with this alias (case-insensitive) or index."""
-        lowered = name_or_index.lower()
+    @cached_property
+    def _stages_by_name(self) -> dict[str, Stage]:
+        """Each alias to its first stage, built once (a lookup per COPY --from is O(1))."""
+        names: dict[str, Stage] = {}
         for stage in self.stages:
-            if stage.name == lowered:
-                return stage
-        if name_or_index.isdigit() and int(name_or_index) < len(self.stages):
-            return self.stages[int(name_or_index)]
+            if stage.name is not None:
+                names.setdefault(stage.name, stage)
+        return names
+
+    def stage(self, name_or_index: str) -> Stage | None:
+        """The stage with this alias (case-insensitive) or index. Only a short ASCII number
+        is an index: `²` is a digit to str.isdigit() but not to int(), and a number of
+        thousands of digits is past int()'s limit (and past any Dockerfile's stages)."""
+        found = self._stages_by_name.get(name_or_index.lower())
+        if found is not None:
+            return found
+        if name_or_index.isascii() and name_or_index.isdigit() and len(name_or_index) < 10:
+            index = int(name_or_index)
+            if index < len(self.stages):
+                return self.stages[index]
         return None
 
     def root_stage(self, stage: Stage) -> Stage:

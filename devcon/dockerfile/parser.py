@@ -243,10 +243,14 @@ class _Parser:
         pending: list[Instruction] = []
         current_from: Instruction | None = None
 
+        aliases: dict[str, int] = {}  # each AS name to the index of its latest stage
+
         def close() -> None:
             if current_from is not None:
-                stage = self._stage(len(stages), current_from, pending[:], stages, global_args)
+                stage = self._stage(len(stages), current_from, pending[:], aliases, global_args)
                 stages.append(stage)
+                if stage.name is not None:
+                    aliases[stage.name] = stage.index
 
         for instruction in instructions:
             if instruction.keyword == "FROM":
@@ -281,7 +285,7 @@ class _Parser:
         index: int,
         from_: Instruction,
         body: list[Instruction],
-        earlier: list[Stage],
+        earlier: Mapping[str, int],
         global_args: Mapping[str, str | None],
     ) -> Stage:
         words = from_.args.split()
@@ -297,11 +301,8 @@ class _Parser:
             )
         resolved = substitute(base, global_args) if base else None
         platform = from_.flag("platform")
-        parent = None
-        if resolved is not None:
-            for stage in earlier:
-                if stage.name == resolved.lower():
-                    parent = stage.index
+        # the latest earlier stage of that name (`earlier`: alias -> index, kept by _stages)
+        parent = earlier.get(resolved.lower()) if resolved is not None else None
         return Stage(
             index=index,
             name=name,

@@ -61,6 +61,17 @@ def test_stages_aliases_and_arg_substitution() -> None:
     assert df.stage("BASE") is base and df.stage("2") is last
 
 
+def test_stage_lookup_by_alias_and_short_ascii_index_only() -> None:
+    # issue 13 (fuzz): `COPY --from=²` and a 5,000-digit --from were ValueErrors of int()
+    df = parse_dockerfile("FROM a AS one\nFROM one AS two\nFROM b AS one\nFROM one\n")
+    first, two, third, last = df.stages
+    assert df.stage("ONE") is first  # the first stage of a repeated alias
+    assert two.parent == 0 and last.parent == third.index == 2  # the latest stage before
+    assert df.stage("3") is last and df.stage("4") is None
+    assert df.stage("\u00b2") is None and df.stage("\u0661") is None  # digits, not ASCII
+    assert df.stage("1" * 5000) is None and df.stage("0" * 12) is None
+
+
 def test_key_values_with_positions() -> None:
     df = parse_dockerfile(TEXT)
     env = key_values(df.instructions[3])
