@@ -39,6 +39,10 @@ TEMPLATE_SCHEMA_FILE = "devcontainer-template.schema.json"
 # Every schema devcon ships; they may refer to each other by `$id` (the Feature schema uses
 # the devcontainer schema's mount and lifecycle-command definitions).
 SCHEMA_FILES = (SCHEMA_FILE, FEATURE_SCHEMA_FILE, TEMPLATE_SCHEMA_FILE)
+# At most this many schema findings a file, then one counting the rest (README, Input
+# limits): a file of thousands of bad items is not thousands of lines to read, and each
+# finding costs its redaction and output (20,000 took seconds)
+MAX_SCHEMA_FINDINGS = 100
 
 
 _ARTICLE_TYPE = {
@@ -93,20 +97,26 @@ def schema_findings(doc: JsoncDocument, path: str, schema: str = SCHEMA_FILE) ->
     for error in validator.iter_errors(doc.value):
         problems.extend(_explain(error))
 
-    seen: set[tuple[int, int, str]] = set()
-    findings: list[Finding] = []
+    placed: set[tuple[int, int, str]] = set()
     for problem in problems:
         if problem.at_key and problem.pointer:
             line, column = doc.key_position(problem.pointer)
         else:
             line, column = doc.value_position(problem.pointer)
-        message = f"`{format_pointer(problem.pointer)}`: {problem.message}"
-        key = (line, column, message)
-        if key in seen:
-            continue
-        seen.add(key)
+        placed.add((line, column, f"`{format_pointer(problem.pointer)}`: {problem.message}"))
+    ordered = sorted(placed)
+    findings = [
+        Finding(path, line, column, RULE_NAME, Severity.ERROR, message)
+        for line, column, message in ordered[:MAX_SCHEMA_FINDINGS]
+    ]
+    if len(ordered) > MAX_SCHEMA_FINDINGS:
+        line, column, _ = ordered[MAX_SCHEMA_FINDINGS]
+        rest = len(ordered) - MAX_SCHEMA_FINDINGS
+        message = (
+            f"{rest} more schema problems in this file not shown "
+            f"(devcon reports at most {MAX_SCHEMA_FINDINGS} a file)"
+        )
         findings.append(Finding(path, line, column, RULE_NAME, Severity.ERROR, message))
-    findings.sort(key=lambda f: (f.line, f.column, f.message))
     return findings
 
 

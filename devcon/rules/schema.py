@@ -43,7 +43,8 @@ RULE = Rule(
             "default, enum or proposals). Each real problem is reported once, at "
             "the offending value, with its JSON pointer; an unknown property gets a 'did you mean' "
             "when a known one is close. Variables such as `${localEnv:HOME}` are valid wherever "
-            "a string is."
+            "a string is. At most 100 problems a file are reported, then one finding says how "
+            "many more there are."
         ),
         why=(
             "Misspelled or mistyped properties are silently ignored or fail late, when the "

@@ -37,8 +37,6 @@ DEFINITION_NAMES = ("devcontainer-feature.json", "devcontainer-template.json")
 # goes when its fix lands (the test then passes: strict=False keeps their work green until
 # the entry is removed).
 OPEN: dict[str, str] = {
-    "many-invalid-forward-ports": "issue 13 item 9: 6,000 schema findings take over 2 s",
-    # found by the 100,000-input run (seed 13); their files are being edited by others now
 }
 
 

@@ -224,6 +224,34 @@ def test_bad_nested_value_gives_one_precise_finding() -> None:
     ]
 
 
+def test_schema_findings_are_capped_per_file_with_a_count_of_the_rest() -> None:
+    # issue 13 item 9 (fuzz: many-invalid-forward-ports): 6,000 invalid items were 6,000
+    # findings at some 0.35 ms each; the first MAX_SCHEMA_FINDINGS by position are reported,
+    # then one finding, at the next one's place, counts the rest
+    from devcon.schema import MAX_SCHEMA_FINDINGS
+
+    count = MAX_SCHEMA_FINDINGS + 250
+    text = '{"image": "x",\n"forwardPorts": [\n' + ",\n".join(["[]"] * count) + "\n]}"
+    findings = _check(text)
+    assert len(findings) == MAX_SCHEMA_FINDINGS + 1
+    shown, rest = findings[:-1], findings[-1]
+    assert [f.line for f in shown] == list(range(3, 3 + MAX_SCHEMA_FINDINGS))
+    assert shown[-1].message.startswith(f"`/forwardPorts/{MAX_SCHEMA_FINDINGS - 1}`: expected")
+    assert (rest.rule, rest.severity, rest.line, rest.column) == (
+        "schema",
+        Severity.ERROR,
+        3 + MAX_SCHEMA_FINDINGS,
+        1,
+    )
+    assert rest.message == (
+        f"250 more schema problems in this file not shown (devcon reports at most "
+        f"{MAX_SCHEMA_FINDINGS} a file)"
+    )
+    # at the cap exactly: no count
+    text = '{"image": "x",\n"forwardPorts": [' + ",".join(["[]"] * MAX_SCHEMA_FINDINGS) + "]}"
+    assert len(_check(text)) == MAX_SCHEMA_FINDINGS
+
+
 def test_unknown_property_is_reported_at_its_key_with_did_you_mean() -> None:
     text = '{\n  "image": "x",\n  "hostRequirment": {"cpus": 2}\n}'
     (finding,) = _check(text)
