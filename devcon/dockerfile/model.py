@@ -237,6 +237,8 @@ class RunScript:
     positions: PositionMap = field(repr=False)
     words: Words  # every word of the script (not of scripts inside it), in order
     commands: tuple[LocatedCommand, ...]  # simple commands, scripts inside (`sh -c`) included
+    # the script has more than shell.MAX_COMMANDS commands: `commands` holds the first ones
+    more_commands: bool = False
 
     def position(self, offset: int) -> tuple[int, int]:
         if 0 <= offset < len(self.positions):
@@ -386,8 +388,10 @@ def _script_with_positions(instruction: Instruction) -> tuple[str, PositionMap]:
 def _parse_script(instruction: Instruction) -> RunScript:
     text, positions = _script_with_positions(instruction)
     tokens = shell.tokenize(text)
-    located = tuple(LocatedCommand(c, package_command(c)) for c in shell.commands(tokens))
-    return RunScript(instruction, text, positions, tokens.words(), located)
+    found = shell.commands(tokens, limit=shell.MAX_COMMANDS + 1)
+    located = tuple(LocatedCommand(c, package_command(c)) for c in found[: shell.MAX_COMMANDS])
+    more = len(found) > shell.MAX_COMMANDS
+    return RunScript(instruction, text, positions, tokens.words(), located, more)
 
 
 def mount_options(value: str) -> dict[str, str]:
