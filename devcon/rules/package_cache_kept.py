@@ -32,31 +32,45 @@ _UV_CLEAN = (("cache", "clean"), ("cache", "prune"))
 _CONDA_PKGS = re.compile(r"/pkgs(/\*?)?$")
 
 
-def _apt(script: RunScript, located: LocatedCommand) -> str | None:
-    targets = mount_targets(script.instruction, _CACHE_MOUNTS)
-    if any(t.rstrip("/").startswith(("/var/lib/apt", "/var/cache/apt")) for t in targets):
-        return None
-    if any(_removes(later, _APT_LISTS) for later in script.after(located)):
-        return None
-    verb = f"{located.command.name} {located.package.action if located.package else 'install'}"
-    return (
-        f"`{verb}` leaves the package lists (/var/lib/apt/lists) in the layer: end this RUN "
-        "(the one that runs `apt-get update`) with `rm -rf /var/lib/apt/lists/*`; "
-        "`apt-get clean` does not remove them"
-    )
+class _Script:
+    """One RUN read once for this rule: the cache mounts, the last command that cleans each
+    cache, where PIP_NO_CACHE_DIR / UV_NO_CACHE are first set to a value that disables the
+    cache. Each install is then judged by comparisons (a RUN of 10,000 installs was
+    quadratic: every install scanned every later command and the whole text)."""
 
+    def __init__(self, script: RunScript) -> None:
+        self.script = script
+        self.targets = mount_targets(script.instruction, _CACHE_MOUNTS)
+        self.index = {id(located): n for n, located in enumerate(script.commands)}
+        self._last: dict[str, int] = {}
+        self._first_set: dict[str, int | None] = {}
 
-def _pip_cache_set(env: dict[str, str | None], script: RunScript, at: int, name: str) -> bool:
-    """PIP_NO_CACHE_DIR / UV_NO_CACHE set by ENV, ARG, `export` or a `VAR=x cmd` prefix."""
-    accepted = PIP_BOOL_VALUES if name == "PIP_NO_CACHE_DIR" else UV_TRUE_VALUES
-    value = env.get(name)
-    if value is not None and value.strip().strip("\"'").lower() in accepted:
-        return True
-    for match in re.finditer(rf"(?<![\w]){name}=(\S*)", script.text):
-        before = match.start() < at or at < 0
-        if before and match.group(1).strip("\"'").lower() in accepted:
+    def cleaned_after(self, located: LocatedCommand, kind: str) -> bool:
+        """Whether a command after `located` cleans the cache `kind`."""
+        if kind not in self._last:
+            self._last[kind] = max(
+                (n for n, later in enumerate(self.script.commands) if _CLEANS[kind](later)),
+                default=-1,
+            )
+        return self._last[kind] > self.index[id(located)]
+
+    def disabled_before(self, env: dict[str, str | None], at: int, name: str) -> bool:
+        """PIP_NO_CACHE_DIR / UV_NO_CACHE set by ENV, ARG, `export` or a `VAR=x cmd` prefix."""
+        accepted = PIP_BOOL_VALUES if name == "PIP_NO_CACHE_DIR" else UV_TRUE_VALUES
+        value = env.get(name)
+        if value is not None and value.strip().strip("\"'").lower() in accepted:
             return True
-    return False
+        if name not in self._first_set:
+            self._first_set[name] = next(
+                (
+                    match.start()
+                    for match in re.finditer(rf"(?<![\w]){name}=(\S*)", self.script.text)
+                    if match.group(1).strip("\"'").lower() in accepted
+                ),
+                None,
+            )
+        first = self._first_set[name]
+        return first is not None and (first < at or at < 0)
 
 
 def _is_pip_cache_purge(located: LocatedCommand) -> bool:
@@ -69,57 +83,76 @@ def _is_pip_cache_purge(located: LocatedCommand) -> bool:
     )
 
 
-def _pip(script: RunScript, located: LocatedCommand, env: dict[str, str | None]) -> str | None:
+def _cleans_uv(later: LocatedCommand) -> bool:
+    words = later.command.words
+    if later.command.name == "uv" and words[1:3] in _UV_CLEAN:
+        return True
+    return _removes(later, _UV_CACHE)
+
+
+def _cleans_conda(later: LocatedCommand) -> bool:
+    package = later.package
+    if package and package.manager == "conda" and package.action == "clean":
+        return True
+    return _removes(later, _CONDA_PKGS)
+
+
+_CLEANS = {
+    "apt": lambda later: _removes(later, _APT_LISTS),
+    "apk": lambda later: _removes(later, _APK_CACHE),
+    "pip": lambda later: _is_pip_cache_purge(later) or _removes(later, _PIP_CACHE),
+    "uv": _cleans_uv,
+    "conda": _cleans_conda,
+}
+
+
+def _apt(read: _Script, located: LocatedCommand) -> str | None:
+    if any(t.rstrip("/").startswith(("/var/lib/apt", "/var/cache/apt")) for t in read.targets):
+        return None
+    if read.cleaned_after(located, "apt"):
+        return None
+    verb = f"{located.command.name} {located.package.action if located.package else 'install'}"
+    return (
+        f"`{verb}` leaves the package lists (/var/lib/apt/lists) in the layer: end this RUN "
+        "(the one that runs `apt-get update`) with `rm -rf /var/lib/apt/lists/*`; "
+        "`apt-get clean` does not remove them"
+    )
+
+
+def _pip(read: _Script, located: LocatedCommand, env: dict[str, str | None]) -> str | None:
     command = located.command
-    is_uv = command.name == "uv"
-    targets = mount_targets(script.instruction, _CACHE_MOUNTS)
-    if is_uv:
+    if command.name == "uv":
         if command.has("--no-cache", "--no-cache-dir", "-n"):
             return None
-        if _pip_cache_set(env, script, located.offset, "UV_NO_CACHE"):
+        if read.disabled_before(env, located.offset, "UV_NO_CACHE"):
             return None
-        if any("uv" in t for t in targets):
+        if any("uv" in t for t in read.targets):
             return None
-        for later in script.after(located):
-            words = later.command.words
-            if later.command.name == "uv" and words[1:3] in (
-                ("cache", "clean"),
-                ("cache", "prune"),
-            ):
-                return None
-            if _removes(later, _UV_CACHE):
-                return None
+        if read.cleaned_after(located, "uv"):
+            return None
         return (
             "`uv pip install` keeps its download cache in the layer: add `--no-cache` (or "
             "`ENV UV_NO_CACHE=1`, or `RUN --mount=type=cache,target=/root/.cache/uv`)"
         )
     if command.has("--no-cache-dir"):
         return None
-    if _pip_cache_set(env, script, located.offset, "PIP_NO_CACHE_DIR"):
+    if read.disabled_before(env, located.offset, "PIP_NO_CACHE_DIR"):
         return None
-    if any(".cache/pip" in t or "uv" in t for t in targets):
+    if any(".cache/pip" in t or "uv" in t for t in read.targets):
         return None
-    for later in script.after(located):
-        if _is_pip_cache_purge(later):
-            return None
-        if _removes(later, _PIP_CACHE):
-            return None
+    if read.cleaned_after(located, "pip"):
+        return None
     return (
         "`pip install` keeps its download and wheel cache in the layer: add `--no-cache-dir` "
         "(or `ENV PIP_NO_CACHE_DIR=1`, or `RUN --mount=type=cache,target=/root/.cache/pip`)"
     )
 
 
-def _conda(script: RunScript, located: LocatedCommand) -> str | None:
-    targets = mount_targets(script.instruction, _CACHE_MOUNTS)
-    if any("pkgs" in t or "conda" in t or "mamba" in t for t in targets):
+def _conda(read: _Script, located: LocatedCommand) -> str | None:
+    if any("pkgs" in t or "conda" in t or "mamba" in t for t in read.targets):
         return None
-    for later in script.after(located):
-        package = later.package
-        if package and package.manager == "conda" and package.action == "clean":
-            return None
-        if _removes(later, _CONDA_PKGS):
-            return None
+    if read.cleaned_after(located, "conda"):
+        return None
     name = located.command.name
     action = located.package.action if located.package else "install"
     verb = f"{name} {action.replace('-', ' ')}"
@@ -129,13 +162,12 @@ def _conda(script: RunScript, located: LocatedCommand) -> str | None:
     )
 
 
-def _apk(script: RunScript, located: LocatedCommand) -> str | None:
+def _apk(read: _Script, located: LocatedCommand) -> str | None:
     if located.command.has("--no-cache", "--no-network"):
         return None  # --no-network: nothing is downloaded, so no index is cached
-    targets = mount_targets(script.instruction, _CACHE_MOUNTS)
-    if any(t.rstrip("/").startswith(("/var/cache/apk", "/etc/apk/cache")) for t in targets):
+    if any(t.rstrip("/").startswith(("/var/cache/apk", "/etc/apk/cache")) for t in read.targets):
         return None
-    if any(_removes(later, _APK_CACHE) for later in script.after(located)):
+    if read.cleaned_after(located, "apk"):
         return None
     return (
         "`apk add` keeps the package index in /var/cache/apk: use `apk add --no-cache` "
@@ -144,19 +176,20 @@ def _apk(script: RunScript, located: LocatedCommand) -> str | None:
 
 
 def problems_of(script: RunScript, env: dict[str, str | None]) -> Iterator[Problem]:
+    read = _Script(script)
     for located in script.commands:
         package = located.package
         if package is None:
             continue
         message: str | None = None
         if package.manager == "apt" and package.action == "install":
-            message = _apt(script, located)
+            message = _apt(read, located)
         elif package.manager == "pip" and package.action in ("install", "upgrade"):
-            message = _pip(script, located, env)
+            message = _pip(read, located, env)
         elif package.manager == "conda" and package.action in _CONDA_INSTALLS:
-            message = _conda(script, located)
+            message = _conda(read, located)
         elif package.manager == "apk" and package.action == "add":
-            message = _apk(script, located)
+            message = _apk(read, located)
         if message is not None:
             line, column = script.at_command(located)
             yield Problem(line, column, message)
