@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from devcon.compose import ComposeFile
@@ -189,14 +189,18 @@ def _arg_defaults(
         )
 
 
-def built_base(dockerfile: Dockerfile, target: str | None = None) -> list[ImageUse]:
+def built_base(
+    dockerfile: Dockerfile, target: str | None = None, uses: Iterable[ImageUse] | None = None
+) -> list[ImageUse]:
     """The external image the built stage (`target`, else the last) starts from, through
-    stage aliases: where VS Code runs. Empty when that is `scratch` or there is no stage."""
+    stage aliases: where VS Code runs. Empty when that is `scratch` or there is no stage.
+    `uses`: the file's in_dockerfile() when the caller has it already."""
     stage = dockerfile.built_stage(target)
     if stage is None:
         return []
     line = dockerfile.root_stage(stage).from_instruction.line
-    return [u for u in in_dockerfile(dockerfile) if u.origin is UseSite.FROM and u.line == line]
+    found = in_dockerfile(dockerfile) if uses is None else uses
+    return [u for u in found if u.origin is UseSite.FROM and u.line == line]
 
 
 def in_dockerfile(dockerfile: Dockerfile) -> list[ImageUse]:

@@ -54,7 +54,7 @@ def image_rule(
         return problems(images.in_config(ctx.doc), ctx.options) if ctx.doc is not None else ()
 
     def dockerfile(ctx: DockerfileContext) -> Iterable[Problem]:
-        return problems(images.in_dockerfile(ctx.dockerfile), ctx.options)
+        return problems(ctx.image_uses, ctx.options)
 
     def compose(ctx: ComposeContext) -> Iterable[Problem]:
         return problems(images.in_compose(ctx.compose), ctx.options)

@@ -72,7 +72,7 @@ class _TableRule:
         where VS Code runs; stages the build skips do not count."""
         if ctx.sidecar:
             return  # a service VS Code does not attach to builds it
-        yield from self.guessed(images.built_base(ctx.dockerfile, ctx.target), ctx.options.vscode)
+        yield from self.guessed(ctx.built_base, ctx.options.vscode)
 
     def compose(self, ctx: ComposeContext) -> Iterator[Problem]:
         uses = compose_uses(ctx.compose, ctx.attached_services)

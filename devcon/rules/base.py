@@ -11,11 +11,14 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from devcon import images
 from devcon.dockerfile.requirements import RequirementFiles
 from devcon.findings import Severity
+from devcon.images import ImageUse
 from devcon.profile import Profile
 
 if TYPE_CHECKING:
@@ -282,6 +285,16 @@ class DockerfileContext:
     sidecar: bool = False  # built only for compose services VS Code does not attach to
     # the requirement files its RUNs install from: read once per run, shared by the rules
     requirements: RequirementFiles = field(default_factory=RequirementFiles, compare=False)
+
+    @cached_property
+    def image_uses(self) -> tuple[ImageUse, ...]:
+        """The image references the file names, found once for every rule that reads them."""
+        return tuple(images.in_dockerfile(self.dockerfile))
+
+    @cached_property
+    def built_base(self) -> tuple[ImageUse, ...]:
+        """The external image the built stage starts from (images.built_base), found once."""
+        return tuple(images.built_base(self.dockerfile, self.target, self.image_uses))
 
 
 @dataclass(frozen=True)
