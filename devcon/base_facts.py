@@ -18,7 +18,7 @@ from devcon.compat.facts import (
     ARCH_NAMES,
     OS_RELEASE_PATHS,
     libc_family,
-    parse_os_release,
+    read_os_release,
 )
 from devcon.errors import InputError
 from devcon.hints import Text
@@ -33,7 +33,7 @@ from devcon.imagefiles import (
     registry_image,
 )
 from devcon.reference import ReferenceError, parse_reference
-from devcon.registry.errors import RegistryError, RegistryUnavailable
+from devcon.registry.errors import RegistryError
 from devcon.services import Services
 
 PASSWD = "etc/passwd"
@@ -228,12 +228,7 @@ class _InitQuestions:
     def facts(
         self, fs: Lookup, image: str, source: str, config: dict[str, Any], **more: Any
     ) -> BaseFacts:
-        release: dict[str, str] = {}
-        for candidate in OS_RELEASE_PATHS:
-            data = fs.read(candidate)
-            if data is not None:
-                release = parse_os_release(data)
-                break
+        release = read_os_release(fs)
         passwd = fs.read(PASSWD)
         found = {name: self._tool(fs, name) for name in sorted(self.tools)}
         user = config.get("User")
@@ -298,31 +293,25 @@ def _from_registry(
     except ReferenceError as exc:
         raise InputError(str(exc)) from None
     client = services.client
-    host = client.host_for(ref)
-    if host in services.unreachable:
-        earlier = services.unreachable[host]
-        raise RegistryUnavailable(f"{host} did not answer for {earlier}: not asked again")
     try:
-        image = registry_image(client, ref, platform)
-        # the PATH is in the config, read before any layer
-        questions = _InitQuestions(asked, _config_path(image.config))
-        files = registry_files(
-            client,
-            ref,
-            reference,
-            image,
-            Questions(wanted=questions.wanted, answered=questions.answered),
-            max_download,
-            partial=True,
-        )
+        with services.reaching(client.host_for(ref), reference):
+            image = registry_image(client, ref, platform)
+            # the PATH is in the config, read before any layer
+            questions = _InitQuestions(asked, _config_path(image.config))
+            files = registry_files(
+                client,
+                ref,
+                reference,
+                image,
+                Questions(wanted=questions.wanted, answered=questions.answered),
+                max_download,
+                partial=True,
+            )
     except PlatformUnavailable as exc:
         raise RegistryError(
             f"{reference}: the registry has no {exc.platform} image of it (it has: "
             f"{', '.join(exc.available[:20]) or 'none'})"
         ) from None
-    except RegistryUnavailable:
-        services.unreachable[host] = reference
-        raise
     config = _object(files.config.get("config"))
     arch_name = files.config.get("architecture")
     return questions.facts(

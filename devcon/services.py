@@ -7,11 +7,13 @@ made on first use and the local engine opened on first use, closed together on e
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from types import TracebackType
 
 from devcon.engine import Engine
 from devcon.registry.client import RegistryClient
+from devcon.registry.errors import RegistryUnavailable
 
 
 class Services:
@@ -41,6 +43,20 @@ class Services:
         if self._engine is None:
             self._engine = self._make_engine()
         return self._engine
+
+    @contextlib.contextmanager
+    def reaching(self, host: str, label: str) -> Iterator[None]:
+        """Ask registry `host` for image `label` inside this block, unless it did not answer
+        earlier in this run (then RegistryUnavailable at once); if it does not answer now, it
+        is remembered and not asked again for the other images."""
+        if host in self.unreachable:
+            earlier = self.unreachable[host]
+            raise RegistryUnavailable(f"{host} did not answer for {earlier}: not asked again")
+        try:
+            yield
+        except RegistryUnavailable:
+            self.unreachable[host] = label
+            raise
 
     def close(self) -> None:
         """Close the engine connection, if one was opened."""

@@ -29,7 +29,7 @@ from devcon.imagefacts import engine_platform
 from devcon.imagespec import EngineSpec, ReferenceSpec, StageSpec, named_stage, parse_image_spec
 from devcon.reference import Reference
 from devcon.registry.client import platform_matches
-from devcon.registry.errors import RegistryError, RegistryUnavailable
+from devcon.registry.errors import RegistryError
 from devcon.services import Services
 
 
@@ -229,15 +229,8 @@ def _from_registry(
     services: Services, ref: Reference, label: str, request: CompatRequest
 ) -> tuple[ImageInfo, int]:
     client = services.client
-    host = client.host_for(ref)
-    if host in services.unreachable:
-        earlier = services.unreachable[host]
-        raise RegistryUnavailable(f"{host} did not answer for {earlier}: not asked again")
-    try:
+    with services.reaching(client.host_for(ref), label):
         return from_registry(client, ref, label, request.platform, request.max_download)
-    except RegistryUnavailable:
-        services.unreachable[host] = label
-        raise
 
 
 def read_images(request: CompatRequest, services: Services) -> tuple[ImageReport, ...]:

@@ -142,13 +142,17 @@ def libc_family(fs: Lookup) -> str | None:
     return "glibc" if glibc_path(fs) is not None else None
 
 
-def gather(image: str, source: str, architecture: str | None, fs: Lookup) -> ImageInfo:
-    os_release: dict[str, str] = {}
+def read_os_release(fs: Lookup) -> dict[str, str]:
+    """The image's os-release (/etc first, then /usr/lib), {} when it has none."""
     for path in OS_RELEASE_PATHS:
         data = fs.read(path)
         if data is not None:
-            os_release = parse_os_release(data)
-            break
+            return parse_os_release(data)
+    return {}
+
+
+def gather(image: str, source: str, architecture: str | None, fs: Lookup) -> ImageInfo:
+    os_release = read_os_release(fs)
     libc = libc_ver = None
     notes: list[str] = []
     loaders = musl_loaders(fs)
