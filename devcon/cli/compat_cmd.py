@@ -5,21 +5,17 @@ from __future__ import annotations
 import typer
 
 from devcon.cli.options import (
-    CompatFormatOption,
-    ConfigOption,
     FailOnOption,
     IgnoreOption,
-    InsecureRegistryOption,
-    NoConfigOption,
-    OutputOption,
-    RegistryMirrorOption,
+    ReportOptions,
     SelectOption,
-    TimeoutOption,
     VscodeOption,
+    reporting_command,
 )
 from devcon.errors import EXIT_FINDINGS, EXIT_OK
 
 
+@reporting_command("CompatResult")
 def compat_command(
     items: list[str] = typer.Argument(
         None,
@@ -54,27 +50,15 @@ def compat_command(
         min=1,
         help="MiB of layers compat may download per image; an image needing more is not read.",
     ),
-    fmt: CompatFormatOption = "text",
-    output: OutputOption = None,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     fail_on: FailOnOption = None,
-    insecure: InsecureRegistryOption = None,
-    mirror: RegistryMirrorOption = None,
-    timeout: TimeoutOption = 10.0,
-    config: ConfigOption = None,
-    no_config: NoConfigOption = False,
+    *,
+    report: ReportOptions,
 ) -> None:
     """Will VS Code work in this image? Read from the real image, not the tag name."""
     from devcon.cli.hints import worded_result
-    from devcon.cli.options import (
-        parse_format,
-        parse_platform,
-        parse_vscode,
-        registry_settings,
-        settings_from,
-        write_output,
-    )
+    from devcon.cli.options import parse_platform, parse_vscode, write_output
     from devcon.compat.check import CompatRequest, unreadable_message
     from devcon.compat_check import compat_check, image_rules
     from devcon.errors import EnvironmentProblem
@@ -82,9 +66,8 @@ def compat_command(
     from devcon.report import render
     from devcon.services import Services
 
-    output_format = parse_format(fmt, "CompatResult")
-    settings = settings_from(config, no_config, select, ignore, fail_on)
-    registry = registry_settings(settings, insecure, mirror, timeout)
+    settings = report.settings(select, ignore, fail_on)
+    registry = report.registry(settings)
     request = CompatRequest(
         items=tuple(items or ()),
         vscode=parse_vscode(vscode, settings),
@@ -94,8 +77,8 @@ def compat_command(
     )
     with Services(registry=lambda: make_client(registry)) as services:
         result = compat_check(request, settings, services)
-    text = render(worded_result(result), output_format, image_rules(settings))
-    write_output(text, output)
+    text = render(worded_result(result), report.format, image_rules(settings))
+    write_output(text, report.output)
     if result.unreadable:
         # no verdict for an image is not a pass: the report above says what was read
         raise EnvironmentProblem(unreadable_message(result))

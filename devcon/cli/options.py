@@ -3,8 +3,12 @@ them into plain values: settings, registry settings, the report format, the outp
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -66,12 +70,72 @@ def _format_option(result_type: str) -> typer.models.OptionInfo:
     return typer.Option("--format", "-f", help=f"{format_names(result_type)}.")
 
 
-# `--format` of each reporting command: its choices are the formats its result renders in
-ValidateFormatOption = Annotated[str, _format_option("Report")]
-PinFormatOption = Annotated[str, _format_option("PinResult")]
-OutdatedFormatOption = Annotated[str, _format_option("OutdatedResult")]
-ParityFormatOption = Annotated[str, _format_option("ParityResult")]
-CompatFormatOption = Annotated[str, _format_option("CompatResult")]
+@dataclass(frozen=True)
+class ReportOptions:
+    """What `reporting_command` adds to a command, as one value: the report format and file,
+    the devcon config to read, and the registry options."""
+
+    format: OutputFormat
+    output: Path | None
+    config: Path | None
+    no_config: bool
+    insecure: list[str] | None
+    mirror: str | None
+    timeout: float
+
+    def settings(
+        self,
+        select: list[str] | None = None,
+        ignore: list[str] | None = None,
+        fail_on: str | None = None,
+        vscode: str | None = None,
+        tools: list[str] | None = None,
+    ) -> Settings:
+        return settings_from(self.config, self.no_config, select, ignore, fail_on, vscode, tools)
+
+    def registry(self, settings: Settings, offline: bool = False) -> RegistrySettings:
+        return registry_settings(settings, self.insecure, self.mirror, self.timeout, offline)
+
+
+def _shared_parameters(result_type: str) -> list[inspect.Parameter]:
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    shared: list[tuple[str, Any, Any]] = [
+        ("fmt", Annotated[str, _format_option(result_type)], "text"),
+        ("output", OutputOption, None),
+        ("config", ConfigOption, None),
+        ("no_config", NoConfigOption, False),
+        ("insecure", InsecureRegistryOption, None),
+        ("mirror", RegistryMirrorOption, None),
+        ("timeout", TimeoutOption, 10.0),
+    ]
+    return [inspect.Parameter(n, keyword, annotation=a, default=d) for n, a, d in shared]
+
+
+def reporting_command(
+    result_type: str,
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Give a command the options every reporting command takes (`--format` with the formats
+    `result_type` renders in, `-o`, `--config`, `--no-config` and the registry options),
+    declared here once; the command gets them as one `report: ReportOptions` argument."""
+
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        own = inspect.signature(command, eval_str=True)
+        kept = [p for p in own.parameters.values() if p.name != "report"]
+        shared = _shared_parameters(result_type)
+        names = [p.name for p in shared]
+
+        @functools.wraps(command)
+        def with_shared(**values: Any) -> None:
+            given = {name: values.pop(name) for name in names}
+            given["format"] = parse_format(given.pop("fmt"), result_type)
+            command(**values, report=ReportOptions(**given))
+
+        parameters = kept + shared
+        with_shared.__signature__ = own.replace(parameters=parameters)  # type: ignore[attr-defined]
+        with_shared.__annotations__ = {p.name: p.annotation for p in parameters}
+        return with_shared
+
+    return decorate
 
 
 def parse_format(value: str, result_type: str = "Report") -> OutputFormat:

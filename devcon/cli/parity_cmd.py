@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from devcon.cli.options import (
-    ConfigOption,
-    InsecureRegistryOption,
-    NoConfigOption,
-    OutputOption,
-    ParityFormatOption,
-    RegistryMirrorOption,
-    TimeoutOption,
-)
+from devcon.cli.options import ReportOptions, reporting_command
 from devcon.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 
 
+@reporting_command("ParityResult")
 def parity_command(
     dev: str | None = typer.Argument(
         None, help="Dev image, docker:NAME, Dockerfile[#target] or devcontainer.json."
@@ -29,13 +22,8 @@ def parity_command(
     allow_unknown: bool = typer.Option(
         False, "--allow-unknown", help="Exit 0 on an unknown verdict."
     ),
-    fmt: ParityFormatOption = "text",
-    output: OutputOption = None,
-    insecure: InsecureRegistryOption = None,
-    mirror: RegistryMirrorOption = None,
-    timeout: TimeoutOption = 10.0,
-    config: ConfigOption = None,
-    no_config: NoConfigOption = False,
+    *,
+    report: ReportOptions,
 ) -> None:
     """Prove that the dev and production images share one base digest.
 
@@ -43,13 +31,7 @@ def parity_command(
     2 usage or unreadable input; 3 environment (registry, engine, network).
     """
     from devcon.cli.hints import worded_result
-    from devcon.cli.options import (
-        parse_format,
-        parse_platform,
-        registry_settings,
-        settings_from,
-        write_output,
-    )
+    from devcon.cli.options import parse_platform, write_output
     from devcon.parity import ParityRequest, Verdict
     from devcon.parity import parity as run_parity
     from devcon.parity_config import NothingToCompare, OneSideOnly, parity_sides
@@ -57,8 +39,7 @@ def parity_command(
     from devcon.report import render
     from devcon.services import Services
 
-    output_format = parse_format(fmt, "ParityResult")
-    settings = settings_from(config, no_config)
+    settings = report.settings()
     try:
         sides = parity_sides(dev, prod, base, platform, settings.parity)
     except OneSideOnly:
@@ -77,10 +58,10 @@ def parity_command(
         platform=parse_platform(sides.platform or None),
         strict=strict,
     )
-    registry = registry_settings(settings, insecure, mirror, timeout)
+    registry = report.registry(settings)
     with Services(registry=lambda: make_client(registry)) as services:
         result = run_parity(request, services)
-    write_output(render(worded_result(result), output_format), output)
+    write_output(render(worded_result(result), report.format), report.output)
     verdict = result.verdict
     if verdict is Verdict.SAME or (verdict is Verdict.UNKNOWN and allow_unknown):
         raise typer.Exit(EXIT_OK)

@@ -6,20 +6,11 @@ from pathlib import Path
 
 import typer
 
-from devcon.cli.options import (
-    CacheOnlyOption,
-    ConfigOption,
-    InsecureRegistryOption,
-    NoConfigOption,
-    OutdatedFormatOption,
-    OutputOption,
-    PinFormatOption,
-    RegistryMirrorOption,
-    TimeoutOption,
-)
+from devcon.cli.options import CacheOnlyOption, ReportOptions, reporting_command
 from devcon.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 
 
+@reporting_command("PinResult")
 def pin_command(
     paths: list[Path] = typer.Argument(
         None, help="Files or folders (default: .).", show_default=False
@@ -41,42 +32,30 @@ def pin_command(
         help="Also lock Features (digest and integrity) in devcontainer-lock.json.",
     ),
     offline: CacheOnlyOption = False,
-    insecure: InsecureRegistryOption = None,
-    mirror: RegistryMirrorOption = None,
-    fmt: PinFormatOption = "text",
-    output: OutputOption = None,
-    timeout: TimeoutOption = 10.0,
-    config: ConfigOption = None,
-    no_config: NoConfigOption = False,
+    *,
+    report: ReportOptions,
 ) -> None:
     """Pin every image reference by digest, in place (name:tag@sha256:...)."""
-    from devcon.cli.options import (
-        parse_format,
-        parse_platform,
-        registry_settings,
-        settings_from,
-        write_output,
-    )
+    from devcon.cli.options import parse_platform, write_output
     from devcon.pin import PinRequest, PinStatus
     from devcon.pin import pin as run_pin
     from devcon.registry.factory import make_client
     from devcon.report import render
 
-    output_format = parse_format(fmt, "PinResult")
     if check and dry_run:
         raise UsageError("--check and --dry-run do not go together")
     platform = parse_platform(platform)
-    settings = settings_from(config, no_config)
-    registry = registry_settings(settings, insecure, mirror, timeout, offline)
+    registry = report.registry(report.settings(), offline)
     request = PinRequest(
         paths=tuple(paths or ()), check=check, dry_run=dry_run, platform=platform, features=features
     )
     result = run_pin(request, lambda: make_client(registry))
-    write_output(render(result, output_format), output)
+    write_output(render(result, report.format), report.output)
     failing = [i for i in result.items if i.status in (PinStatus.UNPINNED, PinStatus.SKIPPED)]
     raise typer.Exit(EXIT_FINDINGS if check and failing else EXIT_OK)
 
 
+@reporting_command("OutdatedResult")
 def outdated_command(
     paths: list[Path] = typer.Argument(
         None, help="Files or folders (default: .).", show_default=False
@@ -87,28 +66,21 @@ def outdated_command(
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="With --update: print the diff only."),
     offline: CacheOnlyOption = False,
-    insecure: InsecureRegistryOption = None,
-    mirror: RegistryMirrorOption = None,
-    fmt: OutdatedFormatOption = "text",
-    output: OutputOption = None,
-    timeout: TimeoutOption = 10.0,
-    config: ConfigOption = None,
-    no_config: NoConfigOption = False,
+    *,
+    report: ReportOptions,
 ) -> None:
     """For each pinned reference, and each Feature in devcontainer-lock.json, whether its tag
     now points to another digest (text: a table)."""
-    from devcon.cli.options import parse_format, registry_settings, settings_from, write_output
+    from devcon.cli.options import write_output
     from devcon.pin import OutdatedRequest, PinStatus
     from devcon.pin import outdated as run_outdated
     from devcon.registry.factory import make_client
     from devcon.report import render
 
-    output_format = parse_format(fmt, "OutdatedResult")
-    settings = settings_from(config, no_config)
-    registry = registry_settings(settings, insecure, mirror, timeout, offline)
+    registry = report.registry(report.settings(), offline)
     request = OutdatedRequest(paths=tuple(paths or ()), update=update, dry_run=dry_run)
     result = run_outdated(request, lambda: make_client(registry))
-    write_output(render(result, output_format), output)
+    write_output(render(result, report.format), report.output)
     moved = [i for i in result.items if i.status in (PinStatus.OUTDATED, PinStatus.UPDATED)]
     raise typer.Exit(EXIT_FINDINGS if check and moved and not update else EXIT_OK)
 

@@ -7,29 +7,21 @@ from pathlib import Path
 import typer
 
 from devcon.cli.options import (
-    ConfigOption,
     FailOnOption,
     IgnoreOption,
-    InsecureRegistryOption,
-    NoConfigOption,
-    OutputOption,
-    RegistryMirrorOption,
+    ReportOptions,
     SelectOption,
-    TimeoutOption,
-    ValidateFormatOption,
     VscodeOption,
+    reporting_command,
 )
 from devcon.errors import EXIT_FINDINGS, EXIT_OK
 
 
+@reporting_command("Report")
 def validate_command(
     paths: list[Path] = typer.Argument(
         None, help="Files or folders (default: the current folder).", show_default=False
     ),
-    fmt: ValidateFormatOption = "text",
-    output: OutputOption = None,
-    config: ConfigOption = None,
-    no_config: NoConfigOption = False,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     fail_on: FailOnOption = None,
@@ -42,9 +34,6 @@ def validate_command(
     use_env: bool = typer.Option(
         False, "--use-env", help="With --merge: resolve ${localEnv:X} from the real environment."
     ),
-    insecure: InsecureRegistryOption = None,
-    mirror: RegistryMirrorOption = None,
-    timeout: TimeoutOption = 10.0,
     tools: list[str] | None = typer.Option(
         None, "--tools", help="Also check the limits of these supporting tools: codespaces."
     ),
@@ -55,32 +44,26 @@ def validate_command(
         help="Hold Dockerfiles to the dev or prod rule set (default: dev for Dockerfiles a "
         "devcontainer.json uses, prod for others).",
     ),
+    *,
+    report: ReportOptions,
 ) -> None:
     """Check dev container configs against the spec's schema and devcon's rules.
 
     The registry options apply with --merge (it fetches image metadata and Features)."""
-    from devcon.cli.options import (
-        parse_format,
-        parse_profile,
-        parse_vscode,
-        registry_settings,
-        settings_from,
-        write_output,
-    )
+    from devcon.cli.options import parse_profile, parse_vscode, write_output
     from devcon.report import Report, render
     from devcon.rules.catalog import all_rules
     from devcon.validate import ValidateRequest
     from devcon.validate import validate as run_validate
 
-    output_format = parse_format(fmt, "Report")
-    settings = settings_from(config, no_config, select, ignore, fail_on, vscode, tools)
+    settings = report.settings(select, ignore, fail_on, vscode, tools)
     parse_vscode(vscode, settings)  # a usage error now rather than inside a rule
     merger = None
     if merge:
         from devcon.merge import MergeOptions, Merger
         from devcon.registry.factory import make_client
 
-        registry = registry_settings(settings, insecure, mirror, timeout)
+        registry = report.registry(settings)
         merger = Merger(
             lambda: make_client(registry), MergeOptions(settings.merge_env, use_env=use_env)
         )
@@ -92,13 +75,13 @@ def validate_command(
     )
     result = run_validate(request)
     enabled = [rule for rule in all_rules() if settings.is_enabled(rule)]
-    report = Report(
+    findings = Report(
         findings=result.findings,
         files=len(result.files),
         rules=enabled,
         suppressed=result.suppressed,
     )
-    write_output(render(report, output_format), output)
+    write_output(render(findings, report.format), report.output)
     raise typer.Exit(EXIT_FINDINGS if result.failed else EXIT_OK)
 
 
