@@ -104,8 +104,9 @@ def safe_json(text: str) -> str:
 
 
 def safe_report(text: str, fmt: str) -> str:
-    """A formatter's output in format `fmt` (`text`, `json`, `sarif`, `github`, `markdown`)."""
-    if fmt in ("json", "sarif"):
+    """A formatter's output in format `fmt` (`text`, `json`, `sarif`, `github`, `gitlab`,
+    `markdown`): the JSON ones string by string."""
+    if fmt in ("json", "sarif", "gitlab"):
         return safe_json(text)
     return safe_text(text)
 

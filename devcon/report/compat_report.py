@@ -9,6 +9,7 @@ from devcon.compat.check import CompatResult, ImageReport
 from devcon.hints import plain
 from devcon.report.finding_forms import finding_dict, finding_line, plural
 from devcon.report.github import finding_annotation, lines_text
+from devcon.report.gitlab import findings_text
 from devcon.report.sarif import (
     finding_result,
     image_location,
@@ -122,3 +123,9 @@ def render_compat_github(result: CompatResult, rules: Sequence[Rule] = ()) -> st
     return lines_text(
         [finding_annotation(f, located=f.path not in direct) for f in result.findings]
     )
+
+
+def render_compat_gitlab(result: CompatResult, rules: Sequence[Rule] = ()) -> str:
+    """Code Quality issues at the file and line that names the image; an image named on the
+    command line is in no file: its issues' path is the image."""
+    return findings_text(result.findings, rules, _in_no_file(result))

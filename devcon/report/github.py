@@ -1,4 +1,5 @@
-"""GitHub Actions workflow commands: `::error file=...,line=...,col=...::message`."""
+"""GitHub Actions workflow commands: `::error file=...,line=...,col=...::message`, the file
+relative to the working directory (a job's is the repository root, where GitHub resolves it)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Sequence
 
 from devcon.findings import Finding, Severity
 from devcon.report import Report
+from devcon.report.locations import relative_path
 from devcon.rules.base import Rule
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -31,7 +33,11 @@ def finding_annotation(f: Finding, located: bool = True) -> str:
     title = ("title", f"devcon {f.rule}")
     if not located:
         return annotation(COMMAND[f.severity], [title], f"{f.path}: {f.message}")
-    where: list[tuple[str, object]] = [("file", f.path), ("line", f.line), ("col", f.column)]
+    where: list[tuple[str, object]] = [
+        ("file", relative_path(f.path)),
+        ("line", f.line),
+        ("col", f.column),
+    ]
     return annotation(COMMAND[f.severity], [*where, title], f.message)
 
 

@@ -7,8 +7,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from devcon.findings import Severity
 from devcon.pin import OutdatedResult, PinItem, PinResult, PinStatus
 from devcon.report.github import annotation, lines_text
+from devcon.report.gitlab import GITLAB_SEVERITY, issues_text
+from devcon.report.locations import relative_path
 from devcon.report.sarif import file_location, sarif_result, sarif_text
 from devcon.rules.base import Rule
 
@@ -168,7 +171,7 @@ def render_pin_github(result: PinResult, rules: Sequence[Rule] = ()) -> str:
             annotation(
                 _GITHUB_COMMAND[kinds[item.status][0]],
                 [
-                    ("file", item.path),
+                    ("file", relative_path(item.path)),
                     ("line", item.line),
                     ("col", item.column),
                     ("title", f"devcon {command}"),
@@ -178,4 +181,25 @@ def render_pin_github(result: PinResult, rules: Sequence[Rule] = ()) -> str:
             for item in result.items
             if item.status in kinds
         ]
+    )
+
+
+_LEVEL_SEVERITY = {"error": Severity.ERROR, "warning": Severity.WARNING, "note": Severity.INFO}
+
+
+def render_pin_gitlab(result: PinResult, rules: Sequence[Rule] = ()) -> str:
+    """Code Quality issues `pin/<status>` / `outdated/<status>` at each reference, for the
+    statuses SARIF reports (an error is `major`, a warning `minor`, a note `info`)."""
+    kinds = _kinds(result)
+    command = _command(result)
+    return issues_text(
+        (
+            f"{command}/{item.status.value}",
+            GITLAB_SEVERITY[_LEVEL_SEVERITY[kinds[item.status][0]]],
+            _message(result, item),
+            item.path,
+            item.line,
+        )
+        for item in result.items
+        if item.status in kinds
     )

@@ -20,12 +20,13 @@ class OutputFormat(enum.Enum):
     JSON = "json"
     SARIF = "sarif"
     GITHUB = "github"
+    GITLAB = "gitlab"
 
 
 #: a formatter: the result, and the rules that ran (SARIF lists them), to the report's text
 Formatter = Callable[[Any, Sequence["Rule"]], str]
 
-_TEXT, _JSON, _SARIF, _GITHUB = OutputFormat
+_TEXT, _JSON, _SARIF, _GITHUB, _GITLAB = OutputFormat
 _REPORT = "devcon.report"
 
 #: (result class name, format) -> "module:function"
@@ -35,15 +36,18 @@ FORMATTERS: dict[tuple[str, OutputFormat], str] = {
     ("Report", _JSON): f"{_REPORT}.json_report:render_json",
     ("Report", _SARIF): f"{_REPORT}.sarif:render_sarif",
     ("Report", _GITHUB): f"{_REPORT}.github:render_github",
+    ("Report", _GITLAB): f"{_REPORT}.gitlab:render_gitlab",
     # pin: devcon.pin.PinResult; outdated: devcon.pin.OutdatedResult (a PinResult)
     ("PinResult", _TEXT): f"{_REPORT}.pin_report:render_pin_text",
     ("PinResult", _JSON): f"{_REPORT}.pin_report:render_pin_json",
     ("PinResult", _SARIF): f"{_REPORT}.pin_report:render_pin_sarif",
     ("PinResult", _GITHUB): f"{_REPORT}.pin_report:render_pin_github",
+    ("PinResult", _GITLAB): f"{_REPORT}.pin_report:render_pin_gitlab",
     ("OutdatedResult", _TEXT): f"{_REPORT}.pin_report:render_outdated_text",
     ("OutdatedResult", _JSON): f"{_REPORT}.pin_report:render_pin_json",
     ("OutdatedResult", _SARIF): f"{_REPORT}.pin_report:render_pin_sarif",
     ("OutdatedResult", _GITHUB): f"{_REPORT}.pin_report:render_pin_github",
+    ("OutdatedResult", _GITLAB): f"{_REPORT}.pin_report:render_pin_gitlab",
     # parity: no file positions, so no SARIF
     ("ParityResult", _TEXT): f"{_REPORT}.parity_report:render_parity_text",
     ("ParityResult", _JSON): f"{_REPORT}.parity_report:render_parity_json",
@@ -53,6 +57,7 @@ FORMATTERS: dict[tuple[str, OutputFormat], str] = {
     ("CompatResult", _JSON): f"{_REPORT}.compat_report:render_compat_json",
     ("CompatResult", _SARIF): f"{_REPORT}.compat_report:render_compat_sarif",
     ("CompatResult", _GITHUB): f"{_REPORT}.compat_report:render_compat_github",
+    ("CompatResult", _GITLAB): f"{_REPORT}.compat_report:render_compat_gitlab",
 }
 
 

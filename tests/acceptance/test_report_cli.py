@@ -36,10 +36,10 @@ def test_every_registry_entry_names_a_formatter() -> None:
 @pytest.mark.parametrize(
     ("result_type", "names"),
     [
-        ("Report", "text, json, sarif or github"),
-        ("PinResult", "text, json, sarif or github"),
-        ("OutdatedResult", "text, json, sarif or github"),
-        ("CompatResult", "text, json, sarif or github"),
+        ("Report", "text, json, sarif, github or gitlab"),
+        ("PinResult", "text, json, sarif, github or gitlab"),
+        ("OutdatedResult", "text, json, sarif, github or gitlab"),
+        ("CompatResult", "text, json, sarif, github or gitlab"),
         ("ParityResult", "text, json or github"),
     ],
 )
@@ -51,11 +51,11 @@ def test_format_choices_come_from_the_registry(result_type: str, names: str) -> 
 @pytest.mark.parametrize(
     ("command", "names"),
     [
-        ("validate", "text, json, sarif or github."),
-        ("pin", "text, json, sarif or github."),
-        ("outdated", "text, json, sarif or github."),
+        ("validate", "text, json, sarif, github or gitlab."),
+        ("pin", "text, json, sarif, github or gitlab."),
+        ("outdated", "text, json, sarif, github or gitlab."),
         ("parity", "text, json or github."),
-        ("compat", "text, json, sarif or github."),
+        ("compat", "text, json, sarif, github or gitlab."),
     ],
 )
 def test_help_shows_the_registry_s_choices_and_output(
