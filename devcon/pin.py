@@ -45,6 +45,7 @@ from devcon.features import (
 )
 from devcon.fileio import read_text
 from devcon.images import ImageUse
+from devcon.named_files import NamedFile, plan_named
 from devcon.reference import Reference
 from devcon.registry.client import RegistryClient, Resolution
 from devcon.registry.errors import RegistryError
@@ -82,6 +83,8 @@ class PinResult:
     diffs: tuple[str, ...]
     changed: tuple[Path, ...]
     dry_run: bool = False  # nothing was written: `diffs` is what would change
+    # files named that devcon does not read on its own: checked through others, or skipped
+    named: tuple[NamedFile, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -333,7 +336,10 @@ def _resolve_features(
 
 
 def pin(request: PinRequest, client_factory: Callable[[], RegistryClient]) -> PinResult:
-    items = collect(request.paths)
+    plan = plan_named(request.paths)
+    if plan.nothing_to_read:
+        return PinResult((), (), (), request.dry_run, plan.named)
+    items = collect(plan.paths)
     refuse_unreadable(items)
     results: list[PinItem] = []
     to_resolve: list[tuple[Document, ImageUse]] = []
@@ -364,7 +370,7 @@ def pin(request: PinRequest, client_factory: Callable[[], RegistryClient]) -> Pi
         else:
             unlocked.append(feature)
     if request.check:
-        return PinResult(tuple(_sorted(results)), (), (), request.dry_run)
+        return PinResult(tuple(_sorted(results)), (), (), request.dry_run, plan.named)
     new_locks: dict[tuple[Path, str], FeatureLock] = {}
     resolved: dict[str, Resolution] = {}
     if to_resolve or unlocked:
@@ -408,7 +414,7 @@ def pin(request: PinRequest, client_factory: Callable[[], RegistryClient]) -> Pi
             )
         )
     diffs, changed = _rewrite(items, edits, request.dry_run, lock_changes)
-    return PinResult(tuple(_sorted(results)), diffs, changed, request.dry_run)
+    return PinResult(tuple(_sorted(results)), diffs, changed, request.dry_run, plan.named)
 
 
 def _sorted(results: list[PinItem]) -> list[PinItem]:

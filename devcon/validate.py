@@ -24,6 +24,7 @@ from devcon.definition import (
 )
 from devcon.dockerfile.requirements import RequirementFiles
 from devcon.findings import Finding, Severity
+from devcon.named_files import NamedFile, plan_named
 from devcon.rules.base import (
     ComposeContext,
     ConfigContext,
@@ -53,6 +54,8 @@ class ValidateResult:
     findings: tuple[Finding, ...]
     suppressed: int
     fail_on: Severity
+    # files named that devcon does not read on its own: checked through others, or skipped
+    named: tuple[NamedFile, ...] = ()
 
     @property
     def failed(self) -> bool:
@@ -213,7 +216,10 @@ def validate(request: ValidateRequest) -> ValidateResult:
     rules = all_rules()
     findings: list[Finding] = []
     suppressed = 0
-    items = collect(request.paths)
+    plan = plan_named(request.paths)
+    if plan.nothing_to_read:
+        return ValidateResult((), (), 0, settings.fail_on, plan.named)
+    items = collect(plan.paths)
     composes = {d.path.resolve(): d.model for d in items if isinstance(d, ComposeDocument)}
     for item in items:
         match item:
@@ -233,4 +239,5 @@ def validate(request: ValidateRequest) -> ValidateResult:
         findings=tuple(findings),
         suppressed=suppressed,
         fail_on=settings.fail_on,
+        named=plan.named,
     )

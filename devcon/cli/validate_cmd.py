@@ -80,6 +80,7 @@ def validate_command(
         files=len(result.files),
         rules=enabled,
         suppressed=result.suppressed,
+        named=result.named,
     )
     write_output(render(findings, report.format), report.output)
     raise typer.Exit(EXIT_FINDINGS if result.failed else EXIT_OK)

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from devcon.findings import Finding
 from devcon.report.registry import OutputFormat, format_named, format_names, formats_for, render
 from devcon.rules.base import Rule
+
+if TYPE_CHECKING:
+    from devcon.named_files import NamedFile
 
 __all__ = ["OutputFormat", "Report", "format_named", "format_names", "formats_for", "render"]
 
@@ -21,3 +25,5 @@ class Report:
     files: int
     rules: Sequence[Rule]
     suppressed: int = 0
+    # files named that devcon does not read on its own: checked through others, or skipped
+    named: Sequence[NamedFile] = ()

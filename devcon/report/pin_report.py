@@ -126,7 +126,12 @@ def render_pin_json(result: PinResult, rules: Sequence[Rule] = ()) -> str:
         }
         for item in result.items
     ]
-    return json.dumps({"version": 1, "references": references}, indent=2) + "\n"
+    payload: dict[str, Any] = {"version": 1, "references": references}
+    if result.named:
+        from devcon.report.json_report import named_dicts
+
+        payload["named"] = named_dicts(result.named)
+    return json.dumps(payload, indent=2) + "\n"
 
 
 def render_pin_sarif(result: PinResult, rules: Sequence[Rule] = ()) -> str:
