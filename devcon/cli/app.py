@@ -42,6 +42,7 @@ def _register() -> None:
     from devcon.cli import (
         compat_cmd,
         config_cmd,
+        images_cmd,
         init_cmd,
         parity_cmd,
         pin_cmd,
@@ -56,6 +57,7 @@ def _register() -> None:
     parity_cmd.register(app)
     compat_cmd.register(app)
     config_cmd.register(app)
+    images_cmd.register(app)
 
 
 _register()

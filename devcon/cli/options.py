@@ -280,3 +280,9 @@ def parse_vscode(value: str | None, settings: Settings) -> str:
     except UsageError as exc:
         raise UsageError(f"{source}: {exc.message}") from None
     return given
+
+
+# `--format` of `devcon images` and `devcon prune` (no registry, no rules: they read the
+# local engine only)
+ImagesFormatOption = Annotated[str, _format_option("ImagesResult")]
+PruneFormatOption = Annotated[str, _format_option("PruneResult")]

@@ -58,6 +58,11 @@ FORMATTERS: dict[tuple[str, OutputFormat], str] = {
     ("CompatResult", _SARIF): f"{_REPORT}.compat_report:render_compat_sarif",
     ("CompatResult", _GITHUB): f"{_REPORT}.compat_report:render_compat_github",
     ("CompatResult", _GITLAB): f"{_REPORT}.compat_report:render_compat_gitlab",
+    # images / prune: devcon.local_images.ImagesResult / PruneResult (no file positions)
+    ("ImagesResult", _TEXT): f"{_REPORT}.local_images_report:render_images_text",
+    ("ImagesResult", _JSON): f"{_REPORT}.local_images_report:render_images_json",
+    ("PruneResult", _TEXT): f"{_REPORT}.local_images_report:render_prune_text",
+    ("PruneResult", _JSON): f"{_REPORT}.local_images_report:render_prune_json",
 }
 
 

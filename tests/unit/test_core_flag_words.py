@@ -49,6 +49,8 @@ ALLOWED: dict[tuple[str, str], str] = {
         )
     },
     ("rules/docs.py", "--format"): "docs/rules.md's header names the command that made it",
+    # conda's own `--yes` (`conda clean --all --yes`) in the rule's advice, not devcon prune's
+    ("rules/package_cache_kept.py", "--yes"): "conda's flag, in the rule's doc and message",
     ("rules/base.py", "--tools"): "rule documentation: Rule.applies_to, for docs and listings",
     # advice in messages and reports: none; core says which hint (devcon.hints) and
     # devcon/cli/hints.py words it
