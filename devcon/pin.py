@@ -48,7 +48,7 @@ from devcon.images import ImageUse
 from devcon.named_files import NamedFile, plan_named
 from devcon.reference import Reference
 from devcon.registry.client import RegistryClient, Resolution
-from devcon.registry.errors import RegistryError
+from devcon.registry.errors import PlatformMissing, RegistryError
 from devcon.rewrite import Edit, apply_edits, text_at, unified_diff, write_all
 
 _T = TypeVar("_T")
@@ -85,6 +85,9 @@ class PinResult:
     dry_run: bool = False  # nothing was written: `diffs` is what would change
     # files named that devcon does not read on its own: checked through others, or skipped
     named: tuple[NamedFile, ...] = ()
+    # references skipped because the registry has no manifest for the platform asked (the
+    # request cannot be met, though nothing is wrong with the network: the command fails)
+    platform_missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -189,22 +192,28 @@ def resolve_all(
     refs: Sequence[Reference],
     platform: str | None,
     workers: int,
-) -> dict[str, Resolution]:
+) -> tuple[dict[str, Resolution], dict[str, str]]:
     """Resolve distinct references concurrently (a bounded pool); the first error is raised
-    after all have finished, so no half-done state is left behind."""
+    after all have finished, so no half-done state is left behind. Returns the resolutions
+    and, for references without a manifest for `platform`, why (an answer, not an error)."""
     unique = list(dict.fromkeys(r.original for r in refs))
     by_text = {r.original: r for r in refs}
     results: dict[str, Resolution] = {}
+    missing: dict[str, str] = {}
 
     def one(text: str) -> None:
-        resolution = client.resolve(by_text[text], platform)
+        try:
+            resolution = client.resolve(by_text[text], platform)
+        except PlatformMissing as exc:
+            missing[text] = exc.message
+            return
         client.confirm(by_text[text], resolution.digest)  # never pin what a HEAD only claims
         results[text] = resolution
 
     errors = _run_all(workers, unique, one)
     if errors:
         raise errors[0]
-    return results
+    return results, missing
 
 
 def _pinned_text(use: ImageUse, digest: str) -> str:
@@ -373,9 +382,10 @@ def pin(request: PinRequest, client_factory: Callable[[], RegistryClient]) -> Pi
         return PinResult(tuple(_sorted(results)), (), (), request.dry_run, plan.named)
     new_locks: dict[tuple[Path, str], FeatureLock] = {}
     resolved: dict[str, Resolution] = {}
+    missing: dict[str, str] = {}
     if to_resolve or unlocked:
         client = client_factory()
-        resolved = resolve_all(
+        resolved, missing = resolve_all(
             client,
             [use.reference for _, use in to_resolve if use.reference is not None],
             request.platform,
@@ -399,6 +409,11 @@ def pin(request: PinRequest, client_factory: Callable[[], RegistryClient]) -> Pi
     edits: dict[Path, list[Edit]] = defaultdict(list)
     for item, use in to_resolve:
         assert use.reference is not None
+        if use.reference.original in missing:
+            where = (str(item.path), use.line, use.column, use.written)
+            reason = missing[use.reference.original]
+            results.append(PinItem(*where, PinStatus.SKIPPED, reason=reason))
+            continue
         digest = resolved[use.reference.original].digest
         new_text = _pinned_text(use, digest)
         edits[item.path].append(Edit(use.line, use.column, use.written, new_text))
@@ -414,7 +429,8 @@ def pin(request: PinRequest, client_factory: Callable[[], RegistryClient]) -> Pi
             )
         )
     diffs, changed = _rewrite(items, edits, request.dry_run, lock_changes)
-    return PinResult(tuple(_sorted(results)), diffs, changed, request.dry_run, plan.named)
+    missed = tuple(sorted(missing))
+    return PinResult(tuple(_sorted(results)), diffs, changed, request.dry_run, plan.named, missed)
 
 
 def _sorted(results: list[PinItem]) -> list[PinItem]:

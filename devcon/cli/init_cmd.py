@@ -200,7 +200,7 @@ def init_command(
     """
     from devcon.cli.options import registry_settings, settings_from
     from devcon.reference import parse_reference
-    from devcon.registry.errors import RegistryError
+    from devcon.registry.errors import NotFound, RegistryError
     from devcon.registry.factory import make_client
     from devcon.scaffold import InitRequest, load_templates, plan_and_write
 
@@ -215,6 +215,14 @@ def init_command(
     def resolve(reference: str) -> str | None:
         try:
             return make_client(registry).resolve(parse_reference(reference)).digest
+        except NotFound as exc:  # an answer: a retry gives the same (exit 2, not 3)
+            if dry_run:
+                unreachable.append(f"cannot pin {reference}: {worded(exc.text)}")
+                return None
+            raise UsageError(
+                f"cannot pin {reference}: {worded(exc.text)}; nothing was written (name "
+                "an image the registry has with --image, or use --no-pin)"
+            ) from None
         except RegistryError as exc:
             if dry_run:  # a dry run works offline: it shows the tag and says so
                 unreachable.append(f"cannot pin {reference}: {worded(exc.text)}")

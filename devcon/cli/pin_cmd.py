@@ -52,7 +52,8 @@ def pin_command(
     result = run_pin(request, lambda: make_client(registry))
     write_output(render(result, report.format), report.output)
     failing = [i for i in result.items if i.status in (PinStatus.UNPINNED, PinStatus.SKIPPED)]
-    raise typer.Exit(EXIT_FINDINGS if check and failing else EXIT_OK)
+    # a reference without the asked platform's manifest is skipped, and the run fails
+    raise typer.Exit(EXIT_FINDINGS if (check and failing) or result.platform_missing else EXIT_OK)
 
 
 @reporting_command("OutdatedResult")

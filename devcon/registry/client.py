@@ -29,6 +29,7 @@ from devcon.registry.errors import (
     DigestMismatch,
     MalformedManifest,
     NotFound,
+    PlatformMissing,
     RegistryError,
     RegistryUnavailable,
 )
@@ -323,7 +324,7 @@ class RegistryClient:
             config = self.config(ref, manifest)
             have = f"{config.get('os', '?')}/{config.get('architecture', '?')}"
             if not platform_matches(platform, have):
-                raise NotFound(
+                raise PlatformMissing(
                     f"{ref.original} is a single-platform image for {have}, not {platform}"
                 )
             return Resolution(ref, digest, manifest.media_type)
@@ -331,7 +332,9 @@ class RegistryClient:
             if platform_matches(platform, name):
                 return Resolution(ref, str(entry["digest"]), str(entry.get("mediaType", "")))
         available = bounded_join(name for name, _ in manifest.platforms())
-        raise NotFound(f"{ref.original} has no manifest for {platform} (it has: {available})")
+        raise PlatformMissing(
+            f"{ref.original} has no manifest for {platform} (it has: {available})"
+        )
 
     def blob(self, ref: Reference, digest: str, max_bytes: int | None = None) -> bytes:
         """A blob, verified against its digest; cached."""

@@ -1,8 +1,9 @@
-"""Registry errors: everything the network can do wrong becomes one of these (exit 3)."""
+"""Registry errors: everything the network can do wrong becomes one of these (exit 3), and
+the one answer that is not the environment's fault (`PlatformMissing`)."""
 
 from __future__ import annotations
 
-from devcon.errors import EnvironmentProblem
+from devcon.errors import EXIT_USAGE, DevconError, EnvironmentProblem
 
 
 class RegistryError(EnvironmentProblem):
@@ -31,3 +32,11 @@ class InsecureRefused(RegistryError):
 
 class MalformedManifest(RegistryError):
     """A manifest, index or image config whose shape is not the one the OCI spec gives it."""
+
+
+class PlatformMissing(DevconError):
+    """The image exists but has no manifest for the platform asked (a single-platform image
+    of another platform, or an index without it). An answer, not an environment problem: a
+    retry gives the same (pin reports the reference as skipped; exit 2 if it escapes)."""
+
+    exit_code = EXIT_USAGE

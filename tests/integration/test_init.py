@@ -339,6 +339,25 @@ def test_unreachable_registry_is_exit_3_and_no_pin_works(
     assert main(["pin", "--check", str(repo)]) == 1  # tag-only until pinned
 
 
+def test_an_image_the_registry_does_not_have_is_exit_2_not_3(
+    registry: Registry,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A tag the registry answers 404 for is not an environment error a retry may fix: exit 2
+    naming it, nothing written."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    missing = registry.ref("devcon-test/init-no-such-image:1")
+    code = main(["init", str(repo), "--template", "minimal", "--image", missing])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "not found" in err and missing in err and "Traceback" not in err
+    assert not (repo / ".devcontainer").exists()
+
+
 def test_never_destroys_work(
     init_base: str,
     tmp_path: Path,

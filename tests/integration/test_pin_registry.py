@@ -264,8 +264,37 @@ def test_platform_pins_that_platforms_manifest(
     other = tmp_path / "other" / "compose.yml"
     other.parent.mkdir()
     other.write_text(f"services:\n  app:\n    image: {world.multi}\n")
-    assert main(["pin", "--platform", "linux/s390x", str(other)]) == 3
+    # the index has no s390x manifest: an answer, not an environment error (exit 3 is for
+    # what a retry may fix): the reference is skipped with the platforms it has, exit 1
+    assert main(["pin", "--platform", "linux/s390x", str(other)]) == 1
     assert other.read_text() == f"services:\n  app:\n    image: {world.multi}\n"
+
+
+def test_platform_missing_from_a_single_platform_image_is_a_skipped_item(
+    world: World, tmp_path: Path, cache_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`pin --platform linux/arm64` on a single-platform (amd64) image: that reference is
+    skipped with the reason (exit 1), the others are still pinned; never exit 3."""
+    compose = tmp_path / "compose.yml"
+    compose.write_text(
+        f"services:\n  app:\n    image: {world.a}\n  web:\n    image: {world.multi}\n"
+    )
+    capsys.readouterr()
+    assert main(["pin", "--platform", "linux/arm64", str(compose)]) == 1
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert f"skipped {world.a}" in captured.out
+    assert "single-platform image for linux/amd64, not linux/arm64" in captured.out
+    assert compose.read_text() == (
+        f"services:\n  app:\n    image: {world.a}\n"
+        f"  web:\n    image: {world.multi}@{world.multi_arm64}\n"
+    )
+    # --format json says the same, item by item
+    compose.write_text(f"services:\n  app:\n    image: {world.a}\n")
+    assert main(["pin", "--platform", "linux/arm64", "--format", "json", str(compose)]) == 1
+    items = json.loads(capsys.readouterr().out)["references"]
+    assert [i["status"] for i in items] == ["skipped"]
+    assert "linux/arm64" in items[0]["reason"]
 
 
 def test_second_run_and_offline_make_no_request(
