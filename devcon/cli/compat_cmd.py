@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from devcon.cli.options import (
-    FailOnOption,
-    IgnoreOption,
-    ReportOptions,
-    SelectOption,
-    VscodeOption,
-    reporting_command,
-)
+from devcon.cli.options import ReportOptions, VscodeOption, reporting_command
 from devcon.errors import EXIT_FINDINGS, EXIT_OK
 
 
-@reporting_command("CompatResult")
+@reporting_command("CompatResult", rules=True)
 def compat_command(
     items: list[str] = typer.Argument(
         None,
@@ -50,9 +43,6 @@ def compat_command(
         min=1,
         help="MiB of layers compat may download per image; an image needing more is not read.",
     ),
-    select: SelectOption = None,
-    ignore: IgnoreOption = None,
-    fail_on: FailOnOption = None,
     *,
     report: ReportOptions,
 ) -> None:
@@ -66,7 +56,7 @@ def compat_command(
     from devcon.report import render
     from devcon.services import Services
 
-    settings = report.settings(select, ignore, fail_on)
+    settings = report.settings()
     registry = report.registry(settings)
     request = CompatRequest(
         items=tuple(items or ()),

@@ -82,26 +82,31 @@ class ReportOptions:
     insecure: list[str] | None
     mirror: str | None
     timeout: float
+    # with `reporting_command(..., rules=True)`: which rules run, and the threshold
+    select: list[str] | None = None
+    ignore: list[str] | None = None
+    fail_on: str | None = None
 
-    def settings(
-        self,
-        select: list[str] | None = None,
-        ignore: list[str] | None = None,
-        fail_on: str | None = None,
-        vscode: str | None = None,
-        tools: list[str] | None = None,
-    ) -> Settings:
-        return settings_from(self.config, self.no_config, select, ignore, fail_on, vscode, tools)
+    def settings(self, vscode: str | None = None, tools: list[str] | None = None) -> Settings:
+        """The devcon config (unless `--no-config`), with the options on top."""
+        return settings_from(
+            self.config, self.no_config, self.select, self.ignore, self.fail_on, vscode, tools
+        )
 
     def registry(self, settings: Settings, offline: bool = False) -> RegistrySettings:
         return registry_settings(settings, self.insecure, self.mirror, self.timeout, offline)
 
 
-def _shared_parameters(result_type: str) -> list[inspect.Parameter]:
+def _shared_parameters(result_type: str, rules: bool) -> list[inspect.Parameter]:
     keyword = inspect.Parameter.KEYWORD_ONLY
     shared: list[tuple[str, Any, Any]] = [
         ("fmt", Annotated[str, _format_option(result_type)], "text"),
         ("output", OutputOption, None),
+    ]
+    if rules:
+        shared += [("select", SelectOption, None), ("ignore", IgnoreOption, None)]
+        shared += [("fail_on", FailOnOption, None)]
+    shared += [
         ("config", ConfigOption, None),
         ("no_config", NoConfigOption, False),
         ("insecure", InsecureRegistryOption, None),
@@ -112,16 +117,17 @@ def _shared_parameters(result_type: str) -> list[inspect.Parameter]:
 
 
 def reporting_command(
-    result_type: str,
+    result_type: str, rules: bool = False
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Give a command the options every reporting command takes (`--format` with the formats
-    `result_type` renders in, `-o`, `--config`, `--no-config` and the registry options),
-    declared here once; the command gets them as one `report: ReportOptions` argument."""
+    `result_type` renders in, `-o`, `--config`, `--no-config` and the registry options; with
+    `rules`, also `--select`, `--ignore` and `--fail-on`), declared here once; the command gets
+    them as one `report: ReportOptions` argument."""
 
     def decorate(command: Callable[..., None]) -> Callable[..., None]:
         own = inspect.signature(command, eval_str=True)
         kept = [p for p in own.parameters.values() if p.name != "report"]
-        shared = _shared_parameters(result_type)
+        shared = _shared_parameters(result_type, rules)
         names = [p.name for p in shared]
 
         @functools.wraps(command)
@@ -198,13 +204,16 @@ def settings_from(
     selected = split_names(select)
     if selected == []:
         raise UsageError("--select: no rule or category named (`devcon rules` lists them)")
-    return load_settings(path).with_overrides(
+    settings = load_settings(path).with_overrides(
         select=selected,
         ignore=split_names(ignore),
         fail_on=parse_severity("--fail-on", fail_on),
         vscode=vscode,
         tools=_tools(tools),
     )
+    for note in settings.notes:  # an old rule name read as the new one
+        say(f"devcon: note: {note}", err=True)
+    return settings
 
 
 def registry_settings(
@@ -243,12 +252,12 @@ def _tools(values: list[str] | None) -> list[str] | None:
     return names
 
 
-def say(text: str, nl: bool = True) -> None:
+def say(text: str, nl: bool = True, err: bool = False) -> None:
     """Print a message or listing (not a report: those come from `report.render`) through
-    the output seam: credentials redacted, control characters escaped."""
+    the output seam: credentials redacted, control characters escaped; `err`: on stderr."""
     from devcon.output_safety import safe_text
 
-    typer.echo(safe_text(text), nl=nl)
+    typer.echo(safe_text(text), nl=nl, err=err)
 
 
 def write_output(text: str, output: Path | None) -> None:

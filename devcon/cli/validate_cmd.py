@@ -6,25 +6,15 @@ from pathlib import Path
 
 import typer
 
-from devcon.cli.options import (
-    FailOnOption,
-    IgnoreOption,
-    ReportOptions,
-    SelectOption,
-    VscodeOption,
-    reporting_command,
-)
+from devcon.cli.options import ReportOptions, VscodeOption, reporting_command
 from devcon.errors import EXIT_FINDINGS, EXIT_OK
 
 
-@reporting_command("Report")
+@reporting_command("Report", rules=True)
 def validate_command(
     paths: list[Path] = typer.Argument(
         None, help="Files or folders (default: the current folder).", show_default=False
     ),
-    select: SelectOption = None,
-    ignore: IgnoreOption = None,
-    fail_on: FailOnOption = None,
     merge: bool = typer.Option(
         False,
         "--merge",
@@ -56,7 +46,7 @@ def validate_command(
     from devcon.validate import ValidateRequest
     from devcon.validate import validate as run_validate
 
-    settings = report.settings(select, ignore, fail_on, vscode, tools)
+    settings = report.settings(vscode, tools)
     parse_vscode(vscode, settings)  # a usage error now rather than inside a rule
     merger = None
     if merge:
