@@ -158,6 +158,30 @@ def test_prune_without_a_terminal_or_yes_refuses(
     assert _exists(docker_engine, repo.vsc) and _exists(docker_engine, repo.old_tag)
 
 
+def test_prune_on_a_terminal_asks_and_no_removes_nothing(
+    repo: Repo,
+    docker_engine: DockerEngine,
+    on_engine: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from devcon.cli import images_cmd
+
+    asked: list[str] = []
+
+    def answer(text: str, **_: object) -> bool:
+        asked.append(text)
+        return False
+
+    monkeypatch.setattr(images_cmd, "_stdin_is_tty", lambda: True)
+    monkeypatch.setattr(images_cmd.typer, "confirm", answer)
+    assert main(["prune", str(repo.folder)]) == 0
+    out = capsys.readouterr().out
+    assert asked == ["Remove 2 image(s)?"]
+    assert "would remove" in out and out.rstrip().endswith("nothing removed")
+    assert _exists(docker_engine, repo.vsc) and _exists(docker_engine, repo.old_tag)
+
+
 def test_prune_dry_run_then_yes_removes_only_the_unused(
     repo: Repo, docker_engine: DockerEngine, on_engine: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
