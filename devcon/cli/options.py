@@ -26,6 +26,10 @@ MIRROR_HELP = (
     "scheme: HTTPS, or plain HTTP when HOST is loopback or named with --insecure-registry."
 )
 
+PathsArgument = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Files or folders (default: the current folder).", show_default=False),
+]
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="Use this devcon config file.")]
 NoConfigOption = Annotated[bool, typer.Option("--no-config", help="Ignore config files.")]
 OutputOption = Annotated[

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
-from devcon.cli.options import CacheOnlyOption, ReportOptions, reporting_command
+from devcon.cli.options import (
+    CacheOnlyOption,
+    PathsArgument,
+    ReportOptions,
+    reporting_command,
+)
 from devcon.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 
 
 @reporting_command("PinResult")
 def pin_command(
-    paths: list[Path] = typer.Argument(
-        None, help="Files or folders (default: .).", show_default=False
-    ),
+    paths: PathsArgument = None,
     check: bool = typer.Option(
         False,
         "--check",
@@ -58,9 +59,7 @@ def pin_command(
 
 @reporting_command("OutdatedResult")
 def outdated_command(
-    paths: list[Path] = typer.Argument(
-        None, help="Files or folders (default: .).", show_default=False
-    ),
+    paths: PathsArgument = None,
     check: bool = typer.Option(False, "--check", help="Exit 1 when a pinned reference has moved."),
     update: bool = typer.Option(
         False, "--update", help="Re-pin the references (and re-lock the Features) whose tag moved."

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
-from devcon.cli.options import ReportOptions, VscodeOption, reporting_command
+from devcon.cli.options import PathsArgument, ReportOptions, VscodeOption, reporting_command
 from devcon.errors import EXIT_FINDINGS, EXIT_OK
 
 
 @reporting_command("Report", rules=True)
 def validate_command(
-    paths: list[Path] = typer.Argument(
-        None, help="Files or folders (default: the current folder).", show_default=False
-    ),
+    paths: PathsArgument = None,
     merge: bool = typer.Option(
         False,
         "--merge",
