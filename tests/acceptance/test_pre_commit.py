@@ -135,3 +135,22 @@ def test_pre_commit_try_repo_runs_both_hooks_on_the_files_passed(
     assert "good/.devcontainer.json:" not in out, out
     assert "Dockerfile.bak:" not in out and "README.md" not in out, out
     assert "Traceback" not in out, out
+
+
+def test_readme_snippet_takes_the_files_the_shipped_hooks_take() -> None:
+    """README's `.pre-commit-config.yaml` snippet is valid YAML whose hooks match the shipped
+    .pre-commit-hooks.yaml: the same ids, entries, language and `files` pattern."""
+    import yaml
+
+    shipped = {
+        hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    }
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### pre-commit\n", 1)[1]
+    snippet = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    (repo,) = yaml.safe_load(snippet)["repos"]
+    documented = {hook["id"]: hook for hook in repo["hooks"]}
+    assert documented.keys() == shipped.keys() == {"devcon-validate", "devcon-pin-check"}
+    for hook_id, hook in documented.items():
+        for key in ("entry", "language", "files", "require_serial"):
+            assert hook[key] == shipped[hook_id][key], (hook_id, key)
