@@ -47,6 +47,9 @@ class Settings:
     vscode: str = "stable"
     tools: frozenset[str] = frozenset()  # supporting tools whose limits to check: codespaces
     merge_env: Mapping[str, str] = field(default_factory=dict)  # localEnv values for --merge
+    # what devcon tells about these settings (an old rule name read as the new one), each
+    # `path:line:column: text` when from a file
+    notes: tuple[str, ...] = ()
 
     @property
     def rule_options(self) -> RuleOptions:
@@ -104,19 +107,59 @@ class Settings:
         tools: Iterable[str] | None = None,
     ) -> Settings:
         """Command-line options on top: `select` replaces, `ignore` adds."""
+        from devcon.rules.catalog import rename_note, renamed
+
         known = _rule_names()
+        old = renamed()
+        notes: list[str] = []
         for option, names in (("select", select), ("ignore", ignore)):
             for name in names or ():
                 if name not in known:
                     raise OptionError(option, _unknown_rule(name, known))
+                if name in old:
+                    notes.append(rename_note(name))
         return replace(
             self,
-            select=frozenset(select) if select is not None else self.select,
-            ignore=self.ignore | frozenset(ignore or ()),
+            select=_current(select) if select is not None else self.select,
+            ignore=self.ignore | _current(ignore or ()),
             fail_on=fail_on or self.fail_on,
             vscode=vscode or self.vscode,
             tools=frozenset(tools) if tools is not None else self.tools,
+            notes=self.notes + tuple(dict.fromkeys(notes)),
         )
+
+
+def _current(names: Iterable[str]) -> frozenset[str]:
+    """Rule names with every old name of a renamed rule replaced by the current one."""
+    from devcon.rules.catalog import renamed
+
+    old = renamed()
+    return frozenset(old.get(name, name) for name in names)
+
+
+def _severities(table: Mapping[str, str]) -> dict[str, Severity | None]:
+    """The severity table by current rule names; a rule's entry under its current name wins
+    over one under an old name."""
+    from devcon.rules.catalog import renamed
+
+    old = renamed()
+    result: dict[str, Severity | None] = {}
+    for key, value in sorted(table.items(), key=lambda item: item[0] in old):
+        result.setdefault(old.get(key, key), None if value == "off" else Severity(value))
+    return result
+
+
+def _rename_notes(table: Mapping[str, Any], text: str, path: Path) -> tuple[str, ...]:
+    """A note at each old rule name the settings file uses (select, ignore, severity)."""
+    from devcon.rules.catalog import rename_note, renamed
+
+    old = renamed()
+    used = [*table.get("select", ()), *table.get("ignore", ()), *table.get("severity", {})]
+    return tuple(
+        f"{_locate(text, name, path)}: {rename_note(name)}"
+        for name in dict.fromkeys(used)
+        if name in old
+    )
 
 
 def find_config(start: Path) -> Path | None:
@@ -168,11 +211,9 @@ def load_settings(path: Path | None) -> Settings:
         prefix = ""
     _check(table, text, path, prefix)
     return Settings(
-        select=frozenset(table["select"]) if "select" in table else None,
-        ignore=frozenset(table.get("ignore", ())),
-        severity={
-            k: None if v == "off" else Severity(v) for k, v in table.get("severity", {}).items()
-        },
+        select=_current(table["select"]) if "select" in table else None,
+        ignore=_current(table.get("ignore", ())),
+        severity=_severities(table.get("severity", {})),
         fail_on=Severity(table.get("fail-on", DEFAULT_FAIL_ON.value)),
         source=path,
         profile=Profile(table["profile"]) if "profile" in table else None,
@@ -188,6 +229,7 @@ def load_settings(path: Path | None) -> Settings:
         vscode=str(table.get("vscode", "stable")),
         tools=frozenset(table.get("tools", ())),
         merge_env=dict(table.get("merge", {}).get("local-env", {})),
+        notes=_rename_notes(table, text, path),
     )
 
 
@@ -198,11 +240,12 @@ def _read(path: Path) -> str:
 
 
 def _rule_names() -> list[str]:
-    """Rule names, then category names: both can be selected, ignored or given a severity."""
+    """Rule names, then category names: both can be selected, ignored or given a severity;
+    then the old names of renamed rules, which mean the current ones."""
     from devcon.rules.base import Category
-    from devcon.rules.catalog import all_rules
+    from devcon.rules.catalog import all_rules, renamed
 
-    return [rule.name for rule in all_rules()] + [c.value for c in Category]
+    return [rule.name for rule in all_rules()] + [c.value for c in Category] + [*renamed()]
 
 
 def _unknown_rule(name: str, known: list[str]) -> str:

@@ -28,9 +28,11 @@ class Suppressions:
     by_line: Mapping[int, frozenset[str]] = field(default_factory=dict)
     whole_file: frozenset[str] = frozenset()
 
-    def covers(self, finding: Finding) -> bool:
+    def covers(self, finding: Finding, former_names: frozenset[str] = frozenset()) -> bool:
+        """Whether a directive names the finding's rule, one of its rule's former names (a
+        renamed rule keeps its old name as an alias) or `all`."""
         names = self.whole_file | self.by_line.get(finding.line, frozenset())
-        return finding.rule in names or "all" in names
+        return finding.rule in names or "all" in names or not former_names.isdisjoint(names)
 
 
 def parse_directive(comment: str) -> tuple[bool, frozenset[str]] | None:

@@ -34,7 +34,7 @@ from devcon.rules.base import (
     Profile,
     Rule,
 )
-from devcon.rules.catalog import all_rules
+from devcon.rules.catalog import all_rules, former_names
 
 # one rule's findings in one file (README, Input limits)
 MAX_FINDINGS_PER_RULE = 1_000
@@ -116,13 +116,14 @@ def _suppress(
     others: dict[str, suppression.Suppressions] = {}
 
     def covered(finding: Finding) -> bool:
+        former = former_names(finding.rule)
         if finding.path == display:
-            return marks.covers(finding)
+            return marks.covers(finding, former)
         if finding.path not in others:
             files = requirements or RequirementFiles()
             text = files.utf8_text(Path(finding.path)) or ""
             others[finding.path] = suppression.for_hash_comments(text)
-        return others[finding.path].covers(finding)
+        return others[finding.path].covers(finding, former)
 
     kept = [f for f in found if not covered(f)]
     return kept, len(found) - len(kept)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator
 
+from devcon.findings import Severity
 from devcon.rules.base import (
     Category,
     ComposeContext,
@@ -24,6 +25,7 @@ def _known() -> list[str]:
 
 def _problems(comments: Iterable[tuple[int, int, str]]) -> Iterator[Problem]:
     """From (line, column, text) of each comment that may hold a directive."""
+    from devcon.rules.catalog import rename_note, renamed
     from devcon.suppression import directive_names
 
     known: list[str] | None = None
@@ -33,6 +35,14 @@ def _problems(comments: Iterable[tuple[int, int, str]]) -> Iterator[Problem]:
         for offset, name in directive_names(text):
             known = known or _known()
             if name in known:
+                continue
+            if name in renamed():  # an alias that still works: a note, not a problem
+                yield Problem(
+                    line,
+                    column + offset,
+                    f"`devcon-ignore` names '{name}': {rename_note(name)}",
+                    severity=Severity.INFO,
+                )
                 continue
             close = difflib.get_close_matches(name, known, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
@@ -81,7 +91,8 @@ RULE = Rule(
             "devcontainer.json, Feature and Template files, Dockerfiles and compose files) "
             "that is neither a rule, a category nor `all`, with a 'did you mean' when a rule "
             "name is close. Text after the names is a reason and is not checked: "
-            "`// devcon-ignore: root-user -- the CI image`."
+            "`// devcon-ignore: root-user -- the CI image`. The old name of a renamed rule "
+            "still silences that rule; it is reported as info, naming the new name."
         ),
         why=(
             "A misspelt name silences nothing, so the finding it was meant to hide stays, or "
