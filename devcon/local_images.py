@@ -66,7 +66,11 @@ HOST_FOLDER_LABEL = "devcontainer.local_folder"
 #: the container label holding the devcontainer.json it was created from
 CONFIG_FILE_LABEL = "devcontainer.config_file"
 
-_SEPARATOR_RUN = re.compile(r"(\.[._-]|_[.-]|__[._-]|-+[._])[._-]*")
+# the CLI's `(\.[\._-]|_[\.-]|__[\._-]|-+[\._])[\._-]*`, with `-+` tried only where a run of
+# `-` starts: a match never starts inside one (a failed try at its first `-` fails at every
+# later one, and a match ends after every separator that follows it), so the result is the
+# same and the search is linear, not quadratic, in a long run of `-`
+_SEPARATOR_RUN = re.compile(r"(\.[._-]|_[.-]|__[._-]|(?<!-)-+[._])[._-]*")
 _NOT_NAME = re.compile(r"[^a-z0-9._-]+")
 _T = TypeVar("_T")
 
