@@ -20,6 +20,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -62,6 +63,30 @@ def _register() -> None:
 
 _register()
 
+_COMMAND: typer.core.TyperGroup | None = None
+
+
+def cli_command() -> typer.core.TyperGroup:
+    """The click command typer builds from `app`, built once, with every option that takes a
+    value given a metavar: the one declared (choices, `HOST[:PORT]`, ...), else the option's
+    name in capitals (the vendored click would show its type as `<str>`)."""
+    global _COMMAND
+    if _COMMAND is None:
+        command = typer.main.get_command(app)
+        assert isinstance(command, typer.core.TyperGroup)
+        _fill_metavars(command)
+        _COMMAND = command
+    return _COMMAND
+
+
+def _fill_metavars(command: object) -> None:
+    for param in getattr(command, "params", []):
+        flag = getattr(param, "is_flag", False) or getattr(param, "count", False)
+        if param.param_type_name == "option" and not flag and param.metavar is None:
+            param.metavar = max(param.opts, key=len).lstrip("-").replace("-", "_").upper()
+    for sub in getattr(command, "commands", {}).values():
+        _fill_metavars(sub)
+
 
 def _say(text: str) -> None:
     """devcon's error line on stderr, through the output seam: credentials redacted, control
@@ -85,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         with flag_words():
-            result = app(args=args, prog_name="devcon", standalone_mode=False)
+            result = cli_command().main(args=args, prog_name="devcon", standalone_mode=False)
     except DevconError as exc:
         _say(f"devcon: {worded(exc.text)}")
         return exc.exit_code

@@ -16,7 +16,12 @@ from devcon.config import Settings, find_config, load_settings
 from devcon.errors import UsageError
 from devcon.findings import Severity
 from devcon.profile import Profile
-from devcon.report.registry import OutputFormat, UnknownFormat, format_named, format_names
+from devcon.report.registry import (
+    OutputFormat,
+    UnknownFormat,
+    format_named,
+    formats_for,
+)
 
 if TYPE_CHECKING:
     from devcon.registry.factory import RegistrySettings
@@ -30,39 +35,76 @@ PathsArgument = Annotated[
     list[Path] | None,
     typer.Argument(help="Files or folders (default: the current folder).", show_default=False),
 ]
-ConfigOption = Annotated[Path | None, typer.Option("--config", help="Use this devcon config file.")]
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", metavar="FILE", help="Use this devcon config file.")
+]
 NoConfigOption = Annotated[bool, typer.Option("--no-config", help="Ignore config files.")]
 OutputOption = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write the report to this file (atomically)."),
+    typer.Option(
+        "--output", "-o", metavar="FILE", help="Write the report to this file (atomically)."
+    ),
 ]
 InsecureRegistryOption = Annotated[
     list[str] | None,
-    typer.Option("--insecure-registry", help="Allow plain HTTP to this registry (repeatable)."),
+    typer.Option(
+        "--insecure-registry",
+        metavar="HOST[:PORT]",
+        help="Allow plain HTTP to this registry (repeatable).",
+    ),
 ]
-RegistryMirrorOption = Annotated[str | None, typer.Option("--registry-mirror", help=MIRROR_HELP)]
+RegistryMirrorOption = Annotated[
+    str | None, typer.Option("--registry-mirror", metavar="HOST[:PORT]", help=MIRROR_HELP)
+]
 TimeoutOption = Annotated[
     float,
-    typer.Option("--timeout", help="Deadline in seconds of each registry request (all of it)."),
+    typer.Option(
+        "--timeout",
+        metavar="SECONDS",
+        help="Deadline in seconds of each registry request (all of it).",
+    ),
 ]
 SelectOption = Annotated[
     list[str] | None,
-    typer.Option("--select", help="Run only these rules (comma-separated, repeatable)."),
+    typer.Option(
+        "--select",
+        metavar="RULE[,RULE]",
+        help="Run only these rules or categories (comma-separated, repeatable; `devcon rules` "
+        "lists them).",
+    ),
 ]
 IgnoreOption = Annotated[
     list[str] | None,
-    typer.Option("--ignore", help="Do not run these rules (comma-separated, repeatable)."),
+    typer.Option(
+        "--ignore",
+        metavar="RULE[,RULE]",
+        help="Do not run these rules or categories (comma-separated, repeatable).",
+    ),
 ]
 FailOnOption = Annotated[
     str | None,
-    typer.Option("--fail-on", help="Exit 1 on findings at or above: error, warning, info."),
+    typer.Option(
+        "--fail-on",
+        metavar="|".join(s.value for s in reversed(Severity)),
+        help="Exit 1 on findings at or above this severity (default: the config's, else error).",
+    ),
 ]
 VscodeOption = Annotated[
     str | None,
     typer.Option(
         "--vscode",
+        metavar="stable|insiders|X.Y",
         help="The VS Code to judge for: stable, insiders or X.Y (default: the config's, else "
         "stable).",
+    ),
+]
+ProfileOption = Annotated[
+    str | None,
+    typer.Option(
+        "--profile",
+        metavar="|".join(p.value for p in Profile),
+        help="Hold Dockerfiles to the dev or prod rule set (default: dev for Dockerfiles a "
+        "devcontainer.json uses, prod for others).",
     ),
 ]
 CacheOnlyOption = Annotated[
@@ -71,7 +113,8 @@ CacheOnlyOption = Annotated[
 
 
 def _format_option(result_type: str) -> typer.models.OptionInfo:
-    return typer.Option("--format", "-f", help=f"{format_names(result_type)}.")
+    choices = "|".join(f.value for f in formats_for(result_type))
+    return typer.Option("--format", "-f", metavar=choices, help="The report's format.")
 
 
 @dataclass(frozen=True)
@@ -246,6 +289,15 @@ def registry_settings(
 
 
 _TOOL_FLAGS = ("codespaces",)
+
+ToolsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tools",
+        metavar="|".join(_TOOL_FLAGS),
+        help="Also check the limits of these supporting tools (comma-separated, repeatable).",
+    ),
+]
 
 
 def _tools(values: list[str] | None) -> list[str] | None:

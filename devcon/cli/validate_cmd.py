@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from devcon.cli.options import PathsArgument, ReportOptions, VscodeOption, reporting_command
+from devcon.cli.options import (
+    PathsArgument,
+    ProfileOption,
+    ReportOptions,
+    ToolsOption,
+    VscodeOption,
+    reporting_command,
+)
 from devcon.errors import EXIT_FINDINGS, EXIT_OK
 
 
@@ -20,16 +27,9 @@ def validate_command(
     use_env: bool = typer.Option(
         False, "--use-env", help="With --merge: resolve ${localEnv:X} from the real environment."
     ),
-    tools: list[str] | None = typer.Option(
-        None, "--tools", help="Also check the limits of these supporting tools: codespaces."
-    ),
+    tools: ToolsOption = None,
     vscode: VscodeOption = None,
-    profile: str | None = typer.Option(
-        None,
-        "--profile",
-        help="Hold Dockerfiles to the dev or prod rule set (default: dev for Dockerfiles a "
-        "devcontainer.json uses, prod for others).",
-    ),
+    profile: ProfileOption = None,
     *,
     report: ReportOptions,
 ) -> None:

@@ -51,11 +51,11 @@ def test_format_choices_come_from_the_registry(result_type: str, names: str) -> 
 @pytest.mark.parametrize(
     ("command", "names"),
     [
-        ("validate", "text, json, sarif, github or gitlab."),
-        ("pin", "text, json, sarif, github or gitlab."),
-        ("outdated", "text, json, sarif, github or gitlab."),
-        ("parity", "text, json or github."),
-        ("compat", "text, json, sarif, github or gitlab."),
+        ("validate", "text|json|sarif|github|gitlab"),
+        ("pin", "text|json|sarif|github|gitlab"),
+        ("outdated", "text|json|sarif|github|gitlab"),
+        ("parity", "text|json|github"),
+        ("compat", "text|json|sarif|github|gitlab"),
     ],
 )
 def test_help_shows_the_registry_s_choices_and_output(
@@ -63,7 +63,7 @@ def test_help_shows_the_registry_s_choices_and_output(
 ) -> None:
     assert main([command, "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
-    assert f"--format <str> {names}" in text
+    assert f"-f, --format {names} The report's format." in text
     assert "-o, --output" in text
 
 
