@@ -107,6 +107,7 @@ def render_outdated_text(result: PinResult, rules: Sequence[Rule] = ()) -> str:
     lines.append(
         f"{len(moved)} of {len(compared)} pinned references moved"
         + (f"; {skipped} skipped" if skipped else "")
+        + (" (dry run: nothing written)" if result.dry_run else "")
     )
     return "\n".join(lines) + "\n"
 

@@ -537,3 +537,22 @@ def test_outdated_updates_an_arg_default_and_skips_a_frozen_variable(
     assert f"{dockerfile}:4:6: skipped node:${{V}}@{digest(20)}: " in out
     assert ADVICE in out
     assert "1 of 1 pinned references moved; 1 skipped" in out
+
+
+# -- issue 15: `outdated --update --dry-run` says nothing was written ----------------------
+
+
+def test_outdated_update_dry_run_says_nothing_was_written(
+    tmp_path: Path, fake: FakeClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.tags = {"docker.io/library/redis:7": digest(8)}
+    compose = tmp_path / "compose.yml"
+    text = f"services:\n  b:\n    image: redis:7@{digest(7)}\n"
+    compose.write_text(text)
+    code, out, _ = _run(["outdated", "--update", "--dry-run", str(compose)], capsys)
+    assert code == 0
+    assert f"+    image: redis:7@{digest(8)}" in out
+    assert out.rstrip("\n").endswith("(dry run: nothing written)")
+    assert compose.read_text() == text
+    code, out, _ = _run(["outdated", "--update", str(compose)], capsys)
+    assert "nothing written" not in out and compose.read_text() != text
