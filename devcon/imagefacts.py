@@ -102,7 +102,9 @@ class ImageFacts:
         if len(self.diff_ids) != 1:
             return False
         texts = " ".join((h.created_by or "") + " " + (h.comment or "") for h in self.history)
-        return "Imported from" in texts or "squash" in texts.lower() or not texts.strip()
+        # Docker's import: comment "Imported from -"; podman's: "imported from tarball"
+        lowered = texts.lower()
+        return "imported from" in lowered or "squash" in lowered or not texts.strip()
 
 
 def platform_of(config: dict[str, Any]) -> str:

@@ -384,8 +384,11 @@ class _EngineFS:
         stat = self._fetch(path)
         if stat is None or depth > 20:
             return None
+        # a link only when its mode says so: podman sets linkTarget on every path (a regular
+        # file's is its own path); Docker only on links
+        mode = stat.get("mode")
         link = stat.get("linkTarget") or ""
-        if link:
+        if link and isinstance(mode, int) and mode & _MODE_SYMLINK:
             target = link if link.startswith("/") else posixpath.join(posixpath.dirname(path), link)
             return self.resolve(posixpath.normpath(target).lstrip("/"), depth + 1)
         return path

@@ -32,15 +32,21 @@ from tests.harness import (
     start_engine,
     start_registry,
 )
+from tests.harness.podman import PodmanEngine, start_podman
 
 BASE_IMAGE_TAG = "devcon-test/busybox:base"
 _T = TypeVar("_T")
 
-_ENGINE_FIXTURES = frozenset({"docker_engine", "base_image", "build_image"})
+_ENGINE_FIXTURES = frozenset(
+    {"docker_engine", "dockerd_engine", "podman_engine", "base_image", "build_image"}
+)
 _REGISTRY_FIXTURES = frozenset({"registry", "base_image", "build_image"})
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "engines(*names): the engines (dockerd, podman) this test runs on"
+    )
     problem = corpus_problem()
     if problem is not None:
         raise pytest.UsageError(problem)
@@ -58,12 +64,30 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             config.hook.pytest_deselected(items=dropped)
             items[:] = kept
             _corpus_deselected.append(len(dropped))
+    _keep_marked_engines(config, items)
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         if names & _ENGINE_FIXTURES and not item.get_closest_marker("engine"):
             item.add_marker(pytest.mark.engine)
         if names & _REGISTRY_FIXTURES and not item.get_closest_marker("registry"):
             item.add_marker(pytest.mark.registry)
+
+
+def _keep_marked_engines(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the runs of a test on an engine its `engines(...)` marker does not name."""
+    dropped: list[pytest.Item] = []
+    kept: list[pytest.Item] = []
+    for item in items:
+        marker = item.get_closest_marker("engines")
+        callspec = getattr(item, "callspec", None)
+        engine = callspec.params.get("docker_engine") if callspec is not None else None
+        if marker is not None and engine is not None and engine not in marker.args:
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
@@ -86,8 +110,8 @@ def corpus() -> Path:
 @pytest.fixture(autouse=True)
 def _harness_for_marked_tests(request: pytest.FixtureRequest) -> None:
     """Start the engine/registry for tests marked `engine`/`registry`."""
-    if request.node.get_closest_marker("engine"):
-        request.getfixturevalue("docker_engine")
+    if request.node.get_closest_marker("engine") and "docker_engine" not in request.fixturenames:
+        request.getfixturevalue("dockerd_engine")
     if request.node.get_closest_marker("registry"):
         request.getfixturevalue("registry")
 
@@ -102,14 +126,38 @@ def _start_or_fail(what: str, start: Callable[[], _T]) -> _T:
     pytest.fail(message, pytrace=False)
 
 
+# The engines every test of the engine runs on: the private dockerd, and podman's Docker API
+# service (tests/harness/podman.py). A test (or module) marked `engines("dockerd")` runs on
+# the engines it names only; a test that needs podman itself takes `podman_engine`.
+ENGINES = ("dockerd",)
+
+
 @pytest.fixture(scope="session")
-def docker_engine() -> Iterator[DockerEngine]:
+def dockerd_engine() -> Iterator[DockerEngine]:
     """A private dockerd on a unix socket under /tmp/dc-*; stopped at session end."""
     engine = _start_or_fail("the private Docker Engine", start_engine)
     try:
         yield engine
     finally:
         engine.stop()
+
+
+@pytest.fixture(scope="session")
+def podman_engine(registry: Registry) -> Iterator[PodmanEngine]:
+    """A private `podman system service` on a unix socket under /tmp/dcp-*, which trusts the
+    session's loopback registry over HTTP; stopped at session end."""
+    engine = _start_or_fail("the private podman service", lambda: start_podman([registry.addr]))
+    try:
+        yield engine
+    finally:
+        engine.stop()
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def docker_engine(request: pytest.FixtureRequest) -> DockerEngine:
+    """The engine of this run of the test: dockerd or podman (each test runs on both)."""
+    engine: DockerEngine = request.getfixturevalue(f"{request.param}_engine")
+    return engine
 
 
 @pytest.fixture(scope="session")

@@ -57,6 +57,8 @@ class _Mode(enum.Enum):
     FROM = "from"  # a stage and an image: the image against the stage's FROM
     DECLARED_PAIR = "declared-pair"  # two images declaring two different bases
     DECLARED = "declared"  # against the base an image's annotations declare
+    # two images declaring bases that could not be read, by two different digests
+    UNVERIFIED_PAIR = "unverified-pair"
     INFERRED = "inferred"  # the shared layer prefix
 
 
@@ -77,13 +79,29 @@ def _mode(
         return _Mode.DECLARED_PAIR, None
     if declared:
         return _Mode.DECLARED, declared[0]
+    digests = {p.image.facts.base_digest for p in (dev, prod) if p.image.facts is not None}
+    both_unverified = dev.unverified is not None and prod.unverified is not None
+    if both_unverified and len(digests) == 2 and None not in digests:
+        return _Mode.UNVERIFIED_PAIR, None
     return _Mode.INFERRED, None
 
 
 def compare(
     platform: str, dev: Party, prod: Party, given: PlatformImage | None, strict: bool
 ) -> PlatformResult:
-    """The verdict for one platform: `given` is the given base's image for it, if any."""
+    """The verdict for one platform: `given` is the given base's image for it, if any. A base
+    an image declares that cannot be reached does not decide it: the result says what was not
+    verified."""
+    result = _compare(platform, dev, prod, given, strict)
+    unverified = tuple(p.unverified for p in (dev, prod) if p.unverified is not None)
+    if not unverified:
+        return result
+    return replace(result, reasons=(*result.reasons, *dict.fromkeys(unverified)))
+
+
+def _compare(
+    platform: str, dev: Party, prod: Party, given: PlatformImage | None, strict: bool
+) -> PlatformResult:
     mode, reference = _mode(dev, prod, given)
     a, b = dev.image.facts, prod.image.facts
     shared = shared_layers(a, b) if a is not None and b is not None else 0
@@ -93,6 +111,7 @@ def compare(
         _Mode.DECLARED: Basis.VERIFIED,
         _Mode.STATIC_PAIR: Basis.DECLARED,
         _Mode.DECLARED_PAIR: Basis.DECLARED,
+        _Mode.UNVERIFIED_PAIR: Basis.DECLARED,
         _Mode.INFERRED: Basis.INFERRED,
     }[mode]
     common = PlatformResult(
@@ -143,6 +162,8 @@ def compare(
         return _decide_static_pair(common, dev, prod)
     if mode is _Mode.DECLARED_PAIR:
         return _decide_declared_pair(common, dev, prod)
+    if mode is _Mode.UNVERIFIED_PAIR:
+        return _decide_unverified_pair(common, dev, prod)
     if reference is not None:
         origin: Text = (
             hinted(Hint.GIVEN_BASE) if mode is _Mode.GIVEN else _reference_origin(dev, prod, mode)
@@ -251,6 +272,23 @@ def _decide_declared_pair(common: PlatformResult, dev: Party, prod: Party) -> Pl
         advice=(
             f"rebuild {prod.label} FROM {pin_of(a)} (the base {dev.label} uses), or re-pin "
             f"{dev.label} to {pin_of(b)} and rebuild it" + RUN_AGAIN
+        ),
+    )
+
+
+def _decide_unverified_pair(common: PlatformResult, dev: Party, prod: Party) -> PlatformResult:
+    a, b = dev.image.facts, prod.image.facts
+    assert a is not None and b is not None
+    return replace(
+        common,
+        verdict=Verdict.DIFFERENT,
+        reasons=(
+            f"{dev.label} declares a base with digest {a.base_digest}, {prod.label} one with "
+            f"{b.base_digest} (org.opencontainers.image.base.digest annotations)",
+        ),
+        advice=(
+            f"rebuild {prod.label} FROM the base {dev.label} was built from, pinned by digest, "
+            f"or rebuild {dev.label} FROM the base of {prod.label}" + RUN_AGAIN
         ),
     )
 

@@ -9,11 +9,17 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from devcon.errors import InputError, OptionError
+from devcon.hints import Text
 from devcon.imagefacts import ImageFacts, Source, facts_from_config
 from devcon.parity.sides import Side, StaticSide, parse_side
 from devcon.reference import Reference, ReferenceError, parse_reference
 from devcon.registry.client import Manifest, RegistryClient, platform_matches
-from devcon.registry.errors import NotFound
+from devcon.registry.errors import (
+    AuthenticationError,
+    InsecureRefused,
+    NotFound,
+    RegistryUnavailable,
+)
 from devcon.services import Services
 
 
@@ -28,18 +34,24 @@ class PlatformImage:
     digest: str | None = None  # platform manifest digest (registry) or image id (engine)
     pin: str | None = None  # the reference with the digest of what it names (index or manifest)
     why_unavailable: str | None = None
+    # a declared base whose registry could not be reached (or refused devcon): what was not
+    # verified, and why
+    unverified: Text | None = None
 
 
 @dataclass(frozen=True)
 class Party:
     """One side on one platform. For a Dockerfile stage, `image` is the image its FROM chain
-    starts from; for an image, `declared` is the base its annotations name (if any)."""
+    starts from; for an image, `declared` is the base its annotations name (if any). A
+    declared base that cannot be reached is not `declared`: `unverified` says what was not
+    verified, and the layers decide."""
 
     label: str
     source: Source
     image: PlatformImage
     static: StaticSide | None = None
     declared: PlatformImage | None = None
+    unverified: Text | None = None
 
 
 def _unavailable(
@@ -182,6 +194,14 @@ def _declared_image(
         why = f"{facts.label} declares the base {ref.original} (annotation), but {exc}"
         memo[key] = _unavailable(ref.original, Source.REGISTRY, platform, why)
         return memo[key]
+    except (RegistryUnavailable, AuthenticationError, InsecureRefused) as exc:
+        # podman declares the local name it built from (localhost/NAME): no registry to ask
+        said = f"{facts.label} declares the base {ref.original} (annotation), not verified: "
+        memo[key] = replace(
+            _unavailable(ref.original, Source.REGISTRY, platform, said + exc.message),
+            unverified=said + exc.text,
+        )
+        return memo[key]
     picked = pick(images, platform)
     if picked is None:
         why = (
@@ -230,4 +250,6 @@ def party_of(
     declared = None
     if side.static is None and image.facts is not None:
         declared = _declared_image(services, image.facts, platform, memo)
+    if declared is not None and declared.unverified is not None:
+        return Party(side.label, side.kind, image, side.static, None, declared.unverified)
     return Party(side.label, side.kind, image, side.static, declared)
