@@ -34,6 +34,7 @@ def compat_check(request: CompatRequest, settings: Settings, services: Services)
             column=report.column,
             unavailable_platform=report.unavailable_platform,
             available_platforms=report.available_platforms,
+            today=request.today,
         )
         for rule in rules:
             assert rule.image is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import typer
 
 from devcon.cli.options import ReportOptions, VscodeOption, reporting_command
@@ -64,6 +66,7 @@ def compat_command(
         platform=parse_platform(platform),
         offline=offline,
         max_download=max_download * 1024 * 1024,
+        today=datetime.date.today(),
     )
     with Services(registry=lambda: make_client(registry)) as services:
         result = compat_check(request, settings, services)

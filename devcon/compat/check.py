@@ -3,8 +3,9 @@ judged against the knowledge table for a target VS Code."""
 
 from __future__ import annotations
 
+import datetime
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from devcon import images
@@ -40,6 +41,8 @@ class CompatRequest:
     platform: str | None = None
     offline: bool = False
     max_download: int = DEFAULT_MAX_DOWNLOAD
+    # the day end-of-life dates are judged against (the caller's clock: the CLI passes today)
+    today: datetime.date = field(kw_only=True)
 
 
 @dataclass(frozen=True)

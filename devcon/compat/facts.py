@@ -1,4 +1,5 @@
-"""Image facts for compatibility: distro, libc family and version, architecture, shell, tar."""
+"""Image facts for compatibility: distro, libc family and version, libstdc++ and its newest
+GLIBCXX version, architecture, shell, tar."""
 
 from __future__ import annotations
 
@@ -21,7 +22,17 @@ LIB_DIRS = (
     "lib/arm-linux-gnueabihf",
     "usr/lib/x86_64-linux-gnu",
     "usr/lib/aarch64-linux-gnu",
+    "usr/lib/arm-linux-gnueabihf",
+    "lib/i386-linux-gnu",
+    "usr/lib/i386-linux-gnu",
+    "lib/powerpc64le-linux-gnu",
+    "usr/lib/powerpc64le-linux-gnu",
+    "lib/s390x-linux-gnu",
+    "usr/lib/s390x-linux-gnu",
+    "lib/riscv64-linux-gnu",
+    "usr/lib/riscv64-linux-gnu",
 )
+LIBSTDCXX = "libstdc++.so.6"
 SHELL_PATHS = ("bin/sh",)
 TAR_PATHS = ("bin/tar", "usr/bin/tar")
 APK_DB = "lib/apk/db/installed"
@@ -31,14 +42,37 @@ _GLIBC_FILE = re.compile(r"libc-(\d+\.\d+)\.so$")
 _MUSL_VERSION = re.compile(rb"Version (\d+\.\d+\.\d+)")
 _MUSL_BARE = re.compile(rb"\x00(1\.\d+\.\d+)\x00")
 _APK_MUSL = re.compile(rb"(?m)^P:musl\nV:(\d+\.\d+\.\d+)")
+# the version strings libstdc++ defines (GLIBCXX_3.4.25\0); the highest is what it provides
+_GLIBCXX = re.compile(rb"GLIBCXX_(\d{1,3}\.\d{1,3}(?:\.\d{1,3})?)\x00")
+# image config / engine `architecture` (Go's GOARCH names) and uname names -> uname names
 ARCH_NAMES = {
     "amd64": "x86_64",
     "x86_64": "x86_64",
     "arm64": "aarch64",
     "aarch64": "aarch64",
     "arm": "armv7l",
+    "armhf": "armv7l",
     "armv7l": "armv7l",
+    "armv6l": "armv6l",
+    "386": "i386",
+    "i386": "i386",
+    "i686": "i386",
+    "x86": "i386",
+    "ppc64le": "ppc64le",
+    "s390x": "s390x",
+    "riscv64": "riscv64",
 }
+
+
+def architecture_name(arch: object, variant: object = None) -> str | None:
+    """The uname name of an image config's `architecture` and `variant` (`arm` `v6` ->
+    `armv6l`); an architecture devcon does not know keeps its own name; None when absent."""
+    name = str(arch or "").strip().lower()
+    if not name:
+        return None
+    if name == "arm" and str(variant or "").lower() in ("v5", "v6"):
+        return "armv6l" if str(variant).lower() == "v6" else "armv5l"
+    return ARCH_NAMES.get(name, name)
 
 
 @dataclass(frozen=True)
@@ -47,7 +81,7 @@ class ImageInfo:
 
     image: str
     source: str  # "engine", "registry", "name" (a guess from the reference)
-    architecture: str | None  # x86_64, aarch64, armv7l
+    architecture: str | None  # x86_64, aarch64, armv7l, i386, ppc64le, s390x, riscv64...
     distro_id: str | None
     distro_version: str | None
     distro_name: str | None
@@ -57,6 +91,8 @@ class ImageInfo:
     has_tar: bool | None
     guessed: bool = False
     notes: tuple[str, ...] = ()
+    libstdcxx: bool | None = None  # libstdc++.so.6 found (None: not known)
+    libstdcxx_version: str | None = None  # its newest GLIBCXX version, e.g. 3.4.30
 
     @property
     def system(self) -> str:
@@ -111,6 +147,21 @@ def musl_version(loader: bytes | None, apk_db: bytes | None) -> str | None:
     return None
 
 
+def libstdcxx_version(data: bytes | None) -> str | None:
+    """The newest GLIBCXX_x.y.z version string in libstdc++'s bytes (None: none found)."""
+    if not data:
+        return None
+    found = {m.group(1).decode() for m in _GLIBCXX.finditer(data)}
+    if not found:
+        return None
+    return max(found, key=lambda v: tuple(int(p) for p in v.split(".")))
+
+
+def libstdcxx_path(fs: Lookup) -> str | None:
+    """Where the tree's libstdc++.so.6 is, in the usual library folders."""
+    return next((f"{d}/{LIBSTDCXX}" for d in LIB_DIRS if fs.exists(f"{d}/{LIBSTDCXX}")), None)
+
+
 def wanted_content(path: str) -> bool:
     """Which files' content compat needs (everything else: names only)."""
     name = path.rsplit("/", 1)[-1]
@@ -119,6 +170,8 @@ def wanted_content(path: str) -> bool:
         or path == APK_DB
         or name.startswith("ld-musl-")
         or name == "libc.so.6"
+        # libstdc++.so.6 is a link to libstdc++.so.6.0.N: both are kept (MAX_FILE_BYTES bounds it)
+        or name.startswith(LIBSTDCXX)
         or bool(_GLIBC_FILE.search(name))
     )
 
@@ -171,6 +224,10 @@ def gather(image: str, source: str, architecture: str | None, fs: Lookup) -> Ima
         notes.append("no C library found (static or distroless image?)")
     elif libc_ver is None:
         notes.append(f"{libc} found, but its version could not be read")
+    cxx = libstdcxx_path(fs)
+    cxx_ver = libstdcxx_version(fs.read(cxx)) if cxx is not None else None
+    if cxx is not None and cxx_ver is None:
+        notes.append("libstdc++ found, but its GLIBCXX version could not be read")
     return ImageInfo(
         image=image,
         source=source,
@@ -183,6 +240,8 @@ def gather(image: str, source: str, architecture: str | None, fs: Lookup) -> Ima
         has_shell=any(fs.exists(p) for p in SHELL_PATHS),
         has_tar=any(fs.exists(p) for p in TAR_PATHS),
         notes=tuple(notes),
+        libstdcxx=cxx is not None,
+        libstdcxx_version=cxx_ver,
     )
 
 
@@ -192,4 +251,7 @@ def answered(fs: Lookup) -> bool:
     has_libc = libc_family(fs) is not None
     has_sh = any(fs.exists(p) for p in SHELL_PATHS)
     has_tar = any(fs.exists(p) for p in TAR_PATHS)
-    return has_release and has_libc and has_sh and has_tar
+    # glibc's libstdc++ is judged too (musl images: the Alpine rows say what they need); an
+    # image without one has every layer read, which is what "none" takes
+    has_cxx = libc_family(fs) != "glibc" or libstdcxx_path(fs) is not None
+    return has_release and has_libc and has_sh and has_tar and has_cxx

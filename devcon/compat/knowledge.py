@@ -1,7 +1,9 @@
 """The VS Code compatibility table (devcon/compat/knowledge.json): data, each row sourced.
 
-`matching_rows(info, target, rule)` returns the rows of one rule whose conditions all hold for
-an image's facts and a target VS Code.
+`matching_rows(info, target, rule, today)` returns the rows of one rule whose conditions all
+hold for an image's facts, a target VS Code and a day (end-of-life dates are judged against
+`today`, which the caller passes: the CLI gives the real date, tests any date they need).
+Every row carries its source and the date it was last reviewed against that source.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class Row:
     when: dict[str, Any]
     message: str
     source: str
+    reviewed: str  # YYYY-MM-DD: when the row was last checked against its source
     note: str | None
     confidence: str
 
@@ -77,6 +80,7 @@ def load() -> Knowledge:
             when=dict(r.get("when") or {}),
             message=str(r["message"]),
             source=str(r.get("source", "")),
+            reviewed=str(r.get("reviewed", "")),
             note=r.get("note"),
             confidence=str(r.get("confidence", "verified")),
         )
@@ -110,10 +114,9 @@ def _distro_version_matches(version: str | None, allowed: list[str]) -> bool:
     return any(version == want or version.startswith(want + ".") for want in allowed)
 
 
-def holds(row: Row, info: ImageInfo, target: VSCodeTarget, today: str | None = None) -> bool:
-    """Whether every condition of a row holds (`today` as YYYY-MM-DD, default: today)."""
+def holds(row: Row, info: ImageInfo, target: VSCodeTarget, today: datetime.date) -> bool:
+    """Whether every condition of a row holds on the day `today`."""
     when = row.when
-    today = today or datetime.date.today().isoformat()
     if "libc" in when and info.libc != when["libc"]:
         return False
     # "no C library" is a fact read from the image, never a guess that does not know
@@ -143,12 +146,25 @@ def holds(row: Row, info: ImageInfo, target: VSCodeTarget, today: str | None = N
         info.distro_version, list(when["distro_versions"])
     ):
         return False
-    if "eol_date" in when and today < str(when["eol_date"]):
+    # "no libstdc++" and its version are facts read from the image, never a guess
+    if "libstdcxx_found" in when and (
+        info.guessed
+        or info.libstdcxx is None
+        or info.libstdcxx is not bool(when["libstdcxx_found"])
+    ):
+        return False
+    if "libstdcxx_version_below" in when and not below(
+        info.libstdcxx_version, when["libstdcxx_version_below"]
+    ):
+        return False
+    if "eol_date" in when and today < datetime.date.fromisoformat(str(when["eol_date"])):
         return False  # not yet past its end of life
     if "shell" in when and info.has_shell is not bool(when["shell"]):
         return False
     return not ("tar" in when and info.has_tar is not bool(when["tar"]))
 
 
-def matching_rows(info: ImageInfo, target: VSCodeTarget, rule: str) -> list[Row]:
-    return [row for row in load().rows if row.rule == rule and holds(row, info, target)]
+def matching_rows(
+    info: ImageInfo, target: VSCodeTarget, rule: str, today: datetime.date
+) -> list[Row]:
+    return [row for row in load().rows if row.rule == rule and holds(row, info, target, today)]

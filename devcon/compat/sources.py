@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from devcon.compat.facts import ARCH_NAMES, ImageInfo, answered, gather, wanted_content
+from devcon.compat.facts import ImageInfo, answered, architecture_name, gather, wanted_content
 from devcon.engine import Engine
 from devcon.imagefiles import (
     DEFAULT_MAX_DOWNLOAD,
@@ -51,14 +51,13 @@ def from_registry(
     """(facts, layers read) for one platform of a registry image."""
     image = registry_image(client, ref, platform)
     files = registry_files(client, ref, label, image, COMPAT_QUESTIONS, max_download)
-    arch_name = files.config.get("architecture")
-    arch = ARCH_NAMES.get(str(arch_name or ""), arch_name)
+    arch = architecture_name(files.config.get("architecture"), files.config.get("variant"))
     return gather(label, "registry", arch, files.lookup), files.layers_read
 
 
 def from_engine(engine: Engine, image: Any, label: str) -> ImageInfo:
     """Facts of an engine image (from `Engine.image`), read from a container created from it
     and never started."""
-    arch = ARCH_NAMES.get(str(image.attrs.get("Architecture", "")), None)
+    arch = architecture_name(image.attrs.get("Architecture"), image.attrs.get("Variant"))
     with engine_files(engine, image, label, COMPAT_QUESTIONS) as lookup:
         return gather(label, "engine", arch, lookup)

@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 
 from devcon.compat.check import CompatResult, ImageReport
+from devcon.compat.knowledge import load as load_knowledge
 from devcon.hints import plain
 from devcon.report.finding_forms import finding_dict, finding_line, plural
 from devcon.report.github import finding_annotation, lines_text
@@ -67,6 +68,8 @@ def render_compat_json(result: CompatResult, rules: Sequence[Rule] = ()) -> str:
                 "libc": info.libc,
                 "libc_version": info.libc_version,
                 "architecture": info.architecture,
+                "libstdcxx": info.libstdcxx,
+                "libstdcxx_version": info.libstdcxx_version,
                 "shell": info.has_shell,
                 "tar": info.has_tar,
             }
@@ -90,9 +93,12 @@ def render_compat_json(result: CompatResult, rules: Sequence[Rule] = ()) -> str:
                 ],
             }
         )
+    table = load_knowledge()
     payload = {
         "version": 1,
         "vscode": {"version": result.target.version, "insiders": result.target.insiders},
+        # the knowledge table judged against: its format and the day its rows were reviewed
+        "knowledge": {"version": table.version, "reviewed": table.reviewed},
         "images": images,
         "findings": [finding_dict(f) for f in result.findings],
     }

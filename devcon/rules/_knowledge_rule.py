@@ -9,6 +9,7 @@ Dockerfile stage, the compose services VS Code attaches to).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -28,6 +29,7 @@ from devcon.rules.base import (
     Problem,
     Rule,
     RuleDoc,
+    RuleOptions,
 )
 
 
@@ -39,44 +41,52 @@ class _TableRule:
     yields_to: tuple[str, ...]
 
     def problems(
-        self, info: ImageInfo, target: VSCodeTarget, line: int, column: int, image: str
+        self,
+        info: ImageInfo,
+        target: VSCodeTarget,
+        today: datetime.date,
+        where: tuple[int, int, str],
     ) -> Iterator[Problem]:
-        if any(matching_rows(info, target, other) for other in self.yields_to):
+        line, column, image = where
+        if any(matching_rows(info, target, other, today) for other in self.yields_to):
             return
-        for row in matching_rows(info, target, self.name):
+        for row in matching_rows(info, target, self.name, today):
             message = (
                 f"{image} ({info.system}; {info.known_from}): {row.message} "
                 f"[VS Code {target.label}; source: {row.source}]"
             )
             yield Problem(line, column, message)
 
-    def guessed(self, uses: Iterable[ImageUse], vscode: str) -> Iterator[Problem]:
-        target = target_for(vscode)
+    def guessed(self, uses: Iterable[ImageUse], options: RuleOptions) -> Iterator[Problem]:
+        target = target_for(options.vscode)
+        today = options.today or datetime.date.today()  # validate's clock: see RuleOptions
         for use in uses:
             if use.reference is None:
                 continue
             info = guess(use.reference, use.written)
             if info is not None:
-                yield from self.problems(info, target, use.line, use.column, use.written)
+                where = (use.line, use.column, use.written)
+                yield from self.problems(info, target, today, where)
 
     def image(self, ctx: ImageContext) -> Iterator[Problem]:
         if ctx.info is not None:
-            yield from self.problems(ctx.info, ctx.target, ctx.line, ctx.column, ctx.image)
+            where = (ctx.line, ctx.column, ctx.image)
+            yield from self.problems(ctx.info, ctx.target, ctx.today, where)
 
     def config(self, ctx: ConfigContext) -> Iterator[Problem]:
         if ctx.doc is not None:
-            yield from self.guessed(images.in_config(ctx.doc), ctx.options.vscode)
+            yield from self.guessed(images.in_config(ctx.doc), ctx.options)
 
     def dockerfile(self, ctx: DockerfileContext) -> Iterator[Problem]:
         """Only the image the built stage (build.target, else the last) starts from: that is
         where VS Code runs; stages the build skips do not count."""
         if ctx.sidecar:
             return  # a service VS Code does not attach to builds it
-        yield from self.guessed(ctx.built_base, ctx.options.vscode)
+        yield from self.guessed(ctx.built_base, ctx.options)
 
     def compose(self, ctx: ComposeContext) -> Iterator[Problem]:
         uses = compose_uses(ctx.compose, ctx.attached_services)
-        yield from self.guessed(uses, ctx.options.vscode)
+        yield from self.guessed(uses, ctx.options)
 
 
 def knowledge_rule(

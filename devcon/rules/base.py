@@ -6,6 +6,7 @@ so adding a rule is adding one module (plus its fixtures and test).
 
 from __future__ import annotations
 
+import datetime
 import enum
 import json
 import re
@@ -68,6 +69,8 @@ class RuleOptions:
     trusted_registries: tuple[str, ...] | None = None
     vscode: str = "stable"  # the VS Code compat rules judge for (stable, insiders, X.Y)
     tools: frozenset[str] = frozenset()  # supporting tools to check for, e.g. {"codespaces"}
+    # the day end-of-life dates are judged against; None: the day validate runs
+    today: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -325,6 +328,8 @@ class ImageContext:
     column: int = 1
     unavailable_platform: str | None = None  # the asked platform has no manifest
     available_platforms: tuple[str, ...] = ()
+    # the day end-of-life dates are judged against (compat's request carries it)
+    today: datetime.date = field(kw_only=True)
 
 
 ConfigCheck = Callable[[ConfigContext], Iterable[Problem]]

@@ -3,6 +3,7 @@ image cannot be read (fakes stand in for the engine and the registry)."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 from pathlib import Path
@@ -82,6 +83,7 @@ def _services(registry: RegistryClient | None = None) -> Services:
 
 
 def _compat(*items: str, services: Services, **kw: Any) -> CompatResult:
+    kw.setdefault("today", datetime.date(2026, 12, 3))
     return compat_check(CompatRequest(items=items, **kw), Settings(), services)
 
 
@@ -266,3 +268,26 @@ def test_cli_offline_no_verdict_is_exit_3(
     assert "myorg/custom:1: could not be read: no verdict" in out
     # an image the name does say something about is still judged offline (exit 1, not 3)
     assert main(["compat", "--offline", "centos:7"]) == 1
+
+
+def test_end_of_life_is_judged_against_the_request_day() -> None:
+    """The same image and code: not yet end of life on one day, a finding after its date."""
+
+    def rules(day: datetime.date) -> set[str]:
+        with _services() as services:
+            result = _compat("centos:7", services=services, offline=True, today=day)
+        return {f.rule for f in result.findings}
+
+    assert "eol-distro" not in rules(datetime.date(2024, 6, 1))  # CentOS 7 ends 2024-06-30
+    assert "eol-distro" in rules(datetime.date(2024, 7, 1))
+
+
+def test_json_carries_the_table_review_date() -> None:
+    from devcon.compat.knowledge import load
+    from devcon.report import OutputFormat, render
+
+    with _services() as services:
+        result = _compat("centos:7", services=services, offline=True)
+    payload = json.loads(render(result, OutputFormat.JSON))
+    assert payload["knowledge"] == {"version": load().version, "reviewed": load().reviewed}
+    assert datetime.date.fromisoformat(payload["knowledge"]["reviewed"])

@@ -4,6 +4,7 @@ pin --check and compat --offline read those models: one read and one parse per f
 
 from __future__ import annotations
 
+import datetime
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -152,7 +153,11 @@ def test_each_file_is_read_and_parsed_once_per_run(
 
     monkeypatch.setenv("DOCKER_HOST", "tcp://192.0.2.1:2375")  # not local: no engine read
     dockerfile = folder / "Dockerfile"
-    request = CompatRequest((f"{dockerfile}#base", f"{dockerfile}#dev", str(folder)), offline=True)
+    request = CompatRequest(
+        (f"{dockerfile}#base", f"{dockerfile}#dev", str(folder)),
+        offline=True,
+        today=datetime.date(2026, 12, 3),
+    )
     services = Services(lambda: pytest.fail("no registry"))
     with _counting(monkeypatch, tmp_path) as counts, services:
         reports = read_images(request, services)

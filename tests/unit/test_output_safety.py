@@ -4,6 +4,7 @@ output; one seam (devcon/output_safety.py) that every output path goes through."
 from __future__ import annotations
 
 import ast
+import datetime
 import json
 import random
 import string
@@ -89,6 +90,7 @@ def test_platform_list_in_a_message_is_bounded() -> None:
         None,
         unavailable_platform="linux/s390x",  # type: ignore[arg-type]
         available_platforms=platforms,
+        today=datetime.date(2026, 12, 3),
     )
     (problem,) = platform_unavailable.check(ctx)
     assert len(problem.message) < 500 and "... and 9,991 more" in problem.message

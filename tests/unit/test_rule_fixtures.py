@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -80,11 +81,13 @@ def _facts_problems(rule_name: str, path: Path) -> list[str]:
     unavailable = data.pop("unavailable_platform", None)
     available = tuple(data.pop("available_platforms", ()))
     data.pop("expect", None)
+    today_text = data.pop("today", None)
     info = ImageInfo(**data) if data.get("image") else None
     rule = rules_by_name().get(rule_name)
     assert rule is not None and rule.image is not None
     image = info.image if info else path.name
-    ctx = ImageContext(image, info, target_for(vscode), 1, 1, unavailable, available)
+    today = datetime.date.fromisoformat(today_text) if today_text else datetime.date.today()
+    ctx = ImageContext(image, info, target_for(vscode), 1, 1, unavailable, available, today=today)
     return [p.message for p in rule.image(ctx)]
 
 
