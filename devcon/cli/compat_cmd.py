@@ -6,7 +6,13 @@ import datetime
 
 import typer
 
-from devcon.cli.options import ReportOptions, VscodeOption, reporting_command
+from devcon.cli.options import (
+    OfflineOption,
+    PlatformOption,
+    ReportOptions,
+    VscodeOption,
+    reporting_command,
+)
 from devcon.errors import EXIT_FINDINGS, EXIT_OK
 
 
@@ -21,24 +27,8 @@ def compat_command(
         show_default=False,
     ),
     vscode: VscodeOption = None,
-    platform: str | None = typer.Option(
-        None,
-        "--platform",
-        help=(
-            "Check this platform, e.g. linux/arm64 (default: the local engine's copy as it is, "
-            "else linux/amd64 from the registry). An engine copy of another platform is not "
-            "used: the registry is read for this one (docker:NAME: reported unavailable)."
-        ),
-    ),
-    offline: bool = typer.Option(
-        False,
-        "--offline",
-        help=(
-            "No network: never read a registry. Images the local Docker Engine has (a unix "
-            "socket or loopback DOCKER_HOST) are still read from it; the others are judged "
-            "from their names, and marked as guesses (a name that says nothing is exit 3)."
-        ),
-    ),
+    platform: PlatformOption = None,
+    offline: OfflineOption = False,
     max_download: int = typer.Option(
         1024,
         "--max-download",
@@ -48,7 +38,15 @@ def compat_command(
     *,
     report: ReportOptions,
 ) -> None:
-    """Will VS Code work in this image? Read from the real image, not the tag name."""
+    """Will VS Code work in this image? Read from the real image, not the tag name.
+
+    --platform checks that platform (default: the local engine's copy as it is, else
+    linux/amd64 from the registry); an engine copy of another platform is not used: the
+    registry is read for that one (docker:NAME: reported unavailable). --offline reads no
+    registry: images the local Docker Engine has (a unix socket or loopback DOCKER_HOST) are
+    still read from it; the others are judged from their names and marked as guesses (a name
+    that says nothing is exit 3).
+    """
     from devcon.cli.hints import worded_result
     from devcon.cli.options import parse_platform, parse_vscode, write_output
     from devcon.compat.check import CompatRequest, unreadable_message

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from devcon.cli.options import say
+from devcon.cli.options import ForceOption, say
 from devcon.errors import EXIT_OK, InputError
 
 config_app = typer.Typer(help="devcon's own configuration.", no_args_is_help=True)
@@ -15,7 +15,7 @@ config_app = typer.Typer(help="devcon's own configuration.", no_args_is_help=Tru
 @config_app.command("init")
 def config_init(
     path: Path = typer.Argument(Path(".devcon.toml"), help="Where to write it."),
-    force: bool = typer.Option(False, "--force", help="Replace an existing file."),
+    force: ForceOption = False,
     stdout: bool = typer.Option(False, "--stdout", help="Print it instead of writing it."),
 ) -> None:
     """Write a commented .devcon.toml listing every rule at its default."""

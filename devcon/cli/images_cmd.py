@@ -8,7 +8,12 @@ from pathlib import Path
 
 import typer
 
-from devcon.cli.options import ImagesFormatOption, OutputOption, PruneFormatOption
+from devcon.cli.options import (
+    DryRunOption,
+    ImagesFormatOption,
+    OutputOption,
+    PruneFormatOption,
+)
 from devcon.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 
 FolderArgument = typer.Argument(
@@ -62,9 +67,7 @@ def prune_command(
     yes: bool = typer.Option(
         False, "--yes", "-y", help="Remove without asking (needed without a terminal)."
     ),
-    dry_run: bool = typer.Option(
-        False, "--dry-run", help="Say what would be removed and how much it frees; remove nothing."
-    ),
+    dry_run: DryRunOption = False,
     fmt: PruneFormatOption = "text",
     output: OutputOption = None,
 ) -> None:
@@ -72,7 +75,8 @@ def prune_command(
 
     Never removes an image a container uses (running or stopped) or one a current config,
     Dockerfile or compose file references (by tag, or by digest when pinned). Asks first on a
-    terminal; without one, --yes is required.
+    terminal; without one, --yes is required. --dry-run says what would be removed and how
+    much it would free, and removes nothing.
 
     Exit codes: 0 removed (or nothing to remove, or a dry run, or declined); 1 some image
     could not be removed; 2 usage, unreadable config, or no terminal to ask and no --yes;

@@ -12,6 +12,8 @@ import typer
 
 from devcon.cli.hints import worded
 from devcon.cli.options import (
+    DryRunOption,
+    ForceOption,
     InsecureRegistryOption,
     RegistryMirrorOption,
     TimeoutOption,
@@ -163,17 +165,13 @@ def init_command(
         help="python, conda, jupyter, r, cuda or minimal (default: detected).",
     ),
     image: str | None = typer.Option(
-        None, "--image", help="Use this base image instead of the template's."
+        None, "--image", help="Use this base image (default: the template's)."
     ),
     no_pin: bool = typer.Option(
         False, "--no-pin", help="Write tag-only references (run `devcon pin` later)."
     ),
-    force: bool = typer.Option(
-        False, "--force", help="Replace an existing .devcontainer/ (old files kept as *.bak)."
-    ),
-    dry_run: bool = typer.Option(
-        False, "--dry-run", help="Print the files instead of writing them."
-    ),
+    force: ForceOption = False,
+    dry_run: DryRunOption = False,
     dockerfile_at_root: bool = typer.Option(
         False, "--dockerfile-at-root", help="Write the Dockerfile at the repository root."
     ),
@@ -195,8 +193,10 @@ def init_command(
 ) -> None:
     """Write a reproducible .devcontainer/: dev and prod stages on one base pinned by digest.
 
-    Template options follow the template: e.g. `--python 3.12` (python), `--r 4.4.1` (r);
-    `--list-templates` lists them all.
+    --force replaces an existing .devcontainer/ (the old files are kept as *.bak); --dry-run
+    prints the files instead of writing them. Template options follow the template: e.g.
+    `--python 3.12` (python), `--r 4.4.1` (r); they are listed below, and `--list-templates`
+    lists the templates with their bases.
     """
     from devcon.cli.options import registry_settings, settings_from
     from devcon.reference import parse_reference

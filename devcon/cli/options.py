@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 MIRROR_HELP = (
     "Resolve Docker Hub references through this registry, given as HOST[:PORT] without a "
-    "scheme: HTTPS, or plain HTTP when HOST is loopback or named with --insecure-registry."
+    "scheme: HTTPS, or plain HTTP when HOST is loopback or named with --insecure-registry "
+    "(default: the config's registry-mirror, else none: Docker Hub itself)."
 )
 
 PathsArgument = Annotated[
@@ -36,13 +37,22 @@ PathsArgument = Annotated[
     typer.Argument(help="Files or folders (default: the current folder).", show_default=False),
 ]
 ConfigOption = Annotated[
-    Path | None, typer.Option("--config", metavar="FILE", help="Use this devcon config file.")
+    Path | None,
+    typer.Option(
+        "--config",
+        metavar="FILE",
+        help="Use this devcon config file (default: the nearest .devcon.toml, or pyproject.toml "
+        "with [tool.devcon], from the current folder up).",
+    ),
 ]
 NoConfigOption = Annotated[bool, typer.Option("--no-config", help="Ignore config files.")]
 OutputOption = Annotated[
     Path | None,
     typer.Option(
-        "--output", "-o", metavar="FILE", help="Write the report to this file (atomically)."
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write the report to this file, atomically (default: standard output).",
     ),
 ]
 InsecureRegistryOption = Annotated[
@@ -50,7 +60,8 @@ InsecureRegistryOption = Annotated[
     typer.Option(
         "--insecure-registry",
         metavar="HOST[:PORT]",
-        help="Allow plain HTTP to this registry (repeatable).",
+        help="Allow plain HTTP to this registry, repeatable (default: only the config's "
+        "insecure-registries).",
     ),
 ]
 RegistryMirrorOption = Annotated[
@@ -69,8 +80,8 @@ SelectOption = Annotated[
     typer.Option(
         "--select",
         metavar="RULE[,RULE]",
-        help="Run only these rules or categories (comma-separated, repeatable; `devcon rules` "
-        "lists them).",
+        help="Run only these rules or categories, comma-separated, repeatable; `devcon rules` "
+        "lists them (default: the config's select, else all).",
     ),
 ]
 IgnoreOption = Annotated[
@@ -78,7 +89,8 @@ IgnoreOption = Annotated[
     typer.Option(
         "--ignore",
         metavar="RULE[,RULE]",
-        help="Do not run these rules or categories (comma-separated, repeatable).",
+        help="Do not run these rules or categories, comma-separated, repeatable (default: only "
+        "the config's ignore).",
     ),
 ]
 FailOnOption = Annotated[
@@ -107,14 +119,60 @@ ProfileOption = Annotated[
         "devcontainer.json uses, prod for others).",
     ),
 ]
-CacheOnlyOption = Annotated[
-    bool, typer.Option("--offline", help="Resolve tags from devcon's cache only.")
+# Options several commands take with one meaning, so one name, help and default; what an
+# option does in a particular command is said in that command's description (its docstring).
+OfflineOption = Annotated[
+    bool,
+    typer.Option(
+        "--offline",
+        help="Read no registry over the network: use only what this machine has (devcon's "
+        "cache, the local Docker Engine: the description above says which).",
+    ),
+]
+PlatformOption = Annotated[
+    str | None,
+    typer.Option(
+        "--platform",
+        metavar="OS/ARCH[/VARIANT]",
+        help="Use this platform of multi-platform images, e.g. linux/arm64 (default: as the "
+        "description above says).",
+    ),
+]
+DryRunOption = Annotated[
+    bool,
+    typer.Option("--dry-run", help="Change nothing: show what would be written or removed."),
+]
+CheckOption = Annotated[
+    bool,
+    typer.Option(
+        "--check",
+        help="For CI: exit 1 when a reference needs work (the description above says what).",
+    ),
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace files that exist already.")]
+FORMAT_HELP = "The report's format."
+
+
+QuietOption = Annotated[
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="Findings only: no summary or trailer lines (text format)."
+    ),
+]
+VerboseOption = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        "-v",
+        help="Also tell, on stderr, what was read and from where (config file, files, images) "
+        "and what was skipped and why.",
+    ),
 ]
 
 
 def _format_option(result_type: str) -> typer.models.OptionInfo:
     choices = "|".join(f.value for f in formats_for(result_type))
-    return typer.Option("--format", "-f", metavar=choices, help="The report's format.")
+    return typer.Option("--format", "-f", metavar=choices, help=FORMAT_HELP)
 
 
 @dataclass(frozen=True)
@@ -133,6 +191,9 @@ class ReportOptions:
     select: list[str] | None = None
     ignore: list[str] | None = None
     fail_on: str | None = None
+    # --quiet: findings only (text); --verbose: what was read and skipped, on stderr
+    quiet: bool = False
+    verbose: bool = False
 
     def settings(self, vscode: str | None = None, tools: list[str] | None = None) -> Settings:
         """The devcon config (unless `--no-config`), with the options on top."""
@@ -149,6 +210,8 @@ def _shared_parameters(result_type: str, rules: bool) -> list[inspect.Parameter]
     shared: list[tuple[str, Any, Any]] = [
         ("fmt", Annotated[str, _format_option(result_type)], "text"),
         ("output", OutputOption, None),
+        ("quiet", QuietOption, False),
+        ("verbose", VerboseOption, False),
     ]
     if rules:
         shared += [("select", SelectOption, None), ("ignore", IgnoreOption, None)]
@@ -167,9 +230,9 @@ def reporting_command(
     result_type: str, rules: bool = False
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Give a command the options every reporting command takes (`--format` with the formats
-    `result_type` renders in, `-o`, `--config`, `--no-config` and the registry options; with
-    `rules`, also `--select`, `--ignore` and `--fail-on`), declared here once; the command gets
-    them as one `report: ReportOptions` argument."""
+    `result_type` renders in, `-o`, `--quiet`, `--verbose`, `--config`, `--no-config` and the
+    registry options; with `rules`, also `--select`, `--ignore` and `--fail-on`), declared here
+    once; the command gets them as one `report: ReportOptions` argument."""
 
     def decorate(command: Callable[..., None]) -> Callable[..., None]:
         own = inspect.signature(command, eval_str=True)
@@ -181,6 +244,8 @@ def reporting_command(
         def with_shared(**values: Any) -> None:
             given = {name: values.pop(name) for name in names}
             given["format"] = parse_format(given.pop("fmt"), result_type)
+            if given["quiet"] and given["verbose"]:
+                raise UsageError("--quiet and --verbose do not go together")
             command(**values, report=ReportOptions(**given))
 
         parameters = kept + shared
@@ -295,7 +360,8 @@ ToolsOption = Annotated[
     typer.Option(
         "--tools",
         metavar="|".join(_TOOL_FLAGS),
-        help="Also check the limits of these supporting tools (comma-separated, repeatable).",
+        help="Also check the limits of these supporting tools, comma-separated, repeatable "
+        "(default: the config's tools, else none).",
     ),
 ]
 

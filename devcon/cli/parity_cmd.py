@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from devcon.cli.options import ReportOptions, reporting_command
+from devcon.cli.options import PlatformOption, ReportOptions, reporting_command
 from devcon.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 
 
@@ -14,10 +14,14 @@ def parity_command(
         None, help="Dev image, docker:NAME, Dockerfile[#target] or devcontainer.json."
     ),
     prod: str | None = typer.Argument(None, help="Production image (same forms)."),
-    base: str | None = typer.Option(None, "--base", help="Verify both against this base image."),
-    platform: str | None = typer.Option(
-        None, "--platform", help="Compare only this platform (default: every platform both have)."
+    base: str | None = typer.Option(
+        None,
+        "--base",
+        metavar="IMAGE",
+        help="Verify both against this base image (default: the config's parity base, else "
+        "none: only dev and prod are compared).",
     ),
+    platform: PlatformOption = None,
     strict: bool = typer.Option(False, "--strict", help="An inferred verdict becomes unknown."),
     allow_unknown: bool = typer.Option(
         False, "--allow-unknown", help="Exit 0 on an unknown verdict."
@@ -26,6 +30,9 @@ def parity_command(
     report: ReportOptions,
 ) -> None:
     """Prove that the dev and production images share one base digest.
+
+    --platform compares only that platform (default: the config's parity platform, else
+    every platform both have).
 
     Exit codes: 0 same-base; 1 different-base, or unknown (0 with --allow-unknown);
     2 usage or unreadable input; 3 environment (registry, engine, network).

@@ -5,8 +5,11 @@ from __future__ import annotations
 import typer
 
 from devcon.cli.options import (
-    CacheOnlyOption,
+    CheckOption,
+    DryRunOption,
+    OfflineOption,
     PathsArgument,
+    PlatformOption,
     ReportOptions,
     reporting_command,
 )
@@ -16,27 +19,25 @@ from devcon.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 @reporting_command("PinResult")
 def pin_command(
     paths: PathsArgument = None,
-    check: bool = typer.Option(
-        False,
-        "--check",
-        help="Write nothing; exit 1 if any reference is unpinned or cannot be pinned (skipped).",
-    ),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Print a unified diff; write nothing."),
-    platform: str | None = typer.Option(
-        None,
-        "--platform",
-        help="Pin this platform's manifest (e.g. linux/arm64) instead of the multi-arch index.",
-    ),
+    check: CheckOption = False,
+    dry_run: DryRunOption = False,
+    platform: PlatformOption = None,
     features: bool = typer.Option(
         False,
         "--features",
         help="Also lock Features (digest and integrity) in devcontainer-lock.json.",
     ),
-    offline: CacheOnlyOption = False,
+    offline: OfflineOption = False,
     *,
     report: ReportOptions,
 ) -> None:
-    """Pin every image reference by digest, in place (name:tag@sha256:...)."""
+    """Pin every image reference by digest, in place (name:tag@sha256:...).
+
+    --check writes nothing and exits 1 if any reference is unpinned or cannot be pinned
+    (skipped); --dry-run prints a unified diff and writes nothing; --platform pins that
+    platform's manifest instead of the multi-arch index (default: the index); --offline
+    resolves tags from devcon's cache only.
+    """
     from devcon.cli.options import parse_platform, write_output
     from devcon.pin import PinRequest, PinStatus
     from devcon.pin import pin as run_pin
@@ -60,17 +61,22 @@ def pin_command(
 @reporting_command("OutdatedResult")
 def outdated_command(
     paths: PathsArgument = None,
-    check: bool = typer.Option(False, "--check", help="Exit 1 when a pinned reference has moved."),
+    check: CheckOption = False,
     update: bool = typer.Option(
         False, "--update", help="Re-pin the references (and re-lock the Features) whose tag moved."
     ),
-    dry_run: bool = typer.Option(False, "--dry-run", help="With --update: print the diff only."),
-    offline: CacheOnlyOption = False,
+    dry_run: DryRunOption = False,
+    offline: OfflineOption = False,
     *,
     report: ReportOptions,
 ) -> None:
     """For each pinned reference, and each Feature in devcontainer-lock.json, whether its tag
-    now points to another digest (text: a table)."""
+    now points to another digest (text: a table).
+
+    --check exits 1 when a pinned reference has moved (not with --update, which re-pins it);
+    --dry-run, with --update, prints the diff and writes nothing; --offline resolves tags
+    from devcon's cache only.
+    """
     from devcon.cli.options import write_output
     from devcon.pin import OutdatedRequest, PinStatus
     from devcon.pin import outdated as run_outdated
