@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from devcon.base_facts import BaseFacts
     from devcon.base_fit import Unread
     from devcon.registry.factory import RegistrySettings
-    from devcon.scaffold import InitResult
+    from devcon.scaffold import InitResult, TemplateOption
 
 #: answers `pick_template` accepts before it gives up (exit 2)
 PROMPT_ATTEMPTS = 3
@@ -134,6 +134,43 @@ def template_listing() -> str:
         for option in template.options:
             lines.append(f"  {flags[template.id, option.name]:<{width}}  {option.description}")
     return "\n".join(lines) + "\n"
+
+
+def template_option_rows() -> list[tuple[str, str]]:
+    """(flag, what it is) for each option the templates take, as `init --help` lists them:
+    from the templates' own definitions, with the templates taking it and their defaults."""
+    from devcon.scaffold import load_templates
+
+    by_name: dict[str, list[tuple[str, TemplateOption]]] = {}
+    for template in sorted(load_templates().values(), key=lambda t: t.id):
+        for option in template.options:
+            by_name.setdefault(option.name, []).append((template.id, option))
+    rows = []
+    for name, uses in sorted(by_name.items()):
+        flag = f"--{name.replace('_', '-')} {name.upper()}"
+        descriptions = dict.fromkeys(o.description for _, o in uses if o.description)
+        defaults = dict.fromkeys(o.default for _, o in uses)
+        if len(defaults) == 1:
+            default = f"default: {next(iter(defaults))}"
+        else:
+            default = "default: " + ", ".join(f"{o.default} ({t})" for t, o in uses)
+        patterns = dict.fromkeys(o.pattern for _, o in uses if o.pattern != ".*")
+        matches = "".join(f"; matches {p}" for p in patterns)
+        templates = ("templates: " if len(uses) > 1 else "template: ") + ", ".join(
+            t for t, _ in uses
+        )
+        rows.append((flag, f"{'; '.join(descriptions)} ({templates}; {default}{matches})"))
+    return rows
+
+
+class InitCommand(typer.core.TyperCommand):
+    """`init`, whose help ends with the templates' options, read from the templates only
+    when the help is shown (no other command loads the templates to start)."""
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        super().format_epilog(ctx, formatter)
+        with formatter.section("Template options (after the others, e.g. --python 3.12)"):
+            formatter.write_dl(template_option_rows())
 
 
 def _template_options(args: list[str]) -> dict[str, str]:
@@ -302,5 +339,6 @@ def init_command(
 def register(app: typer.Typer) -> None:
     app.command(
         name="init",
+        cls=InitCommand,
         context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
     )(init_command)
