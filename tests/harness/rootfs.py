@@ -170,6 +170,20 @@ def fake_glibc(
     }
 
 
+def fake_libstdcxx(
+    newest: int = 30, *, libdir: str = "usr/lib/x86_64-linux-gnu"
+) -> dict[str, EntryLike]:
+    """A ``libstdc++.so.6`` link to a file holding the version strings GLIBCXX_3.4 ..
+    GLIBCXX_3.4.<newest>, as real libstdc++ defines them (nothing runs)."""
+    names = b"".join(b"GLIBCXX_3.4.%d\x00" % n for n in range(1, newest + 1))
+    return {
+        f"{libdir}/libstdc++.so.6": Symlink(f"libstdc++.so.6.0.{newest}"),
+        f"{libdir}/libstdc++.so.6.0.{newest}": File(
+            b"\x7fELF\x02\x01\x01" + b"\x00" * 9 + b"GLIBCXX_3.4\x00" + names, mode=0o644
+        ),
+    }
+
+
 def fake_musl(version: str = "1.2.5", *, arch: str = "x86_64") -> dict[str, EntryLike]:
     """Files that make a rootfs *look* like a musl system (Alpine-style layout)."""
     loader = f"lib/ld-musl-{arch}.so.1"

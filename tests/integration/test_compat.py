@@ -26,6 +26,7 @@ from tests.harness.registry import Registry
 from tests.harness.rootfs import (
     File,
     fake_glibc,
+    fake_libstdcxx,
     fake_musl,
     find_static_busybox,
     make_rootfs_tar,
@@ -84,12 +85,14 @@ def zoo(docker_engine: DockerEngine, registry: Registry) -> Zoo:
             "extra_files": {
                 "etc/os-release": os_release(id="debian", version_id="12"),
                 "lib/x86_64-linux-gnu/libc.so.6": File(host_libc.read_bytes(), mode=0o755),
+                **fake_libstdcxx(30),
             },
         },
         "nosh": {
             "extra_files": {
                 "etc/os-release": os_release(id="debian", version_id="12"),
                 **fake_glibc("2.36"),
+                **fake_libstdcxx(30),
             },
             "without_applets": ["sh"],
         },
@@ -97,6 +100,7 @@ def zoo(docker_engine: DockerEngine, registry: Registry) -> Zoo:
             "extra_files": {
                 "etc/os-release": os_release(id="debian", version_id="12"),
                 **fake_glibc("2.36"),
+                **fake_libstdcxx(30),
             },
             "without_applets": ["tar"],
         },
