@@ -17,8 +17,9 @@ RULE = knowledge_rule(
     doc=RuleDoc(
         what=(
             "Reports an Alpine / musl image for VS Code versions that support it: the support is "
-            "labelled preview, the server needs `musl libgcc libstdc++`, and some extensions (such"
-            " as the C/C++ debugger) ship no musl build."
+            "labelled preview, the server needs `musl libgcc libstdc++`, and some extensions with "
+            "native code ship no Alpine (musl) build (the C/C++ extension and its debugger have "
+            "had one since 2022)."
         ),
         why=(
             "Data-science stacks on musl lose manylinux wheels and some extensions; failures show "

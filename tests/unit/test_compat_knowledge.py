@@ -211,3 +211,25 @@ def test_libstdcxx_version_is_the_highest_glibcxx_string() -> None:
     assert libstdcxx_version(data) == "3.4.30"
     assert libstdcxx_version(b"nothing here") is None
     assert libstdcxx_version(None) is None
+
+
+def test_the_readme_states_each_distributions_end_of_life_convention() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("The knowledge table is data") :]
+    section = " ".join(section[: section.index("\n\n")].split())
+    names = {
+        "debian": "Debian, the end of Debian LTS",
+        "ubuntu": "Ubuntu, the end of standard support",
+        "rhel": "RHEL, the end of Maintenance Support",
+        "ol": "Oracle Linux, the end of Premier Support",
+        "centos": "CentOS",
+        "fedora": "Fedora",
+        "alpine": "Alpine",
+        "opensuse-leap": "openSUSE Leap",
+        "amzn": "Amazon Linux",
+    }
+    distros = {r.when["distro"] for r in load().rows if r.rule == "eol-distro"}
+    for distro in distros:
+        assert names[distro] in section, distro
