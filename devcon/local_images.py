@@ -196,10 +196,10 @@ class PruneResult:
 
 
 def _tag_name(tag: str) -> str:
-    """`vsc-a-1:latest` -> `vsc-a-1` (a registry's port is not a tag)."""
-    head, _, last = tag.rpartition("/")
-    name = last.split(":", 1)[0]
-    return f"{head}/{name}" if head else name
+    """`vsc-a-1:latest` -> `vsc-a-1`: the last part of the name, without the tag. Podman's
+    Docker API lists a local name qualified (`docker.io/library/vsc-a-1:latest`, or
+    `localhost/...`); the CLI's names have no `/`, and the hash names the folder anyway."""
+    return tag.rpartition("/")[2].split(":", 1)[0]
 
 
 def _parsed(text: str) -> Reference | None:
@@ -242,7 +242,8 @@ def belonging_images(
     run_here: set[str] = set()
     for container in engine_containers:
         labels = container.get("Labels") or {}
-        image_id = str(container.get("ImageID") or "")
+        # podman's Docker API gives a container's ImageID without the `sha256:` of its Id
+        image_id = str(container.get("ImageID") or "").removeprefix("sha256:")
         folder = labels.get(HOST_FOLDER_LABEL)
         names = container.get("Names") or []
         by_image.setdefault(image_id, []).append(
@@ -259,6 +260,7 @@ def belonging_images(
     found: list[LocalImage] = []
     for entry in engine_images:
         image_id = str(entry.get("Id") or "")
+        key = image_id.removeprefix("sha256:")
         tags = tuple(_names_of(entry.get("RepoTags") or ()))
         digests = tuple(_names_of(entry.get("RepoDigests") or ()))
         parsed_tags = [r for r in map(_parsed, tags) if r is not None]
@@ -270,7 +272,7 @@ def belonging_images(
             for name in image_names
         ):
             belongs.append(Belonging.FOLDER_BUILD)
-        if image_id in run_here:
+        if key in run_here:
             belongs.append(Belonging.FOLDER_CONTAINER)
         if any(r.name in repositories for r in (*parsed_tags, *parsed_digests)):
             belongs.append(Belonging.REFERENCED)
@@ -291,7 +293,7 @@ def belonging_images(
                     for reference, where in uses
                     if _uses_image(reference, parsed_tags, parsed_digests)
                 ),
-                containers=tuple(by_image.get(image_id, ())),
+                containers=tuple(by_image.get(key, ())),
             )
         )
     oldest = datetime.min.replace(tzinfo=UTC)
@@ -388,14 +390,19 @@ def survey(folder: Path, engine: Engine) -> ImagesResult:
     )
 
 
-def _layers_size(engine: Engine) -> tuple[int, dict[str, int]]:
-    """The engine's layers' bytes, and each image's own bytes (not shared with another)."""
+def _layers_size(engine: Engine) -> tuple[int | None, dict[str, int]]:
+    """The engine's layers' bytes (None when it does not count them: podman's Docker API says
+    0), and each image's own bytes (not shared with another image), by id without `sha256:`
+    (podman's disk usage lists ids without it)."""
     usage = _engine_call(engine, "reading disk usage", lambda api: api.df())
     own = {
-        str(i.get("Id")): max(0, int(i.get("Size") or 0) - max(0, int(i.get("SharedSize") or 0)))
+        str(i.get("Id")).removeprefix("sha256:"): max(
+            0, int(i.get("Size") or 0) - max(0, int(i.get("SharedSize") or 0))
+        )
         for i in usage.get("Images") or ()
     }
-    return int(usage.get("LayersSize") or 0), own
+    layers = usage.get("LayersSize")
+    return (layers if isinstance(layers, int) and layers > 0 else None), own
 
 
 def _remove(engine: Engine, image: LocalImage) -> tuple[bool, str | None]:
@@ -445,11 +452,19 @@ def prune(
         return PruneResult(result, (), dry_run, 0, kept)
     before, own = _layers_size(engine)
     if dry_run:
-        removals = tuple(Removal(i, False, None, own.get(i.id, 0)) for i in unused)
+        removals = tuple(Removal(i, False, None, _own(own, i)) for i in unused)
         return PruneResult(result, removals, True, sum(r.reclaimable for r in removals), kept)
     done = []
     for image in unused:
         removed, problem = _remove(engine, image)
-        done.append(Removal(image, removed, problem, own.get(image.id, 0)))
+        done.append(Removal(image, removed, problem, _own(own, image)))
     after, _ = _layers_size(engine)
-    return PruneResult(result, tuple(done), False, max(0, before - after), kept)
+    if before is not None and after is not None:
+        reclaimed = max(0, before - after)
+    else:  # the images' own bytes: a lower bound (a layer only they shared is not counted)
+        reclaimed = sum(r.reclaimable for r in done if r.removed)
+    return PruneResult(result, tuple(done), False, reclaimed, kept)
+
+
+def _own(own: Mapping[str, int], image: LocalImage) -> int:
+    return own.get(image.id.removeprefix("sha256:"), 0)

@@ -123,11 +123,12 @@ def render_prune_text(result: PruneResult, rules: Sequence[Rule] = ()) -> str:
         if result.dry_run:
             lines.append(
                 f"dry run: nothing removed; would remove {plural(len(done), 'image')}, "
-                f"reclaiming at least {_size(result.reclaimed)}"
+                f"reclaiming at least {_size(result.reclaimed)} ({result.reclaimed:,} bytes)"
             )
         else:
             lines.append(
-                f"removed {plural(len(done), 'image')}, reclaimed {_size(result.reclaimed)}"
+                f"removed {plural(len(done), 'image')}, reclaimed {_size(result.reclaimed)} "
+                f"({result.reclaimed:,} bytes)"
                 + (f"; {len(result.failed)} not removed" if result.failed else "")
             )
     return "\n".join(lines) + "\n"

@@ -68,6 +68,8 @@ def test_which_images_belong_and_which_are_used() -> None:
     images = [
         _image("vsc", [f"{VSC}:latest"], **{"devcontainer.metadata": "[]"}),
         _image("vsc-features-uid", [f"{VSC}-features-uid:latest"]),
+        _image("vsc-podman", [f"docker.io/library/{VSC}-uid:latest"]),  # podman's API names
+        _image("vsc-podman-local", [f"localhost/{VSC}:1"]),
         _image("not-a-suffix", [f"{VSC}x:latest"]),
         _image("other-folder", [f"{OTHER_VSC}:latest"], **{"devcontainer.metadata": "[]"}),
         _image(
@@ -91,6 +93,8 @@ def test_which_images_belong_and_which_are_used() -> None:
     assert set(found) == {
         "vsc",
         "vsc-features-uid",
+        "vsc-podman",
+        "vsc-podman-local",
         "untagged-old-build",
         "pinned",
         "same-tag-old-digest",
@@ -109,7 +113,14 @@ def test_which_images_belong_and_which_are_used() -> None:
     assert [u.line for u in found["python"].config_uses] == [2]
     assert not found["python-old"].in_use
     unused = {i.id for i in found.values() if not i.in_use}
-    assert unused == {"vsc", "vsc-features-uid", "same-tag-old-digest", "python-old"}
+    assert unused == {
+        "vsc",
+        "vsc-features-uid",
+        "vsc-podman",
+        "vsc-podman-local",
+        "same-tag-old-digest",
+        "python-old",
+    }
 
 
 def test_a_container_of_any_folder_keeps_an_image_in_use() -> None:
@@ -118,3 +129,11 @@ def test_a_container_of_any_folder_keeps_an_image_in_use() -> None:
     (image,) = belonging_images(images, containers, [], [FOLDER])
     assert image.in_use and image.belongs == (Belonging.FOLDER_BUILD,)
     assert image.containers[0].state == "created"
+
+
+def test_a_containers_image_id_matches_with_or_without_sha256() -> None:
+    """dockerd lists a container's ImageID as `sha256:<hex>`, podman's Docker API as `<hex>`."""
+    images = [_image("sha256:" + "c" * 64, [])]
+    containers = [_container("c" * 64, "exited", FOLDER)]
+    (image,) = belonging_images(images, containers, [], [FOLDER])
+    assert image.belongs == (Belonging.FOLDER_CONTAINER,) and image.in_use
