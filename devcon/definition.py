@@ -11,12 +11,12 @@ again.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from devcon import jsonc
-from devcon.compose import ComposeFile, parse_compose
+from devcon.compose import ComposeFile, ComposeService, parse_compose
 from devcon.discovery import FileKind, References, configs_in, discover_files, references
 from devcon.dockerfile.model import Dockerfile
 from devcon.dockerfile.parser import parse_dockerfile
@@ -123,24 +123,70 @@ def read_config(path: Path) -> ConfigDocument:
     return ConfigDocument(path, text, doc, error, refs)
 
 
+@dataclass(frozen=True)
+class _Build:
+    """How a Dockerfile is built: its build args, context and target."""
+
+    args: Mapping[str, str | None]
+    context: Path | None
+    target: str | None
+
+
+def _service_build(compose: Path, service: ComposeService) -> tuple[Path, _Build] | None:
+    """The Dockerfile a compose service builds and how (None: it builds none devcon can
+    find: no `build`, or a context with a variable)."""
+    build = service.build
+    if build is None or (build.context and "${" in build.context):
+        return None
+    context = Path(os.path.normpath(compose.parent / (build.context or ".")))
+    dockerfile = Path(os.path.normpath(context / (build.dockerfile or "Dockerfile")))
+    args = {e.key.value: (e.value.value if e.value else None) for e in build.args}
+    return dockerfile, _Build(args, context, build.target)
+
+
+ComposeReader = Callable[[Path], ComposeFile]
+
+
+def _attached_build(
+    config_value: object, refs: References, wanted: str, read_compose: ComposeReader
+) -> _Build | None:
+    """How the compose service a config attaches to (`dockerComposeFile` + `service`) builds
+    the Dockerfile `wanted` (a normcased absolute path), or None when it does not."""
+    service = config_value.get("service") if isinstance(config_value, dict) else None
+    if not isinstance(service, str):
+        return None
+    for compose in refs.compose_files:
+        if not is_existing_file(compose):
+            continue
+        try:
+            model = read_compose(compose)
+        except InputError:
+            continue
+        for item in model.services:
+            built = _service_build(compose, item) if item.name.value == service else None
+            if built is not None and os.path.normcase(str(built[0].absolute())) == wanted:
+                return built[1]
+    return None
+
+
 def _user_of(
-    dockerfile: Path, parsed: Mapping[Path, ConfigDocument]
-) -> tuple[Path, References] | None:
-    """A config at the spec's locations near a Dockerfile named on its own (its folder and
-    the one above) that builds it: then it is a dev container's Dockerfile, held to the dev
-    profile with that config's build args, context and target. Configs this run already
-    read (`parsed`) are not parsed again."""
+    dockerfile: Path, parsed: Mapping[Path, ConfigDocument], read_compose: ComposeReader
+) -> _Build | None:
+    """A config at the spec's locations near a Dockerfile named on its own (its folder and up
+    to three above) that builds it, through `build.dockerfile` or through the compose service
+    it attaches to (`dockerComposeFile` + `service`): then it is a dev container's
+    Dockerfile, held to the dev profile with that build's args, context and target. Configs
+    this run already read (`parsed`) are not parsed again, nor compose files
+    (`read_compose`: the run's reader, each file read once)."""
     wanted = os.path.normcase(str(dockerfile.absolute()))
-    folders = [dockerfile.parent, dockerfile.parent.parent]
-    if dockerfile.parent.parent.name == ".devcontainer":  # .devcontainer/<name>/Dockerfile
-        folders.append(dockerfile.parent.parent.parent)
+    folders = [dockerfile.parent, *list(dockerfile.parent.parents)[:3]]
     for folder in folders:
         for config in configs_in(folder):
             known = parsed.get(config.resolve())
             if known is not None:
                 if known.doc is None:
                     continue
-                refs = known.references
+                refs, value = known.references, known.doc.value
             else:
                 try:
                     value = jsonc.parse(read_text(config)).value
@@ -149,7 +195,10 @@ def _user_of(
                 refs = references(config, value)
             used = refs.dockerfile
             if used is not None and os.path.normcase(str(used.absolute())) == wanted:
-                return config, refs
+                return _Build(refs.build_args, refs.context, refs.target)
+            attached = _attached_build(value, refs, wanted, read_compose)
+            if attached is not None:
+                return attached
     return None
 
 
@@ -198,6 +247,14 @@ def collect(paths: Sequence[Path]) -> list[Document]:
                 path, read_text(path), profile, args, context, target
             )
 
+    compose_files: dict[Path, ComposeFile] = {}  # each compose file read once per run
+
+    def compose_model(path: Path) -> ComposeFile:
+        key = path.resolve()
+        if key not in compose_files:
+            compose_files[key] = parse_compose(read_text(path), path)
+        return compose_files[key]
+
     def want_compose(
         path: Path,
         profile: Profile,
@@ -206,8 +263,8 @@ def collect(paths: Sequence[Path]) -> list[Document]:
     ) -> None:
         key = path.resolve()
         if key not in composes:
-            text = read_text(path)
-            composes[key] = _WantedCompose(path, text, parse_compose(text, path), profile)
+            model = compose_model(path)
+            composes[key] = _WantedCompose(path, model.text, model, profile)
         item = composes[key]
         if service:
             item.attached.add(service)
@@ -255,25 +312,22 @@ def collect(paths: Sequence[Path]) -> list[Document]:
             runs_here.add(path.resolve())
             if path.resolve() in dockerfiles:
                 continue  # a config given too already uses it: read as that config reads it
-            user = _user_of(path, parsed)
+            user = _user_of(path, parsed, compose_model)
             if user is None:
                 want_dockerfile(path, Profile.PROD, {}, path.parent)
             else:
-                refs = user[1]
-                want_dockerfile(path, Profile.DEV, refs.build_args, refs.context, refs.target)
+                want_dockerfile(path, Profile.DEV, user.args, user.context, user.target)
         elif kind is FileKind.COMPOSE:
             want_compose(path, Profile.PROD)
 
     for item in list(composes.values()):
         for service in item.model.services:
-            build = service.build
-            if build is None or (build.context and "${" in build.context):
+            built = _service_build(item.path, service)
+            if built is None:
                 continue
-            context = Path(os.path.normpath(item.path.parent / (build.context or ".")))
-            dockerfile = Path(os.path.normpath(context / (build.dockerfile or "Dockerfile")))
+            dockerfile, how = built
             if is_existing_file(dockerfile):  # False for a name too long (ENAMETOOLONG)
-                args = {e.key.value: (e.value.value if e.value else None) for e in build.args}
-                want_dockerfile(dockerfile, item.profile, args, context, build.target)
+                want_dockerfile(dockerfile, item.profile, how.args, how.context, how.target)
                 if service.runs_vscode(frozenset(item.attached)):
                     runs_here.add(dockerfile.resolve())
     requirements = RequirementFiles()  # one reader for the run: each file read once
