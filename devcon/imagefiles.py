@@ -30,6 +30,7 @@ from devcon.engine import Engine, EngineError
 from devcon.errors import InputError
 from devcon.hints import Hint, hinted
 from devcon.imagefs import MergedFS
+from devcon.progress import Progress, Step, Unit, no_progress
 from devcon.reference import Reference
 from devcon.registry.client import Manifest, RegistryClient, platform_matches
 from devcon.registry.errors import DigestMismatch, RegistryError
@@ -114,13 +115,21 @@ def engine_is_local() -> bool:
 class _HashingReader(io.RawIOBase):
     """Reads a blob stream, hashing and counting it, and refusing to go past a cap."""
 
-    def __init__(self, raw: Any, digest: str, budget: list[int], label: str) -> None:
+    def __init__(
+        self,
+        raw: Any,
+        digest: str,
+        budget: list[int],
+        label: str,
+        on_read: Callable[[], None] = lambda: None,
+    ) -> None:
         self.raw = raw
         self.digest = digest
         self.hash = hashlib.sha256()
         self.count = 0
         self.budget = budget
         self.label = label
+        self.on_read = on_read  # after each chunk read
 
     def readable(self) -> bool:
         return True
@@ -139,6 +148,7 @@ class _HashingReader(io.RawIOBase):
                     Hint.RAISE_MAX_DOWNLOAD,
                 )
             )
+        self.on_read()
         buffer[: len(chunk)] = chunk
         return len(chunk)
 
@@ -152,12 +162,20 @@ class _HashingReader(io.RawIOBase):
 class _Expansion:
     """Counts the decompressed bytes of the layers read and stops past `decompressed_cap`."""
 
-    def __init__(self, label: str, max_download: int, budget: list[int]) -> None:
+    def __init__(
+        self, label: str, max_download: int, budget: list[int], progress: Progress = no_progress
+    ) -> None:
         self.label = label
         self.max_download = max_download
         self.budget = budget
         self.total = 0
         self.digest = ""
+        self.progress = progress
+
+    def tell(self) -> None:
+        """Tell `progress` the bytes downloaded so far of the download cap."""
+        downloaded = self.max_download - self.budget[0]
+        self.progress(Step(f"{self.label}: layers", downloaded, self.max_download, Unit.BYTES))
 
     def count(self, size: int) -> None:
         self.total += size
@@ -234,15 +252,17 @@ def registry_files(
     questions: Questions,
     max_download: int = DEFAULT_MAX_DOWNLOAD,
     partial: bool = False,
+    progress: Progress = no_progress,
 ) -> RegistryFiles:
     """The files `questions` asks of a registry image (from `registry_image`): layers read
     topmost first until every question is answered (or every layer is read). A cap that
     stops the reading raises DownloadCapExceeded / DecompressedCapExceeded, or, with
-    `partial`, ends the reading there (`stopped`). The RegistryError family for the rest."""
+    `partial`, ends the reading there (`stopped`). The RegistryError family for the rest.
+    `progress` is told the bytes downloaded of `max_download` as they are read."""
     fs = MergedFS()
     lookup = merged_lookup(fs)
     budget = [max_download]
-    expansion = _Expansion(label, max_download, budget)
+    expansion = _Expansion(label, max_download, budget, progress)
     layers = list(reversed(image.manifest.data.get("layers") or []))
     read = 0
     for layer in layers:
@@ -288,7 +308,7 @@ def _read_layer(
     response = client.open_blob(ref, digest)
     expansion.digest = digest
     try:
-        reader = _HashingReader(response.raw, digest, budget, label)
+        reader = _HashingReader(response.raw, digest, budget, label, expansion.tell)
         stream = io.BufferedReader(reader, 256 * 1024)
         try:
             fs.add_layer(stream, questions.wanted, MAX_FILE_BYTES, expansion.count)

@@ -25,6 +25,7 @@ from devcon.errors import EnvironmentProblem, InputError
 from devcon.features import feature_metadata, feature_reference
 from devcon.fileio import read_text
 from devcon.jsonc import Pointer
+from devcon.progress import Progress, Tally, no_progress
 from devcon.reference import Reference
 from devcon.registry.client import RegistryClient
 from devcon.registry.errors import RegistryError
@@ -221,10 +222,16 @@ class Merger:
     """Builds the merged configuration of a devcontainer.json; fetches through the registry
     client (and the local engine for images it has)."""
 
-    def __init__(self, client: Callable[[], RegistryClient], options: MergeOptions) -> None:
+    def __init__(
+        self,
+        client: Callable[[], RegistryClient],
+        options: MergeOptions,
+        progress: Progress = no_progress,
+    ) -> None:
         self._client_factory = client
         self._client: RegistryClient | None = None
         self.options = options
+        self.progress = progress  # told each Feature fetched
 
     @property
     def client(self) -> RegistryClient:
@@ -304,8 +311,11 @@ class Merger:
             first = [i for i in override if i in features]
             ids = first + [i for i in ids if i not in first]
         loaded: list[tuple[str, dict[str, Any]]] = []
+        tally = Tally(self.progress, f"{item.path}: fetching Features", len(ids))
+        tally.start()
         for feature_id in ids:
             loaded.append((feature_id, self._load_feature(item, str(feature_id))))
+            tally.tick()
         ordered = _install_order(loaded)
         layers = []
         for feature_id, metadata in ordered:

@@ -46,6 +46,7 @@ from devcon.features import (
 from devcon.fileio import read_text
 from devcon.images import ImageUse
 from devcon.named_files import NamedFile, plan_named
+from devcon.progress import Progress, Tally, no_progress
 from devcon.reference import Reference
 from devcon.registry.client import RegistryClient, Resolution
 from devcon.registry.errors import PlatformMissing, RegistryError
@@ -88,6 +89,7 @@ class PinResult:
     # references skipped because the registry has no manifest for the platform asked (the
     # request cannot be met, though nothing is wrong with the network: the command fails)
     platform_missing: tuple[str, ...] = ()
+    files: tuple[Path, ...] = ()  # the definition files read
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,7 @@ class PinRequest:
     platform: str | None = None  # pin one platform's manifest instead of the index
     features: bool = False  # also lock Features in devcontainer-lock.json
     workers: int = 32  # I/O-bound: a bounded pool of threads
+    progress: Progress = no_progress  # told each reference (and Feature) resolved
 
 
 def uses_in(items: Sequence[Document]) -> list[tuple[Document, ImageUse]]:
@@ -171,17 +174,28 @@ def _not_editable(item: Document, use: ImageUse) -> str | None:
     return "not found as written in the file; devcon cannot rewrite it in place"
 
 
-def _run_all(workers: int, tasks: Sequence[_T], one: Callable[[_T], object]) -> list[RegistryError]:
-    """Run `one` over `tasks` in a bounded pool; the registry errors, after all finished."""
+def _run_all(
+    workers: int,
+    tasks: Sequence[_T],
+    one: Callable[[_T], object],
+    progress: Progress = no_progress,
+    what: str = "",
+) -> list[RegistryError]:
+    """Run `one` over `tasks` in a bounded pool, telling `progress` (as `what`, n of m) as
+    each ends; the registry errors, after all finished."""
     errors: list[RegistryError] = []
+    tally = Tally(progress, what, len(tasks))
 
     def guarded(task: _T) -> None:
         try:
             one(task)
         except RegistryError as exc:
             errors.append(exc)
+        finally:
+            tally.tick()
 
     if tasks:
+        tally.start()
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(tasks)))) as pool:
             list(pool.map(guarded, tasks))
     return errors
@@ -192,6 +206,7 @@ def resolve_all(
     refs: Sequence[Reference],
     platform: str | None,
     workers: int,
+    progress: Progress = no_progress,
 ) -> tuple[dict[str, Resolution], dict[str, str]]:
     """Resolve distinct references concurrently (a bounded pool); the first error is raised
     after all have finished, so no half-done state is left behind. Returns the resolutions
@@ -210,7 +225,7 @@ def resolve_all(
         client.confirm(by_text[text], resolution.digest)  # never pin what a HEAD only claims
         results[text] = resolution
 
-    errors = _run_all(workers, unique, one)
+    errors = _run_all(workers, unique, one, progress, "resolving image references")
     if errors:
         raise errors[0]
     return results, missing
@@ -326,7 +341,10 @@ def _lock_changes(
 
 
 def _resolve_features(
-    client: RegistryClient, features: Sequence[_Feature], workers: int
+    client: RegistryClient,
+    features: Sequence[_Feature],
+    workers: int,
+    progress: Progress = no_progress,
 ) -> dict[tuple[Path, str], FeatureLock]:
     found: dict[tuple[Path, str], FeatureLock] = {}
 
@@ -335,7 +353,7 @@ def _resolve_features(
             client, feature.id, feature.reference
         )
 
-    errors = _run_all(workers, features, one)
+    errors = _run_all(workers, features, one, progress, "locking Features")
     if errors:
         raise errors[0]
     return found
@@ -350,6 +368,7 @@ def pin(request: PinRequest, client_factory: Callable[[], RegistryClient]) -> Pi
         return PinResult((), (), (), request.dry_run, plan.named)
     items = collect(plan.paths)
     refuse_unreadable(items)
+    files = tuple(item.path for item in items)
     results: list[PinItem] = []
     to_resolve: list[tuple[Document, ImageUse]] = []
     for item, use in uses_in(items):
@@ -379,7 +398,7 @@ def pin(request: PinRequest, client_factory: Callable[[], RegistryClient]) -> Pi
         else:
             unlocked.append(feature)
     if request.check:
-        return PinResult(tuple(_sorted(results)), (), (), request.dry_run, plan.named)
+        return PinResult(tuple(_sorted(results)), (), (), request.dry_run, plan.named, files=files)
     new_locks: dict[tuple[Path, str], FeatureLock] = {}
     resolved: dict[str, Resolution] = {}
     missing: dict[str, str] = {}
@@ -390,8 +409,9 @@ def pin(request: PinRequest, client_factory: Callable[[], RegistryClient]) -> Pi
             [use.reference for _, use in to_resolve if use.reference is not None],
             request.platform,
             request.workers,
+            request.progress,
         )
-        new_locks = _resolve_features(client, unlocked, request.workers)
+        new_locks = _resolve_features(client, unlocked, request.workers, request.progress)
     for feature in unlocked:
         lock = new_locks[(feature.config.path, feature.id)]
         results.append(
@@ -430,7 +450,9 @@ def pin(request: PinRequest, client_factory: Callable[[], RegistryClient]) -> Pi
         )
     diffs, changed = _rewrite(items, edits, request.dry_run, lock_changes)
     missed = tuple(sorted(missing))
-    return PinResult(tuple(_sorted(results)), diffs, changed, request.dry_run, plan.named, missed)
+    return PinResult(
+        tuple(_sorted(results)), diffs, changed, request.dry_run, plan.named, missed, files
+    )
 
 
 def _sorted(results: list[PinItem]) -> list[PinItem]:
@@ -446,6 +468,7 @@ class OutdatedRequest:
     update: bool = False
     dry_run: bool = False
     workers: int = 32  # I/O-bound: a bounded pool of threads
+    progress: Progress = no_progress  # told each pinned reference (and Feature) compared
 
 
 NO_TAG = "no tag to compare (pinned by digest only)"
@@ -480,6 +503,7 @@ def outdated(
     now names another digest; with `update`, re-pin (and re-lock) those that moved."""
     items = collect(request.paths)
     refuse_unreadable(items)
+    files = tuple(item.path for item in items)
     results: list[PinItem] = []
     pinned: list[tuple[Document, ImageUse]] = []
     for item, use in uses_in(items):
@@ -512,7 +536,7 @@ def outdated(
             continue
         locked.append((feature, entry))
     if not pinned and not locked:
-        return OutdatedResult(tuple(results), (), (), request.dry_run)
+        return OutdatedResult(tuple(results), (), (), request.dry_run, files=files)
     client = client_factory()
     answers: dict[int, tuple[str, bool]] = {}
     tags: dict[int, str] = {}
@@ -526,8 +550,13 @@ def outdated(
     def one_feature(index: int) -> None:
         tags[index] = client.resolve_tag(locked[index][0].reference)[0]
 
-    errors = _run_all(request.workers, range(len(pinned)), one_image)
-    errors += _run_all(request.workers, range(len(locked)), one_feature)
+    progress = request.progress
+    errors = _run_all(
+        request.workers, range(len(pinned)), one_image, progress, "checking pinned references"
+    )
+    errors += _run_all(
+        request.workers, range(len(locked)), one_feature, progress, "checking locked Features"
+    )
     if errors:
         raise errors[0]
     edits: dict[Path, list[Edit]] = defaultdict(list)
@@ -590,4 +619,4 @@ def outdated(
     diffs, changed = (
         _rewrite(items, edits, request.dry_run, lock_changes) if edits or lock_changes else ((), ())
     )
-    return OutdatedResult(tuple(_sorted(results)), diffs, changed, request.dry_run)
+    return OutdatedResult(tuple(_sorted(results)), diffs, changed, request.dry_run, files=files)

@@ -49,6 +49,8 @@ def compat_command(
     """
     from devcon.cli.hints import worded_result
     from devcon.cli.options import parse_platform, parse_vscode, write_output
+    from devcon.cli.progress import progress_for
+    from devcon.cli.verbose import compat_lines, config_lines, tell
     from devcon.compat.check import CompatRequest, unreadable_message
     from devcon.compat_check import compat_check, image_rules
     from devcon.errors import EnvironmentProblem
@@ -58,17 +60,22 @@ def compat_command(
 
     settings = report.settings()
     registry = report.registry(settings)
-    request = CompatRequest(
-        items=tuple(items or ()),
-        vscode=parse_vscode(vscode, settings),
-        platform=parse_platform(platform),
-        offline=offline,
-        max_download=max_download * 1024 * 1024,
-        today=datetime.date.today(),
-    )
-    with Services(registry=lambda: make_client(registry)) as services:
+    with (
+        progress_for(report) as progress,
+        Services(registry=lambda: make_client(registry)) as services,
+    ):
+        request = CompatRequest(
+            items=tuple(items or ()),
+            vscode=parse_vscode(vscode, settings),
+            platform=parse_platform(platform),
+            offline=offline,
+            max_download=max_download * 1024 * 1024,
+            today=datetime.date.today(),
+            progress=progress,
+        )
         result = compat_check(request, settings, services)
-    text = render(worded_result(result), report.format, image_rules(settings))
+    tell(report, config_lines(report, settings) + compat_lines(result))
+    text = render(worded_result(result), report.format, image_rules(settings), quiet=report.quiet)
     write_output(text, report.output)
     if result.unreadable:
         # no verdict for an image is not a pass: the report above says what was read

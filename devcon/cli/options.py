@@ -153,6 +153,21 @@ ForceOption = Annotated[bool, typer.Option("--force", help="Replace files that e
 FORMAT_HELP = "The report's format."
 
 
+QuietOption = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="Findings only: no summary or trailer lines (text format)."),
+]
+VerboseOption = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        "-v",
+        help="Also tell, on stderr, what was read and from where (config file, files, images) "
+        "and what was skipped and why.",
+    ),
+]
+
+
 def _format_option(result_type: str) -> typer.models.OptionInfo:
     choices = "|".join(f.value for f in formats_for(result_type))
     return typer.Option("--format", "-f", metavar=choices, help=FORMAT_HELP)
@@ -174,6 +189,9 @@ class ReportOptions:
     select: list[str] | None = None
     ignore: list[str] | None = None
     fail_on: str | None = None
+    # --quiet: findings only (text); --verbose: what was read and skipped, on stderr
+    quiet: bool = False
+    verbose: bool = False
 
     def settings(self, vscode: str | None = None, tools: list[str] | None = None) -> Settings:
         """The devcon config (unless `--no-config`), with the options on top."""
@@ -190,6 +208,8 @@ def _shared_parameters(result_type: str, rules: bool) -> list[inspect.Parameter]
     shared: list[tuple[str, Any, Any]] = [
         ("fmt", Annotated[str, _format_option(result_type)], "text"),
         ("output", OutputOption, None),
+        ("quiet", QuietOption, False),
+        ("verbose", VerboseOption, False),
     ]
     if rules:
         shared += [("select", SelectOption, None), ("ignore", IgnoreOption, None)]
@@ -208,9 +228,9 @@ def reporting_command(
     result_type: str, rules: bool = False
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Give a command the options every reporting command takes (`--format` with the formats
-    `result_type` renders in, `-o`, `--config`, `--no-config` and the registry options; with
-    `rules`, also `--select`, `--ignore` and `--fail-on`), declared here once; the command gets
-    them as one `report: ReportOptions` argument."""
+    `result_type` renders in, `-o`, `--quiet`, `--verbose`, `--config`, `--no-config` and the
+    registry options; with `rules`, also `--select`, `--ignore` and `--fail-on`), declared here
+    once; the command gets them as one `report: ReportOptions` argument."""
 
     def decorate(command: Callable[..., None]) -> Callable[..., None]:
         own = inspect.signature(command, eval_str=True)
@@ -222,6 +242,8 @@ def reporting_command(
         def with_shared(**values: Any) -> None:
             given = {name: values.pop(name) for name in names}
             given["format"] = parse_format(given.pop("fmt"), result_type)
+            if given["quiet"] and given["verbose"]:
+                raise UsageError("--quiet and --verbose do not go together")
             command(**values, report=ReportOptions(**given))
 
         parameters = kept + shared

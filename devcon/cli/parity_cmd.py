@@ -39,6 +39,7 @@ def parity_command(
     """
     from devcon.cli.hints import worded_result
     from devcon.cli.options import parse_platform, write_output
+    from devcon.cli.verbose import config_lines, parity_lines, tell
     from devcon.parity import ParityRequest, Verdict
     from devcon.parity import parity as run_parity
     from devcon.parity_config import NothingToCompare, OneSideOnly, parity_sides
@@ -68,7 +69,9 @@ def parity_command(
     registry = report.registry(settings)
     with Services(registry=lambda: make_client(registry)) as services:
         result = run_parity(request, services)
-    write_output(render(worded_result(result), report.format), report.output)
+    tell(report, config_lines(report, settings) + parity_lines(result))
+    output = render(worded_result(result), report.format, quiet=report.quiet)
+    write_output(output, report.output)
     verdict = result.verdict
     if verdict is Verdict.SAME or (verdict is Verdict.UNKNOWN and allow_unknown):
         raise typer.Exit(EXIT_OK)

@@ -39,6 +39,8 @@ def pin_command(
     resolves tags from devcon's cache only.
     """
     from devcon.cli.options import parse_platform, write_output
+    from devcon.cli.progress import progress_for
+    from devcon.cli.verbose import config_lines, pin_lines, tell
     from devcon.pin import PinRequest, PinStatus
     from devcon.pin import pin as run_pin
     from devcon.registry.factory import make_client
@@ -47,12 +49,20 @@ def pin_command(
     if check and dry_run:
         raise UsageError("--check and --dry-run do not go together")
     platform = parse_platform(platform)
-    registry = report.registry(report.settings(), offline)
-    request = PinRequest(
-        paths=tuple(paths or ()), check=check, dry_run=dry_run, platform=platform, features=features
-    )
-    result = run_pin(request, lambda: make_client(registry))
-    write_output(render(result, report.format), report.output)
+    settings = report.settings()
+    registry = report.registry(settings, offline)
+    with progress_for(report) as progress:
+        request = PinRequest(
+            paths=tuple(paths or ()),
+            check=check,
+            dry_run=dry_run,
+            platform=platform,
+            features=features,
+            progress=progress,
+        )
+        result = run_pin(request, lambda: make_client(registry))
+    tell(report, config_lines(report, settings) + pin_lines(result))
+    write_output(render(result, report.format, quiet=report.quiet), report.output)
     failing = [i for i in result.items if i.status in (PinStatus.UNPINNED, PinStatus.SKIPPED)]
     # a reference without the asked platform's manifest is skipped, and the run fails
     raise typer.Exit(EXIT_FINDINGS if (check and failing) or result.platform_missing else EXIT_OK)
@@ -78,15 +88,22 @@ def outdated_command(
     from devcon's cache only.
     """
     from devcon.cli.options import write_output
+    from devcon.cli.progress import progress_for
+    from devcon.cli.verbose import config_lines, pin_lines, tell
     from devcon.pin import OutdatedRequest, PinStatus
     from devcon.pin import outdated as run_outdated
     from devcon.registry.factory import make_client
     from devcon.report import render
 
-    registry = report.registry(report.settings(), offline)
-    request = OutdatedRequest(paths=tuple(paths or ()), update=update, dry_run=dry_run)
-    result = run_outdated(request, lambda: make_client(registry))
-    write_output(render(result, report.format), report.output)
+    settings = report.settings()
+    registry = report.registry(settings, offline)
+    with progress_for(report) as progress:
+        request = OutdatedRequest(
+            paths=tuple(paths or ()), update=update, dry_run=dry_run, progress=progress
+        )
+        result = run_outdated(request, lambda: make_client(registry))
+    tell(report, config_lines(report, settings) + pin_lines(result))
+    write_output(render(result, report.format, quiet=report.quiet), report.output)
     moved = [i for i in result.items if i.status in (PinStatus.OUTDATED, PinStatus.UPDATED)]
     raise typer.Exit(EXIT_FINDINGS if check and moved and not update else EXIT_OK)
 

@@ -37,6 +37,8 @@ def validate_command(
 
     The registry options apply with --merge (it fetches image metadata and Features)."""
     from devcon.cli.options import parse_profile, parse_vscode, write_output
+    from devcon.cli.progress import progress_for
+    from devcon.cli.verbose import config_lines, file_lines, tell
     from devcon.report import Report, render
     from devcon.rules.catalog import all_rules
     from devcon.validate import ValidateRequest
@@ -45,21 +47,25 @@ def validate_command(
     settings = report.settings(vscode, tools)
     parse_vscode(vscode, settings)  # a usage error now rather than inside a rule
     merger = None
-    if merge:
-        from devcon.merge import MergeOptions, Merger
-        from devcon.registry.factory import make_client
+    with progress_for(report) as progress:
+        if merge:
+            from devcon.merge import MergeOptions, Merger
+            from devcon.registry.factory import make_client
 
-        registry = report.registry(settings)
-        merger = Merger(
-            lambda: make_client(registry), MergeOptions(settings.merge_env, use_env=use_env)
+            registry = report.registry(settings)
+            merger = Merger(
+                lambda: make_client(registry),
+                MergeOptions(settings.merge_env, use_env=use_env),
+                progress,
+            )
+        request = ValidateRequest(
+            paths=tuple(paths or ()),
+            settings=settings,
+            profile=parse_profile(profile),
+            merger=merger,
         )
-    request = ValidateRequest(
-        paths=tuple(paths or ()),
-        settings=settings,
-        profile=parse_profile(profile),
-        merger=merger,
-    )
-    result = run_validate(request)
+        result = run_validate(request)
+    tell(report, config_lines(report, settings) + file_lines(result.files, result.named))
     enabled = [rule for rule in all_rules() if settings.is_enabled(rule)]
     findings = Report(
         findings=result.findings,
@@ -68,7 +74,7 @@ def validate_command(
         suppressed=result.suppressed,
         named=result.named,
     )
-    write_output(render(findings, report.format), report.output)
+    write_output(render(findings, report.format, quiet=report.quiet), report.output)
     raise typer.Exit(EXIT_FINDINGS if result.failed else EXIT_OK)
 
 

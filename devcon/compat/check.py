@@ -28,6 +28,7 @@ from devcon.findings import Finding
 from devcon.hints import Hint, Text, hinted
 from devcon.imagefacts import engine_platform
 from devcon.imagespec import EngineSpec, ReferenceSpec, StageSpec, named_stage, parse_image_spec
+from devcon.progress import Progress, no_progress
 from devcon.reference import Reference
 from devcon.registry.client import platform_matches
 from devcon.registry.errors import RegistryError
@@ -43,6 +44,8 @@ class CompatRequest:
     max_download: int = DEFAULT_MAX_DOWNLOAD
     # the day end-of-life dates are judged against (the caller's clock: the CLI passes today)
     today: datetime.date = field(kw_only=True)
+    # told the bytes downloaded of each image's layers (devcon.progress)
+    progress: Progress = field(default=no_progress, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -233,7 +236,9 @@ def _from_registry(
 ) -> tuple[ImageInfo, int]:
     client = services.client
     with services.reaching(client.host_for(ref), label):
-        return from_registry(client, ref, label, request.platform, request.max_download)
+        return from_registry(
+            client, ref, label, request.platform, request.max_download, request.progress
+        )
 
 
 def read_images(request: CompatRequest, services: Services) -> tuple[ImageReport, ...]:

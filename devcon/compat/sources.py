@@ -20,6 +20,7 @@ from devcon.imagefiles import (
     registry_files,
     registry_image,
 )
+from devcon.progress import Progress, no_progress
 from devcon.reference import Reference
 from devcon.registry.client import RegistryClient
 
@@ -47,10 +48,14 @@ def from_registry(
     label: str,
     platform: str | None,
     max_download: int = DEFAULT_MAX_DOWNLOAD,
+    progress: Progress = no_progress,
 ) -> tuple[ImageInfo, int]:
-    """(facts, layers read) for one platform of a registry image."""
+    """(facts, layers read) for one platform of a registry image; `progress` is told the
+    bytes downloaded."""
     image = registry_image(client, ref, platform)
-    files = registry_files(client, ref, label, image, COMPAT_QUESTIONS, max_download)
+    files = registry_files(
+        client, ref, label, image, COMPAT_QUESTIONS, max_download, progress=progress
+    )
     arch = architecture_name(files.config.get("architecture"), files.config.get("variant"))
     return gather(label, "registry", arch, files.lookup), files.layers_read
 

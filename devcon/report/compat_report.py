@@ -55,6 +55,11 @@ def render_compat_text(result: CompatResult, rules: Sequence[Rule] = ()) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_compat_findings(result: CompatResult, rules: Sequence[Rule] = ()) -> str:
+    """`--quiet`: the finding lines only."""
+    return "".join(finding_line(f) + "\n" for f in result.findings)
+
+
 def render_compat_json(result: CompatResult, rules: Sequence[Rule] = ()) -> str:
     images = []
     for report in result.reports:

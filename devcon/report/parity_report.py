@@ -129,6 +129,19 @@ def render_parity_text(result: ParityResult, rules: Sequence[Rule] = ()) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_parity_findings(result: ParityResult, rules: Sequence[Rule] = ()) -> str:
+    """`--quiet`: each platform whose verdict is not same-base, with why and what to do."""
+    lines = []
+    for p in result.platforms:
+        if p.verdict is Verdict.SAME:
+            continue
+        lines.append(f"{p.platform}: {headline(p)}")
+        lines += [f"  why:  {plain(reason)}" for reason in p.reasons]
+        if p.advice:
+            lines.append(f"  do:   {plain(p.advice)}")
+    return "".join(line + "\n" for line in lines)
+
+
 def _base_json(base: BaseInfo | None) -> dict[str, Any] | None:
     if base is None:
         return None

@@ -61,7 +61,7 @@ def _message(result: PinResult, item: PinItem) -> str:
     return _pin_message(item, result.dry_run)
 
 
-def render_pin_text(result: PinResult, rules: Sequence[Rule] = ()) -> str:
+def _pin_lines(result: PinResult) -> list[str]:
     lines = [
         f"{_location(item)}: {_pin_message(item, result.dry_run)}"
         for item in result.items
@@ -69,6 +69,32 @@ def render_pin_text(result: PinResult, rules: Sequence[Rule] = ()) -> str:
     ]
     if result.dry_run:
         lines.extend(d.rstrip("\n") for d in result.diffs)
+    return lines
+
+
+def _text(lines: list[str]) -> str:
+    return "".join(line + "\n" for line in lines)
+
+
+def render_pin_findings(result: PinResult, rules: Sequence[Rule] = ()) -> str:
+    """`--quiet`: each reference pinned, unpinned or skipped (and a dry run's diff); no count."""
+    return _text(_pin_lines(result))
+
+
+def render_outdated_findings(result: PinResult, rules: Sequence[Rule] = ()) -> str:
+    """`--quiet`: each reference that moved, was updated or was skipped; no table, no count."""
+    return _text(
+        [
+            f"{_location(item)}: {_outdated_message(item)}"
+            for item in result.items
+            if item.status in _OUTDATED_KINDS
+        ]
+        + ([d.rstrip("\n") for d in result.diffs] if result.dry_run else [])
+    )
+
+
+def render_pin_text(result: PinResult, rules: Sequence[Rule] = ()) -> str:
+    lines = _pin_lines(result)
     counts = {s: sum(1 for i in result.items if i.status is s) for s in PinStatus}
     lines.append(
         f"{counts[PinStatus.PINNED]} pinned, {counts[PinStatus.ALREADY]} already pinned, "

@@ -66,6 +66,17 @@ FORMATTERS: dict[tuple[str, OutputFormat], str] = {
 }
 
 
+#: result class name -> the text formatter `--quiet` asks for: the findings only, without the
+#: summary and trailer lines (other formats are whole documents and stay as they are)
+QUIET_TEXT: dict[str, str] = {
+    "Report": f"{_REPORT}.text:render_text_findings",
+    "PinResult": f"{_REPORT}.pin_report:render_pin_findings",
+    "OutdatedResult": f"{_REPORT}.pin_report:render_outdated_findings",
+    "ParityResult": f"{_REPORT}.parity_report:render_parity_findings",
+    "CompatResult": f"{_REPORT}.compat_report:render_compat_findings",
+}
+
+
 def formats_for(result_type: str) -> tuple[OutputFormat, ...]:
     """The formats a result of this type (its class name) renders in, in OutputFormat order."""
     return tuple(f for f in OutputFormat if (result_type, f) in FORMATTERS)
@@ -95,10 +106,15 @@ def format_named(value: str, result_type: str) -> OutputFormat:
     raise UnknownFormat(value, choices)
 
 
-def render(result: object, fmt: OutputFormat, rules: Sequence[Rule] = ()) -> str:
-    """The report of `result` in `fmt`; `rules` are the rules that ran, for SARIF's list."""
+def render(
+    result: object, fmt: OutputFormat, rules: Sequence[Rule] = (), quiet: bool = False
+) -> str:
+    """The report of `result` in `fmt`; `rules` are the rules that ran, for SARIF's list;
+    `quiet`: in text, the findings only (QUIET_TEXT)."""
     name = type(result).__name__
     target = FORMATTERS.get((name, fmt))
+    if quiet and fmt is OutputFormat.TEXT:
+        target = QUIET_TEXT.get(name, target)
     if target is None:
         raise UnknownFormat(fmt.value, formats_for(name))
     from devcon.output_safety import safe_report

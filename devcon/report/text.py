@@ -11,6 +11,11 @@ from devcon.report.finding_forms import finding_line, plural
 from devcon.rules.base import Rule
 
 
+def render_text_findings(report: Report, rules: Sequence[Rule] = ()) -> str:
+    """The finding lines only (`--quiet`)."""
+    return "".join(finding_line(f) + "\n" for f in report.findings)
+
+
 def render_text(report: Report, rules: Sequence[Rule] = ()) -> str:
     lines = [finding_line(f) for f in report.findings]
     counts = Counter(f.severity for f in report.findings)

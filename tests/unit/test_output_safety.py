@@ -157,7 +157,11 @@ def test_error_line_has_no_secret_and_no_control(
 # -- the seam: every output path goes through output_safety ---------------------------------
 
 # (module, function) that may write to stdout/stderr: each passes its text through the seam
-_WRITERS = {("devcon/cli/options.py", "say"), ("devcon/cli/app.py", "_say")}
+_WRITERS = {
+    ("devcon/cli/options.py", "say"),
+    ("devcon/cli/app.py", "_say"),
+    ("devcon/cli/progress.py", "_show"),  # the progress line, drawn over itself
+}
 # write_output prints what report.render returned (checked below: its callers pass render(...))
 _REPORT_WRITER = ("devcon/cli/options.py", "write_output")
 # prints a constant of devcon's own (no input in it)
