@@ -17,7 +17,7 @@ app = typer.Typer(
     name="devcon",
     help="Keep VS Code dev containers reproducible: validate, pin, parity, compat.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -116,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except typer.Exit as exc:
         return exc.exit_code
+    except SystemExit as exc:  # shell completion's options and answers end with sys.exit
+        return 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 1
     except typer.Abort:
         _say("devcon: aborted")
         return EXIT_USAGE
