@@ -114,13 +114,10 @@ def test_pin_verbose_lists_files_and_skipped_references(
 @pytest.mark.parametrize(
     "args",
     [
-        ["--help"],
         ["validate", "--help"],
         ["validate", "--no-such-option"],
-        ["validate", "."],
         ["validate", "--verbose", "."],
         ["pin", "--check", "."],
-        ["rules"],
     ],
 )
 def test_no_colour_on_a_terminal_with_no_color_or_piped(tmp_path: Path, args: list[str]) -> None:

@@ -48,6 +48,18 @@ def test_compat_shows_bytes_read_of_the_cap_on_a_terminal_only(
     assert done.returncode in (0, 1), done.stderr
     assert b"MiB of" not in done.stderr and b"\r" not in done.stderr
     assert b"VS Code" in done.stdout
+    # --quiet: the finding lines only; --verbose: where the image was read from, on stderr
+    loud = [line for line in done.stdout.decode().splitlines() if line.startswith("  ")]
+    quiet = piped(["compat", "--quiet", ref], tmp_path, env)
+    assert quiet.stdout.decode().splitlines() == [
+        line.strip() for line in loud if not line.startswith("  note:")
+    ]
+    verbose = piped(["compat", "--verbose", ref], tmp_path, env)
+    assert re.search(
+        rf"^devcon: image: {re.escape(ref)}: read from the registry \(\d+ layer\(s\)\)$",
+        verbose.stderr.decode(),
+        re.MULTILINE,
+    ), verbose.stderr
 
 
 def test_pin_shows_n_of_m_references_on_a_terminal_only(
