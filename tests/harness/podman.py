@@ -75,6 +75,7 @@ class PodmanEngine(DockerEngine):
     """A running ``podman system service``, reached through the Docker API."""
 
     name = "podman"
+    cni_before: bool = True  # whether podman's CNI bridge was there before this service
 
     def import_rootfs(self, tarball: Path | str, tag: str, **kwargs: object) -> str:
         # podman's compat import streams "sha256:ID: sha256:ID"; the id is the last word
@@ -123,6 +124,8 @@ class PodmanEngine(DockerEngine):
         else:
             self.process.wait()
         # conmon runs in its own session; it dies with its container (removed above)
+        if not self.cni_before and _cni_present():
+            remove_cni_state()
         remaining = unmount_all_under(self.root)
         if remaining:
             raise HarnessError(
@@ -130,6 +133,24 @@ class PodmanEngine(DockerEngine):
                 + ", ".join(remaining)
             )
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _cni_present() -> bool:
+    return os.path.exists("/sys/class/net/cni-podman0")
+
+
+def remove_cni_state() -> None:
+    """What a container on podman's default (bridge) network leaves on the host: the
+    cni-podman0 bridge, the CNI firewall chains and the IP allocations."""
+    run = [["ip", "link", "delete", "cni-podman0"]]
+    comment = ["-m", "comment", "--comment", "CNI firewall plugin rules"]
+    run.append(["iptables", "-D", "FORWARD", *comment, "-j", "CNI-FORWARD"])
+    for chain in ("CNI-FORWARD", "CNI-ADMIN"):
+        run += [["iptables", "-F", chain], ["iptables", "-X", chain]]
+    for cmd in run:
+        with contextlib.suppress(OSError):
+            subprocess.run(cmd, capture_output=True, check=False)
+    shutil.rmtree("/var/lib/cni/networks/podman", ignore_errors=True)
 
 
 def start_podman(insecure_registries: Iterable[str] = (), timeout: float = 60) -> PodmanEngine:
@@ -164,6 +185,7 @@ def start_podman(insecure_registries: Iterable[str] = (), timeout: float = 60) -
         log_path=log_path,
         config_dir=root / "cli",
         process=process,
+        cni_before=_cni_present(),
     )
     deadline = started + timeout
     while True:
