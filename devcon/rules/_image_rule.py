@@ -34,12 +34,12 @@ def named(use: ImageUse) -> str:
 
 
 def image_rule(
-    *,
     name: str,
     category: Category,
     summary: str,
-    verdict: ImageVerdict,
     doc: RuleDoc,
+    *,
+    verdict: ImageVerdict,
 ) -> Rule:
     """The rule `name`: `verdict` on every image reference in configs, Dockerfiles and
     compose files, reported at the reference."""

@@ -90,12 +90,12 @@ class _TableRule:
 
 
 def knowledge_rule(
-    *,
     name: str,
     category: Category,
-    severity: Severity | None = None,
     summary: str,
     doc: RuleDoc,
+    *,
+    severity: Severity | None = None,
     from_names: bool = True,
     yields_to: tuple[str, ...] = (),
 ) -> Rule:

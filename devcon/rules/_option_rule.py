@@ -38,14 +38,14 @@ OptionMessage = Callable[[str, str, bool], str]
 
 
 def option_rule(
-    *,
     name: str,
     category: Category,
     summary: str,
+    doc: RuleDoc,
+    *,
     option: ContainerOption,
     reports: Callable[[str], bool],
     message: OptionMessage,
-    doc: RuleDoc,
 ) -> Rule:
     """The rule `name`: `message` on every value of `option` it `reports`, in configs,
     Features and the services of compose files."""

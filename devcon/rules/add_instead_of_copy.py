@@ -106,30 +106,32 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
         )
 
 
-RULE = Rule(
-    name="add-instead-of-copy",
-    category=Category.STYLE,
-    severity=Severity.WARNING,
-    summary="ADD of local files that are not tar archives; use COPY",
-    dockerfile=check,
-    doc=RuleDoc(
-        what=(
-            "Reports `ADD` whose local sources are not tar archives (`.tar`, `.tar.gz`/`.tgz`, "
-            "`.tar.bz2`/`.tbz2`, `.tar.xz`/`.txz`, `.tar.zst`; a file in the build context "
-            "without such a name is recognised by its content), and `ADD` of a heredoc. "
-            "ADD of a URL or a git repository is not this rule (see add-remote-unverified). "
-            "Sources built from variables are not checked. Zip files are reported: ADD does "
-            "not unpack them."
-        ),
-        why=(
-            "ADD also downloads URLs and unpacks archives: a reader cannot tell which is "
-            "meant, and renaming a file to `.tar` silently changes what lands in the image. "
-            "COPY does only the copy."
-        ),
-        example="ADD requirements.txt /tmp/\nADD ./scripts /usr/local/bin/",
-        fix=(
-            "Use `COPY requirements.txt /tmp/`. Keep ADD for `ADD rootfs.tar.gz /` (unpacked "
-            "on purpose)."
-        ),
+_DOC = RuleDoc(
+    what=(
+        "Reports `ADD` whose local sources are not tar archives (`.tar`, `.tar.gz`/`.tgz`, "
+        "`.tar.bz2`/`.tbz2`, `.tar.xz`/`.txz`, `.tar.zst`; a file in the build context "
+        "without such a name is recognised by its content), and `ADD` of a heredoc. "
+        "ADD of a URL or a git repository is not this rule (see add-remote-unverified). "
+        "Sources built from variables are not checked. Zip files are reported: ADD does "
+        "not unpack them."
     ),
+    why=(
+        "ADD also downloads URLs and unpacks archives: a reader cannot tell which is "
+        "meant, and renaming a file to `.tar` silently changes what lands in the image. "
+        "COPY does only the copy."
+    ),
+    example="ADD requirements.txt /tmp/\nADD ./scripts /usr/local/bin/",
+    fix=(
+        "Use `COPY requirements.txt /tmp/`. Keep ADD for `ADD rootfs.tar.gz /` (unpacked "
+        "on purpose)."
+    ),
+)
+
+RULE = Rule(
+    "add-instead-of-copy",
+    Category.STYLE,
+    "ADD of local files that are not tar archives; use COPY",
+    _DOC,
+    severity=Severity.WARNING,
+    dockerfile=check,
 )

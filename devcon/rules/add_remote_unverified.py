@@ -45,35 +45,37 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
                 )
 
 
-RULE = Rule(
-    name="add-remote-unverified",
-    category=Category.SECURITY,
-    severity=Severity.WARNING,
-    summary="ADD of a URL or git repository without --checksum or a commit pin",
-    dockerfile=check,
-    doc=RuleDoc(
-        what=(
-            "Reports `ADD https://...` (and `http://`) without `--checksum=sha256:...`, and "
-            "`ADD` of a git repository (`git@host:repo`, `https://host/repo.git#ref`, "
-            "`git://`, `ssh://`) unless `--checksum=<commit>` is given or the ref after `#` is "
-            "a full 40-hex commit id (optionally followed by `:subdir`). URLs are shown "
-            "without credentials or query strings."
-        ),
-        why=(
-            "The file behind a URL and the commit behind a branch or tag can change at any "
-            "time: the same Dockerfile then builds a different image, and a compromised "
-            "server goes unnoticed. A checksum makes the build fail instead."
-        ),
-        example=(
-            "ADD https://example.com/tool-1.2.tar.gz /opt/\n"
-            "ADD https://github.com/org/repo.git#main /src"
-        ),
-        fix=(
-            "`ADD --checksum=sha256:<hex> https://example.com/tool-1.2.tar.gz /opt/` (needs "
-            "Dockerfile syntax 1.6+; `sha256sum` on a trusted download gives the digest), or "
-            "`RUN curl -fsSLo f <url> && echo '<hex>  f' | sha256sum -c`. For git: "
-            "`ADD https://github.com/org/repo.git#<commit> /src` or "
-            "`ADD --checksum=<commit> ...` (syntax 1.10+)."
-        ),
+_DOC = RuleDoc(
+    what=(
+        "Reports `ADD https://...` (and `http://`) without `--checksum=sha256:...`, and "
+        "`ADD` of a git repository (`git@host:repo`, `https://host/repo.git#ref`, "
+        "`git://`, `ssh://`) unless `--checksum=<commit>` is given or the ref after `#` is "
+        "a full 40-hex commit id (optionally followed by `:subdir`). URLs are shown "
+        "without credentials or query strings."
     ),
+    why=(
+        "The file behind a URL and the commit behind a branch or tag can change at any "
+        "time: the same Dockerfile then builds a different image, and a compromised "
+        "server goes unnoticed. A checksum makes the build fail instead."
+    ),
+    example=(
+        "ADD https://example.com/tool-1.2.tar.gz /opt/\n"
+        "ADD https://github.com/org/repo.git#main /src"
+    ),
+    fix=(
+        "`ADD --checksum=sha256:<hex> https://example.com/tool-1.2.tar.gz /opt/` (needs "
+        "Dockerfile syntax 1.6+; `sha256sum` on a trusted download gives the digest), or "
+        "`RUN curl -fsSLo f <url> && echo '<hex>  f' | sha256sum -c`. For git: "
+        "`ADD https://github.com/org/repo.git#<commit> /src` or "
+        "`ADD --checksum=<commit> ...` (syntax 1.10+)."
+    ),
+)
+
+RULE = Rule(
+    "add-remote-unverified",
+    Category.SECURITY,
+    "ADD of a URL or git repository without --checksum or a commit pin",
+    _DOC,
+    severity=Severity.WARNING,
+    dockerfile=check,
 )

@@ -195,41 +195,43 @@ def _run_finding(
     return None
 
 
-RULE = Rule(
-    name="alpine-data-science",
-    category=Category.REPRODUCIBILITY,
-    summary="compiled Python packages or a build toolchain on an Alpine (musl) base",
-    dockerfile=check,
-    doc=RuleDoc(
-        what=(
-            "For stages built on an Alpine image (`alpine`, or an image whose repository or "
-            "tag names alpine, such as `python:3.12-alpine`), reports once per RUN: a "
-            "`pip install` of a package made of compiled code (numpy, pandas, scipy, "
-            "scikit-learn, matplotlib, torch, tensorflow, pyarrow, polars, opencv-python, "
-            "lxml, psycopg2, grpcio, ...; the list is in the rule's module), named in the RUN "
-            "or in a requirements file of the build context it installs from; or an `apk add` "
-            "of a build toolchain (`build-base`, `gcc`, `g++`, `musl-dev`, `gfortran`, "
-            "`openblas-dev`, ...) in a stage that also runs pip (the Fortran/BLAS/HDF5 "
-            "packages are reported even without pip). Every stage built on Alpine is checked, "
-            "not only the final one: a builder stage compiles just as slowly."
-        ),
-        why=(
-            "Alpine's C library is musl, and the manylinux wheels most Python projects publish "
-            "are built for glibc. Some (numpy since 1.25, scipy, pandas, pyarrow) now publish "
-            "musllinux wheels too, but not for older versions nor every CPU, and torch or "
-            "tensorflow publish none: pip then compiles from source (minutes to hours, with a "
-            "toolchain and -dev libraries that bloat the image) or fails. Vendor binaries "
-            "linked against glibc (CUDA, many CLI tools) do not run on musl at all. The image "
-            "ends up larger and slower to build than a Debian-based slim image."
-        ),
-        example=(
-            "FROM python:3.12-alpine\n"
-            "RUN apk add --no-cache build-base gfortran openblas-dev\n"
-            "RUN pip install --no-cache-dir numpy==2.1.3 pandas==2.2.3"
-        ),
-        fix=(
-            "Use a glibc base image for Python data work: `python:3.12-slim` (Debian) installs "
-            "these packages from ready-made wheels, with no compiler in the image."
-        ),
+_DOC = RuleDoc(
+    what=(
+        "For stages built on an Alpine image (`alpine`, or an image whose repository or "
+        "tag names alpine, such as `python:3.12-alpine`), reports once per RUN: a "
+        "`pip install` of a package made of compiled code (numpy, pandas, scipy, "
+        "scikit-learn, matplotlib, torch, tensorflow, pyarrow, polars, opencv-python, "
+        "lxml, psycopg2, grpcio, ...; the list is in the rule's module), named in the RUN "
+        "or in a requirements file of the build context it installs from; or an `apk add` "
+        "of a build toolchain (`build-base`, `gcc`, `g++`, `musl-dev`, `gfortran`, "
+        "`openblas-dev`, ...) in a stage that also runs pip (the Fortran/BLAS/HDF5 "
+        "packages are reported even without pip). Every stage built on Alpine is checked, "
+        "not only the final one: a builder stage compiles just as slowly."
     ),
+    why=(
+        "Alpine's C library is musl, and the manylinux wheels most Python projects publish "
+        "are built for glibc. Some (numpy since 1.25, scipy, pandas, pyarrow) now publish "
+        "musllinux wheels too, but not for older versions nor every CPU, and torch or "
+        "tensorflow publish none: pip then compiles from source (minutes to hours, with a "
+        "toolchain and -dev libraries that bloat the image) or fails. Vendor binaries "
+        "linked against glibc (CUDA, many CLI tools) do not run on musl at all. The image "
+        "ends up larger and slower to build than a Debian-based slim image."
+    ),
+    example=(
+        "FROM python:3.12-alpine\n"
+        "RUN apk add --no-cache build-base gfortran openblas-dev\n"
+        "RUN pip install --no-cache-dir numpy==2.1.3 pandas==2.2.3"
+    ),
+    fix=(
+        "Use a glibc base image for Python data work: `python:3.12-slim` (Debian) installs "
+        "these packages from ready-made wheels, with no compiler in the image."
+    ),
+)
+
+RULE = Rule(
+    "alpine-data-science",
+    Category.REPRODUCIBILITY,
+    "compiled Python packages or a build toolchain on an Alpine (musl) base",
+    _DOC,
+    dockerfile=check,
 )

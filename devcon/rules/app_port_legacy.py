@@ -25,30 +25,28 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
     yield ctx.report_merged(("appPort",), message, key=True)
 
 
-RULE = Rule(
-    name="app-port-legacy",
-    category=Category.STYLE,
-    summary="appPort is used instead of forwardPorts",
-    config=check,
-    doc=RuleDoc(
-        what="Reports the `appPort` property; `forwardPorts` is its recommended replacement.",
-        why=(
-            "`appPort` publishes ports when the container is created, like `docker run -p`: "
-            "the application must listen on all interfaces rather than localhost, the host "
-            "port must be free (two containers cannot both publish it), and changes need a "
-            "rebuild. `forwardPorts` forwards through the tool's connection: localhost works, "
-            "it also works in the browser and in Codespaces, and the spec recommends it "
-            "in most cases. With Docker Compose, `appPort` is not used at all."
-        ),
-        example=(
-            '{\n  "image": "mcr.microsoft.com/devcontainers/javascript-node:22",\n'
-            '  "appPort": [3000]\n}'
-        ),
-        fix=(
-            '{\n  "image": "mcr.microsoft.com/devcontainers/javascript-node:22",\n'
-            '  "forwardPorts": [3000]\n}\n'
-            "// keep appPort only when the port must be published on the host, e.g. for "
-            "another machine"
-        ),
+_DOC = RuleDoc(
+    what="Reports the `appPort` property; `forwardPorts` is its recommended replacement.",
+    why=(
+        "`appPort` publishes ports when the container is created, like `docker run -p`: "
+        "the application must listen on all interfaces rather than localhost, the host "
+        "port must be free (two containers cannot both publish it), and changes need a "
+        "rebuild. `forwardPorts` forwards through the tool's connection: localhost works, "
+        "it also works in the browser and in Codespaces, and the spec recommends it "
+        "in most cases. With Docker Compose, `appPort` is not used at all."
     ),
+    example=(
+        '{\n  "image": "mcr.microsoft.com/devcontainers/javascript-node:22",\n'
+        '  "appPort": [3000]\n}'
+    ),
+    fix=(
+        '{\n  "image": "mcr.microsoft.com/devcontainers/javascript-node:22",\n'
+        '  "forwardPorts": [3000]\n}\n'
+        "// keep appPort only when the port must be published on the host, e.g. for "
+        "another machine"
+    ),
+)
+
+RULE = Rule(
+    "app-port-legacy", Category.STYLE, "appPort is used instead of forwardPorts", _DOC, config=check
 )

@@ -345,9 +345,9 @@ class Rule:
     """One rule: stable name, default severity, one-line summary, doc and check."""
 
     name: str
+    category: Category
     summary: str
     doc: RuleDoc
-    category: Category
     severity: Severity | None = None  # None: the category's default
     config: ConfigCheck | None = None
     dockerfile: DockerfileCheck | None = None

@@ -37,33 +37,35 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
                 )
 
 
-RULE = Rule(
-    name="codespaces-forward-port-host",
-    category=Category.CORRECTNESS,
-    severity=Severity.WARNING,
-    summary='a "host:port" entry in forwardPorts (or portsAttributes), unsupported by Codespaces',
-    config=check,
-    doc=RuleDoc(
-        what=(
-            "With `--tools codespaces` only. Reports `forwardPorts` entries written as "
-            '`"host:port"` (e.g. `"db:5432"`) and `portsAttributes` keys of that form. Plain '
-            "port numbers (and numeric strings) are fine."
-        ),
-        why=(
-            "The spec's supporting-tools page says Codespaces does not support the "
-            '`"host:port"` variation of `forwardPorts` and `portsAttributes`. It is how a '
-            "Docker Compose config forwards a port of another service (a database), so in a "
-            "codespace that service is silently not reachable from the local machine."
-        ),
-        example=(
-            '{\n  "dockerComposeFile": "compose.yml",\n  "service": "app",\n'
-            '  "forwardPorts": [3000, "db:5432"]\n}'
-        ),
-        fix=(
-            "Reach the other service from the dev container (e.g. `psql -h db`), or forward "
-            "a port of the dev container that proxies to it. Keep the entry for local use if "
-            "it helps, and suppress the finding with a comment."
-        ),
+_DOC = RuleDoc(
+    what=(
+        "With `--tools codespaces` only. Reports `forwardPorts` entries written as "
+        '`"host:port"` (e.g. `"db:5432"`) and `portsAttributes` keys of that form. Plain '
+        "port numbers (and numeric strings) are fine."
     ),
+    why=(
+        "The spec's supporting-tools page says Codespaces does not support the "
+        '`"host:port"` variation of `forwardPorts` and `portsAttributes`. It is how a '
+        "Docker Compose config forwards a port of another service (a database), so in a "
+        "codespace that service is silently not reachable from the local machine."
+    ),
+    example=(
+        '{\n  "dockerComposeFile": "compose.yml",\n  "service": "app",\n'
+        '  "forwardPorts": [3000, "db:5432"]\n}'
+    ),
+    fix=(
+        "Reach the other service from the dev container (e.g. `psql -h db`), or forward "
+        "a port of the dev container that proxies to it. Keep the entry for local use if "
+        "it helps, and suppress the finding with a comment."
+    ),
+)
+
+RULE = Rule(
+    "codespaces-forward-port-host",
+    Category.CORRECTNESS,
+    'a "host:port" entry in forwardPorts (or portsAttributes), unsupported by Codespaces',
+    _DOC,
+    severity=Severity.WARNING,
+    config=check,
     tools=frozenset({"codespaces"}),
 )

@@ -12,19 +12,21 @@ def check(ctx: ComposeContext) -> Iterator[Problem]:
         yield Problem.at(problem, problem.message)
 
 
-RULE = Rule(
-    name="compose-syntax",
-    category=Category.CORRECTNESS,
-    summary="compose file is not valid YAML, or services are not mappings",
-    compose=check,
-    doc=RuleDoc(
-        what=(
-            "Reports a compose file that cannot be read as YAML (at the line and column where "
-            "reading stopped), or whose `services` or a service is not a mapping. Custom tags "
-            "such as `!reset` and `!override` are accepted."
-        ),
-        why="`docker compose` refuses the file, so the dev container cannot start.",
-        example="services:\n  app:\n    image: python:3.12\n   ports: [8000]",
-        fix="Fix the indentation or quoting; each service is a mapping of its settings.",
+_DOC = RuleDoc(
+    what=(
+        "Reports a compose file that cannot be read as YAML (at the line and column where "
+        "reading stopped), or whose `services` or a service is not a mapping. Custom tags "
+        "such as `!reset` and `!override` are accepted."
     ),
+    why="`docker compose` refuses the file, so the dev container cannot start.",
+    example="services:\n  app:\n    image: python:3.12\n   ports: [8000]",
+    fix="Fix the indentation or quoting; each service is a mapping of its settings.",
+)
+
+RULE = Rule(
+    "compose-syntax",
+    Category.CORRECTNESS,
+    "compose file is not valid YAML, or services are not mappings",
+    _DOC,
+    compose=check,
 )

@@ -44,35 +44,37 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
         )
 
 
-RULE = Rule(
-    name="conflicting-container-def",
-    category=Category.CORRECTNESS,
-    severity=Severity.WARNING,
-    summary="more than one of image, build.dockerfile (dockerFile) and dockerComposeFile is set",
-    config=check,
-    doc=RuleDoc(
-        what=(
-            "Reports a devcontainer.json that sets more than one of `image`, `build.dockerfile` "
-            "(or the legacy `dockerFile`) and `dockerComposeFile`, at each one that is ignored; "
-            "and `dockerFile` together with `build.dockerfile`. The spec presents them as "
-            "alternatives and does not say which wins; the reference implementation (the dev "
-            "container CLI, whose logic VS Code's Dev Containers extension shares) builds the "
-            "Dockerfile first, else uses `image`, else the compose file, and takes the legacy "
-            "`dockerFile` over `build.dockerfile`. A warning: the container is created, but not "
-            "from everything the file says."
-        ),
-        why=(
-            "The ignored property misleads readers (and other tools, which may choose "
-            "differently): an `image` next to a Dockerfile looks like the base image but is "
-            "not, and a `dockerComposeFile` next to an `image` never starts its services."
-        ),
-        example=(
-            '{\n  "image": "mcr.microsoft.com/devcontainers/python:3.12",\n'
-            '  "build": {"dockerfile": "Dockerfile"}\n}'
-        ),
-        fix=(
-            "Keep the one that is meant: the Dockerfile (put the base image in its FROM line), "
-            "the `image`, or the compose file with `service`."
-        ),
+_DOC = RuleDoc(
+    what=(
+        "Reports a devcontainer.json that sets more than one of `image`, `build.dockerfile` "
+        "(or the legacy `dockerFile`) and `dockerComposeFile`, at each one that is ignored; "
+        "and `dockerFile` together with `build.dockerfile`. The spec presents them as "
+        "alternatives and does not say which wins; the reference implementation (the dev "
+        "container CLI, whose logic VS Code's Dev Containers extension shares) builds the "
+        "Dockerfile first, else uses `image`, else the compose file, and takes the legacy "
+        "`dockerFile` over `build.dockerfile`. A warning: the container is created, but not "
+        "from everything the file says."
     ),
+    why=(
+        "The ignored property misleads readers (and other tools, which may choose "
+        "differently): an `image` next to a Dockerfile looks like the base image but is "
+        "not, and a `dockerComposeFile` next to an `image` never starts its services."
+    ),
+    example=(
+        '{\n  "image": "mcr.microsoft.com/devcontainers/python:3.12",\n'
+        '  "build": {"dockerfile": "Dockerfile"}\n}'
+    ),
+    fix=(
+        "Keep the one that is meant: the Dockerfile (put the base image in its FROM line), "
+        "the `image`, or the compose file with `service`."
+    ),
+)
+
+RULE = Rule(
+    "conflicting-container-def",
+    Category.CORRECTNESS,
+    "more than one of image, build.dockerfile (dockerFile) and dockerComposeFile is set",
+    _DOC,
+    severity=Severity.WARNING,
+    config=check,
 )

@@ -124,40 +124,42 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
                 )
 
 
-RULE = Rule(
-    name="dependencies-after-code",
-    category=Category.STYLE,
-    severity=Severity.WARNING,
-    summary="the whole build context is copied before dependencies are installed",
-    dockerfile=check,
-    doc=RuleDoc(
-        what=(
-            "Reports a `COPY`/`ADD` of the whole build context (`COPY . .`, `COPY . /app`, "
-            "`COPY ./ ./`, `ADD . .`, also with `--chown` and the like) that comes before, in "
-            "the same stage or a stage it is built FROM, a RUN installing dependencies from a "
-            "manifest: `pip install -r`, `pip install .`/`-e .`, `uv pip install -r`, "
-            "`conda env create|update`, `conda install --file`, `poetry install`, `uv sync`, "
-            "`pipenv install|sync`, `npm ci`/`npm install` (without package names), `yarn`, "
-            "`pnpm install`, `bundle install`, `go mod download`, `composer install`. Not "
-            "reported: installs of the project itself with `--no-deps` or `poetry install "
-            "--only-root`, and installs after the copy when the same kind of install already "
-            "ran before it (the manifest-first pattern, with a final install of the project)."
-        ),
-        why=(
-            "Docker reuses a layer only while everything it depends on is unchanged. Once the "
-            "whole context is copied, any edit to any file invalidates that COPY and every "
-            "step after it, so each code change re-downloads and re-installs all dependencies "
-            "instead of reusing the cached layer."
-        ),
-        example=(
-            "FROM python:3.12-slim\n"
-            "WORKDIR /app\n"
-            "COPY . .\n"
-            "RUN pip install --no-cache-dir -r requirements.txt"
-        ),
-        fix=(
-            "Copy the manifests first, install, then copy the code: `COPY requirements.txt .` "
-            "then `RUN pip install --no-cache-dir -r requirements.txt` then `COPY . .`."
-        ),
+_DOC = RuleDoc(
+    what=(
+        "Reports a `COPY`/`ADD` of the whole build context (`COPY . .`, `COPY . /app`, "
+        "`COPY ./ ./`, `ADD . .`, also with `--chown` and the like) that comes before, in "
+        "the same stage or a stage it is built FROM, a RUN installing dependencies from a "
+        "manifest: `pip install -r`, `pip install .`/`-e .`, `uv pip install -r`, "
+        "`conda env create|update`, `conda install --file`, `poetry install`, `uv sync`, "
+        "`pipenv install|sync`, `npm ci`/`npm install` (without package names), `yarn`, "
+        "`pnpm install`, `bundle install`, `go mod download`, `composer install`. Not "
+        "reported: installs of the project itself with `--no-deps` or `poetry install "
+        "--only-root`, and installs after the copy when the same kind of install already "
+        "ran before it (the manifest-first pattern, with a final install of the project)."
     ),
+    why=(
+        "Docker reuses a layer only while everything it depends on is unchanged. Once the "
+        "whole context is copied, any edit to any file invalidates that COPY and every "
+        "step after it, so each code change re-downloads and re-installs all dependencies "
+        "instead of reusing the cached layer."
+    ),
+    example=(
+        "FROM python:3.12-slim\n"
+        "WORKDIR /app\n"
+        "COPY . .\n"
+        "RUN pip install --no-cache-dir -r requirements.txt"
+    ),
+    fix=(
+        "Copy the manifests first, install, then copy the code: `COPY requirements.txt .` "
+        "then `RUN pip install --no-cache-dir -r requirements.txt` then `COPY . .`."
+    ),
+)
+
+RULE = Rule(
+    "dependencies-after-code",
+    Category.STYLE,
+    "the whole build context is copied before dependencies are installed",
+    _DOC,
+    severity=Severity.WARNING,
+    dockerfile=check,
 )

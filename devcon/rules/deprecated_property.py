@@ -42,38 +42,38 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
             yield Problem.at(problem, problem.message, severity=Severity.INFO)
 
 
+_DOC = RuleDoc(
+    what=(
+        "Reports the top-level properties the spec has deprecated: `extensions` and `settings` "
+        "(moved under `customizations.vscode`) and `devPort`. The older top-level "
+        "`dockerFile` and `context` are still legal in the spec's schema, so they are "
+        "reported at `info` only (a severity configured for this rule still applies), "
+        "pointing to `build.dockerfile` / `build.context`; but a top-level `context` without "
+        "`dockerFile` keeps the rule's severity, since the spec's schema rejects it and the "
+        "dev container CLI ignores it."
+    ),
+    why=(
+        "Deprecated properties still work in VS Code today but are not part of the spec's "
+        "current schema: other supporting tools ignore them, and they may stop working. "
+        "The `build` object is where newer options (`target`, `args`, `cacheFrom`, "
+        "`options`) sit next to the Dockerfile; see docs/spec-deviations.md."
+    ),
+    example=(
+        '{\n  "dockerFile": "Dockerfile",\n  "context": "..",\n'
+        '  "extensions": ["ms-python.python"]\n}'
+    ),
+    fix=(
+        '{\n  "build": {"dockerfile": "Dockerfile", "context": ".."},\n'
+        '  "customizations": {"vscode": {"extensions": ["ms-python.python"]}}\n}'
+    ),
+)
+
 RULE = Rule(
-    name="deprecated-property",
-    category=Category.STYLE,
+    "deprecated-property",
+    Category.STYLE,
+    "deprecated top-level property (extensions, settings, devPort); legacy dockerFile and "
+    "context at info",
+    _DOC,
     severity=Severity.WARNING,
-    summary=(
-        "deprecated top-level property (extensions, settings, devPort); legacy dockerFile and "
-        "context at info"
-    ),
     config=check,
-    doc=RuleDoc(
-        what=(
-            "Reports the top-level properties the spec has deprecated: `extensions` and `settings` "
-            "(moved under `customizations.vscode`) and `devPort`. The older top-level "
-            "`dockerFile` and `context` are still legal in the spec's schema, so they are "
-            "reported at `info` only (a severity configured for this rule still applies), "
-            "pointing to `build.dockerfile` / `build.context`; but a top-level `context` without "
-            "`dockerFile` keeps the rule's severity, since the spec's schema rejects it and the "
-            "dev container CLI ignores it."
-        ),
-        why=(
-            "Deprecated properties still work in VS Code today but are not part of the spec's "
-            "current schema: other supporting tools ignore them, and they may stop working. "
-            "The `build` object is where newer options (`target`, `args`, `cacheFrom`, "
-            "`options`) sit next to the Dockerfile; see docs/spec-deviations.md."
-        ),
-        example=(
-            '{\n  "dockerFile": "Dockerfile",\n  "context": "..",\n'
-            '  "extensions": ["ms-python.python"]\n}'
-        ),
-        fix=(
-            '{\n  "build": {"dockerfile": "Dockerfile", "context": ".."},\n'
-            '  "customizations": {"vscode": {"extensions": ["ms-python.python"]}}\n}'
-        ),
-    ),
 )

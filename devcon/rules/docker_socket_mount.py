@@ -39,39 +39,41 @@ def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
                 )
 
 
+_DOC = RuleDoc(
+    what=(
+        "Reports a mount of the host's Docker socket: `/var/run/docker.sock`, "
+        "`/run/docker.sock` or any other `.../docker.sock` source (rootless Docker, Docker "
+        "Desktop) in `mounts` (the `--mount` string and the object form), in `runArgs` "
+        "(`-v`, `--volume`, `--mount`), in a Feature's devcontainer-feature.json `mounts`, "
+        "and in a compose service's `volumes` (short and long syntax). With `--merge`, a "
+        "socket mounted by a Feature such as docker-outside-of-docker is reported at that "
+        "Feature."
+    ),
+    why=(
+        "The Docker socket is the Docker daemon's API, and the daemon runs as root: anything "
+        "in the container that can reach the socket can start a privileged container that "
+        "mounts the host's root filesystem. Everything the dev container runs (dependency "
+        "install scripts, extensions, tasks) gets that power."
+    ),
+    example=(
+        '{\n  "image": "mcr.microsoft.com/devcontainers/base:bookworm",\n  "mounts": [\n'
+        '    "source=/var/run/docker.sock,target=/var/run/docker.sock,type=bind"\n  ]\n}'
+    ),
+    fix=(
+        "Remove the mount if the container does not need Docker. If it does, prefer a "
+        "daemon that is not the host's: the docker-in-docker Feature (which needs "
+        "`privileged`, see privileged-container), rootless Docker, or a remote Docker host; "
+        "or keep the socket for trusted projects only and suppress the finding with a "
+        "comment saying why."
+    ),
+)
+
 RULE = Rule(
-    name="docker-socket-mount",
-    category=Category.SECURITY,
-    summary="the host's Docker socket (/var/run/docker.sock) is mounted into the container",
+    "docker-socket-mount",
+    Category.SECURITY,
+    "the host's Docker socket (/var/run/docker.sock) is mounted into the container",
+    _DOC,
     config=check_config,
     feature=check_config,
     compose=check_compose,
-    doc=RuleDoc(
-        what=(
-            "Reports a mount of the host's Docker socket: `/var/run/docker.sock`, "
-            "`/run/docker.sock` or any other `.../docker.sock` source (rootless Docker, Docker "
-            "Desktop) in `mounts` (the `--mount` string and the object form), in `runArgs` "
-            "(`-v`, `--volume`, `--mount`), in a Feature's devcontainer-feature.json `mounts`, "
-            "and in a compose service's `volumes` (short and long syntax). With `--merge`, a "
-            "socket mounted by a Feature such as docker-outside-of-docker is reported at that "
-            "Feature."
-        ),
-        why=(
-            "The Docker socket is the Docker daemon's API, and the daemon runs as root: anything "
-            "in the container that can reach the socket can start a privileged container that "
-            "mounts the host's root filesystem. Everything the dev container runs (dependency "
-            "install scripts, extensions, tasks) gets that power."
-        ),
-        example=(
-            '{\n  "image": "mcr.microsoft.com/devcontainers/base:bookworm",\n  "mounts": [\n'
-            '    "source=/var/run/docker.sock,target=/var/run/docker.sock,type=bind"\n  ]\n}'
-        ),
-        fix=(
-            "Remove the mount if the container does not need Docker. If it does, prefer a "
-            "daemon that is not the host's: the docker-in-docker Feature (which needs "
-            "`privileged`, see privileged-container), rootless Docker, or a remote Docker host; "
-            "or keep the socket for trusted projects only and suppress the finding with a "
-            "comment saying why."
-        ),
-    ),
 )

@@ -21,21 +21,23 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
             yield Problem.at(instruction, message, severity=Severity.WARNING)
 
 
-RULE = Rule(
-    name="dockerfile-syntax",
-    category=Category.CORRECTNESS,
-    summary="unknown or malformed Dockerfile instruction",
-    dockerfile=check,
-    doc=RuleDoc(
-        what=(
-            "Reports Dockerfile lines that are not valid instructions: unknown keywords, "
-            "instructions other than ARG before the first FROM, a FROM that is not "
-            "`[--platform=P] image [AS name]`, instructions without arguments, heredocs that "
-            "are never closed, an invalid `# escape=` directive. A RUN of more than 10,000 "
-            "shell commands is a warning: devcon checks only its first 10,000."
-        ),
-        why="`docker build` stops at the first such line; the rest of the file is not checked.",
-        example="FROM python:3.12\nRUNN pip install numpy\nFROM python:3.12 AS",
-        fix="Correct the keyword or complete the instruction: `RUN pip install numpy`.",
+_DOC = RuleDoc(
+    what=(
+        "Reports Dockerfile lines that are not valid instructions: unknown keywords, "
+        "instructions other than ARG before the first FROM, a FROM that is not "
+        "`[--platform=P] image [AS name]`, instructions without arguments, heredocs that "
+        "are never closed, an invalid `# escape=` directive. A RUN of more than 10,000 "
+        "shell commands is a warning: devcon checks only its first 10,000."
     ),
+    why="`docker build` stops at the first such line; the rest of the file is not checked.",
+    example="FROM python:3.12\nRUNN pip install numpy\nFROM python:3.12 AS",
+    fix="Correct the keyword or complete the instruction: `RUN pip install numpy`.",
+)
+
+RULE = Rule(
+    "dockerfile-syntax",
+    Category.CORRECTNESS,
+    "unknown or malformed Dockerfile instruction",
+    _DOC,
+    dockerfile=check,
 )

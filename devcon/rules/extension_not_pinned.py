@@ -33,31 +33,33 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
                 )
 
 
-RULE = Rule(
-    name="extension-not-pinned",
-    category=Category.REPRODUCIBILITY,
-    summary="a VS Code extension in customizations.vscode.extensions has no @version",
-    config=check,
-    doc=RuleDoc(
-        what=(
-            "Off by default (select it to use it). Reports entries of "
-            "`customizations.vscode.extensions` (and of the deprecated top-level `extensions`) "
-            "written as `publisher.name` without `@version`. Exclusions (`-publisher.name`) and "
-            "values built from variables are skipped. With `--merge`, extensions that the base "
-            "image's metadata or a Feature adds are reported at that image or Feature."
-        ),
-        why=(
-            "VS Code installs the newest release of an unpinned extension whenever a container "
-            "is created, so two people (or one person a month apart) can get different "
-            "language servers, formatters and linters from the same configuration. Pinning "
-            "gives identical tooling at the cost of updating versions by hand, which is why "
-            "the rule is off by default."
-        ),
-        example=(
-            '{\n  "image": "mcr.microsoft.com/devcontainers/python:3.12",\n'
-            '  "customizations": {"vscode": {"extensions": ["ms-python.python"]}}\n}'
-        ),
-        fix='"extensions": ["ms-python.python@2024.14.1"]',
+_DOC = RuleDoc(
+    what=(
+        "Off by default (select it to use it). Reports entries of "
+        "`customizations.vscode.extensions` (and of the deprecated top-level `extensions`) "
+        "written as `publisher.name` without `@version`. Exclusions (`-publisher.name`) and "
+        "values built from variables are skipped. With `--merge`, extensions that the base "
+        "image's metadata or a Feature adds are reported at that image or Feature."
     ),
+    why=(
+        "VS Code installs the newest release of an unpinned extension whenever a container "
+        "is created, so two people (or one person a month apart) can get different "
+        "language servers, formatters and linters from the same configuration. Pinning "
+        "gives identical tooling at the cost of updating versions by hand, which is why "
+        "the rule is off by default."
+    ),
+    example=(
+        '{\n  "image": "mcr.microsoft.com/devcontainers/python:3.12",\n'
+        '  "customizations": {"vscode": {"extensions": ["ms-python.python"]}}\n}'
+    ),
+    fix='"extensions": ["ms-python.python@2024.14.1"]',
+)
+
+RULE = Rule(
+    "extension-not-pinned",
+    Category.REPRODUCIBILITY,
+    "a VS Code extension in customizations.vscode.extensions has no @version",
+    _DOC,
+    config=check,
     enabled_by_default=False,
 )

@@ -68,38 +68,40 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
             yield ctx.report_merged(("features", feature_id), message, key=True)
 
 
-RULE = Rule(
-    name="feature-not-pinned",
-    category=Category.REPRODUCIBILITY,
-    summary="a Feature is referenced without a version or by `latest`",
-    config=check,
-    doc=RuleDoc(
-        what=(
-            "Reports a `features` key that names an OCI Feature without a version "
-            "(`ghcr.io/devcontainers/features/python`, which resolves to the `latest` tag) or "
-            "with `:latest`, and a tarball URL that follows the latest release "
-            "(`.../releases/latest/download/...`). Not reported: a version tag, even a major "
-            "one such as `:1` (Features follow semantic versioning, so `:1` gets fixes but no "
-            "breaking change; a digest is still the only exact pin), a digest "
-            "(`@sha256:...`), a Feature recorded in devcontainer-lock.json beside the config "
-            "(the lock file pins it), a local Feature (`./my-feature`, versioned with the "
-            "repository), other tarball URLs (their content is not verified unless locked) "
-            "and legacy short ids such as `docker-in-docker`, which the tools map to a major "
-            "version."
-        ),
-        why=(
-            "A Feature without a version follows `latest`, so a rebuild months later can "
-            "install a new major version of the Feature, with other defaults, options or "
-            "install steps, and break the container without any change in the repository."
-        ),
-        example=(
-            '{\n  "image": "mcr.microsoft.com/devcontainers/base:bookworm",\n'
-            '  "features": {\n    "ghcr.io/devcontainers/features/python": {}\n  }\n}'
-        ),
-        fix=(
-            'Name a major version, `"ghcr.io/devcontainers/features/python:1": {}`, or for '
-            "exact rebuilds a digest, `...python@sha256:<digest>`, or keep the tag and record "
-            "the digest in devcontainer-lock.json with `devcon pin --features`."
-        ),
+_DOC = RuleDoc(
+    what=(
+        "Reports a `features` key that names an OCI Feature without a version "
+        "(`ghcr.io/devcontainers/features/python`, which resolves to the `latest` tag) or "
+        "with `:latest`, and a tarball URL that follows the latest release "
+        "(`.../releases/latest/download/...`). Not reported: a version tag, even a major "
+        "one such as `:1` (Features follow semantic versioning, so `:1` gets fixes but no "
+        "breaking change; a digest is still the only exact pin), a digest "
+        "(`@sha256:...`), a Feature recorded in devcontainer-lock.json beside the config "
+        "(the lock file pins it), a local Feature (`./my-feature`, versioned with the "
+        "repository), other tarball URLs (their content is not verified unless locked) "
+        "and legacy short ids such as `docker-in-docker`, which the tools map to a major "
+        "version."
     ),
+    why=(
+        "A Feature without a version follows `latest`, so a rebuild months later can "
+        "install a new major version of the Feature, with other defaults, options or "
+        "install steps, and break the container without any change in the repository."
+    ),
+    example=(
+        '{\n  "image": "mcr.microsoft.com/devcontainers/base:bookworm",\n'
+        '  "features": {\n    "ghcr.io/devcontainers/features/python": {}\n  }\n}'
+    ),
+    fix=(
+        'Name a major version, `"ghcr.io/devcontainers/features/python:1": {}`, or for '
+        "exact rebuilds a digest, `...python@sha256:<digest>`, or keep the tag and record "
+        "the digest in devcontainer-lock.json with `devcon pin --features`."
+    ),
+)
+
+RULE = Rule(
+    "feature-not-pinned",
+    Category.REPRODUCIBILITY,
+    "a Feature is referenced without a version or by `latest`",
+    _DOC,
+    config=check,
 )

@@ -32,32 +32,34 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
     )
 
 
+_DOC = RuleDoc(
+    what=(
+        "Reports a devcontainer-feature.json or devcontainer-template.json whose `id` is "
+        "not the name of the folder it lives in (`src/hello/devcontainer-feature.json` "
+        'must say `"id": "hello"`). A case-only difference is named as such.'
+    ),
+    why=(
+        "The spec requires the id to match the folder: publishing derives the OCI "
+        "reference (`ghcr.io/owner/repo/<id>`) from it, and a local Feature "
+        '(`"./hello": {}` in devcontainer.json) is found by its folder. A mismatch '
+        "publishes under one name and installs under another, or fails to publish."
+    ),
+    example=(
+        "// src/hello-world/devcontainer-feature.json\n"
+        '{\n  "id": "hello",\n  "version": "1.0.0",\n  "name": "Hello"\n}'
+    ),
+    fix=(
+        "Rename the folder or the id so they agree, in lower case: `src/hello/` with "
+        '`"id": "hello"`. If the Feature was already published under the old id, list it '
+        "in `legacyIds`."
+    ),
+)
+
 RULE = Rule(
-    name="id-dir-mismatch",
-    category=Category.CORRECTNESS,
-    summary="a Feature's or Template's id is not the name of the folder holding it",
+    "id-dir-mismatch",
+    Category.CORRECTNESS,
+    "a Feature's or Template's id is not the name of the folder holding it",
+    _DOC,
     feature=check,
     template=check,
-    doc=RuleDoc(
-        what=(
-            "Reports a devcontainer-feature.json or devcontainer-template.json whose `id` is "
-            "not the name of the folder it lives in (`src/hello/devcontainer-feature.json` "
-            'must say `"id": "hello"`). A case-only difference is named as such.'
-        ),
-        why=(
-            "The spec requires the id to match the folder: publishing derives the OCI "
-            "reference (`ghcr.io/owner/repo/<id>`) from it, and a local Feature "
-            '(`"./hello": {}` in devcontainer.json) is found by its folder. A mismatch '
-            "publishes under one name and installs under another, or fails to publish."
-        ),
-        example=(
-            "// src/hello-world/devcontainer-feature.json\n"
-            '{\n  "id": "hello",\n  "version": "1.0.0",\n  "name": "Hello"\n}'
-        ),
-        fix=(
-            "Rename the folder or the id so they agree, in lower case: `src/hello/` with "
-            '`"id": "hello"`. If the Feature was already published under the old id, list it '
-            "in `legacyIds`."
-        ),
-    ),
 )

@@ -22,37 +22,39 @@ def _verdict(use: ImageUse, _options: RuleOptions) -> str | None:
     return "is not pinned to a digest; run `devcon pin` to add " + where
 
 
-RULE = image_rule(
-    name="image-not-pinned",
-    category=Category.REPRODUCIBILITY,
-    summary="image reference without an @sha256 digest",
-    verdict=_verdict,
-    doc=RuleDoc(
-        what=(
-            "Reports image references without an `@sha256:` digest: devcontainer.json `image`, "
-            "Dockerfile `FROM`, `COPY --from=<image>` and `RUN --mount=from=<image>`, and "
-            "compose `image:`. ARG defaults and `build.args` are applied first, so "
-            "`FROM ${BASE}` with `ARG BASE=python:3.12` is checked as `python:3.12`. A "
-            "reference with a variable inside (`FROM python:${VARIANT}`, compose "
-            "`image: redis:${TAG}`) is always reported, pinned or not: a digest after a "
-            "variable freezes it, so `devcon pin` leaves it alone. Not reported: stage aliases "
-            "and stage numbers (`FROM builder`, `COPY --from=0`), `scratch`, and references "
-            "that are one variable devcon cannot resolve (an `ARG BASE` without a default, "
-            "compose `${IMAGE}`) or a template option (`${templateOption:imageVariant}`)."
-        ),
-        why=(
-            "A tag is a pointer the publisher can move: the same definition builds a different "
-            "container tomorrow, and a compromised tag is pulled without notice. A digest names "
-            "exactly one image, so builds are reproducible and reviewable."
-        ),
-        example="FROM python:3.12-slim\nCOPY --from=ghcr.io/astral-sh/uv:0.4 /uv /bin/uv",
-        fix=(
-            "Run `devcon pin` to append the current digest to every reference "
-            "(`python:3.12-slim@sha256:...`); keep the tag for readability and let "
-            "`devcon outdated` tell you when it moved. For a reference with a variable inside, "
-            "put the whole reference in an ARG default instead (`ARG BASE=python:3.12-slim` + "
-            "`FROM ${BASE}`): `devcon pin` pins it in the ARG line, and `--build-arg "
-            "BASE=...` still chooses another image."
-        ),
+_DOC = RuleDoc(
+    what=(
+        "Reports image references without an `@sha256:` digest: devcontainer.json `image`, "
+        "Dockerfile `FROM`, `COPY --from=<image>` and `RUN --mount=from=<image>`, and "
+        "compose `image:`. ARG defaults and `build.args` are applied first, so "
+        "`FROM ${BASE}` with `ARG BASE=python:3.12` is checked as `python:3.12`. A "
+        "reference with a variable inside (`FROM python:${VARIANT}`, compose "
+        "`image: redis:${TAG}`) is always reported, pinned or not: a digest after a "
+        "variable freezes it, so `devcon pin` leaves it alone. Not reported: stage aliases "
+        "and stage numbers (`FROM builder`, `COPY --from=0`), `scratch`, and references "
+        "that are one variable devcon cannot resolve (an `ARG BASE` without a default, "
+        "compose `${IMAGE}`) or a template option (`${templateOption:imageVariant}`)."
     ),
+    why=(
+        "A tag is a pointer the publisher can move: the same definition builds a different "
+        "container tomorrow, and a compromised tag is pulled without notice. A digest names "
+        "exactly one image, so builds are reproducible and reviewable."
+    ),
+    example="FROM python:3.12-slim\nCOPY --from=ghcr.io/astral-sh/uv:0.4 /uv /bin/uv",
+    fix=(
+        "Run `devcon pin` to append the current digest to every reference "
+        "(`python:3.12-slim@sha256:...`); keep the tag for readability and let "
+        "`devcon outdated` tell you when it moved. For a reference with a variable inside, "
+        "put the whole reference in an ARG default instead (`ARG BASE=python:3.12-slim` + "
+        "`FROM ${BASE}`): `devcon pin` pins it in the ARG line, and `--build-arg "
+        "BASE=...` still chooses another image."
+    ),
+)
+
+RULE = image_rule(
+    "image-not-pinned",
+    Category.REPRODUCIBILITY,
+    "image reference without an @sha256 digest",
+    _DOC,
+    verdict=_verdict,
 )

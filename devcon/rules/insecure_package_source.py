@@ -390,49 +390,51 @@ def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
             yield Problem.at(entry.key, message)
 
 
+_DOC = RuleDoc(
+    what=(
+        "Reports, in RUN lines: pip/uv `--index-url`, `--extra-index-url`, `-i`, "
+        "`--find-links` and npm `--registry` with an `http://` URL, `--trusted-host`, "
+        "`--allow-insecure-host`, `curl -k`/`--insecure`, `wget --no-check-certificate`, "
+        "`apk add --allow-untrusted`, `apt-get --allow-unauthenticated`/"
+        "`--allow-insecure-repositories`/`--force-yes`, apt sources with `[trusted=yes]` "
+        "and apt options accepting unsigned repositories or skipping certificate checks, "
+        "`conda config --set ssl_verify false` (or `no`/`0`), `npm config set strict-ssl "
+        "false`, `pip config set global.trusted-host`, `git config http.sslVerify false` "
+        "and `git -c http.sslVerify=false`. In ENV/ARG, RUN assignments, containerEnv/"
+        "remoteEnv and compose environment: `PIP_TRUSTED_HOST`, `PIP_INDEX_URL=http://...` "
+        "(and the uv/npm/yarn/Go equivalents), `NODE_TLS_REJECT_UNAUTHORIZED=0`, "
+        "`GIT_SSL_NO_VERIFY` (any value), `PYTHONHTTPSVERIFY=0`, `NPM_CONFIG_STRICT_SSL="
+        "false`, `CONDA_SSL_VERIFY=false`, `GOINSECURE`, `GOSUMDB=off`. Plain http to "
+        "localhost or a private mirror is reported too: the image, not the build host, "
+        "is what later runs elsewhere, and the same setting in a shared Dockerfile "
+        "travels."
+    ),
+    why=(
+        "Without TLS verification or package signatures, anyone on the network path (a "
+        "hostile Wi-Fi, a compromised proxy) can substitute the packages installed into "
+        "the image, and settings left in ENV keep the container insecure at run time."
+    ),
+    example=(
+        "RUN pip install --trusted-host pypi.org -i http://pypi.org/simple numpy\n"
+        "RUN curl -k https://example.com/install.sh | sh\n"
+        "ENV NODE_TLS_REJECT_UNAUTHORIZED=0"
+    ),
+    fix=(
+        "Use https:// indexes and keep verification on. Behind a TLS-intercepting proxy, "
+        "add its CA to the image (`COPY corp-ca.crt /usr/local/share/ca-certificates/` + "
+        "`update-ca-certificates`; `PIP_CERT`, `NODE_EXTRA_CA_CERTS`, `REQUESTS_CA_BUNDLE` "
+        "for tools with their own store). For apt/apk, install the repository's signing "
+        "key instead of trusting it blindly."
+    ),
+)
+
 RULE = Rule(
-    name="insecure-package-source",
-    category=Category.SECURITY,
+    "insecure-package-source",
+    Category.SECURITY,
+    "package index over plain http, or TLS / signature checks turned off",
+    _DOC,
     severity=Severity.ERROR,
-    summary="package index over plain http, or TLS / signature checks turned off",
     dockerfile=check_dockerfile,
     config=check_config,
     compose=check_compose,
-    doc=RuleDoc(
-        what=(
-            "Reports, in RUN lines: pip/uv `--index-url`, `--extra-index-url`, `-i`, "
-            "`--find-links` and npm `--registry` with an `http://` URL, `--trusted-host`, "
-            "`--allow-insecure-host`, `curl -k`/`--insecure`, `wget --no-check-certificate`, "
-            "`apk add --allow-untrusted`, `apt-get --allow-unauthenticated`/"
-            "`--allow-insecure-repositories`/`--force-yes`, apt sources with `[trusted=yes]` "
-            "and apt options accepting unsigned repositories or skipping certificate checks, "
-            "`conda config --set ssl_verify false` (or `no`/`0`), `npm config set strict-ssl "
-            "false`, `pip config set global.trusted-host`, `git config http.sslVerify false` "
-            "and `git -c http.sslVerify=false`. In ENV/ARG, RUN assignments, containerEnv/"
-            "remoteEnv and compose environment: `PIP_TRUSTED_HOST`, `PIP_INDEX_URL=http://...` "
-            "(and the uv/npm/yarn/Go equivalents), `NODE_TLS_REJECT_UNAUTHORIZED=0`, "
-            "`GIT_SSL_NO_VERIFY` (any value), `PYTHONHTTPSVERIFY=0`, `NPM_CONFIG_STRICT_SSL="
-            "false`, `CONDA_SSL_VERIFY=false`, `GOINSECURE`, `GOSUMDB=off`. Plain http to "
-            "localhost or a private mirror is reported too: the image, not the build host, "
-            "is what later runs elsewhere, and the same setting in a shared Dockerfile "
-            "travels."
-        ),
-        why=(
-            "Without TLS verification or package signatures, anyone on the network path (a "
-            "hostile Wi-Fi, a compromised proxy) can substitute the packages installed into "
-            "the image, and settings left in ENV keep the container insecure at run time."
-        ),
-        example=(
-            "RUN pip install --trusted-host pypi.org -i http://pypi.org/simple numpy\n"
-            "RUN curl -k https://example.com/install.sh | sh\n"
-            "ENV NODE_TLS_REJECT_UNAUTHORIZED=0"
-        ),
-        fix=(
-            "Use https:// indexes and keep verification on. Behind a TLS-intercepting proxy, "
-            "add its CA to the image (`COPY corp-ca.crt /usr/local/share/ca-certificates/` + "
-            "`update-ca-certificates`; `PIP_CERT`, `NODE_EXTRA_CA_CERTS`, `REQUESTS_CA_BUNDLE` "
-            "for tools with their own store). For apt/apk, install the repository's signing "
-            "key instead of trusting it blindly."
-        ),
-    ),
 )

@@ -49,25 +49,27 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
     )
 
 
+_DOC = RuleDoc(
+    what=(
+        "Reports a `version` in devcontainer-feature.json or devcontainer-template.json "
+        "that is not a Semantic Versioning 2.0.0 version: three numbers without leading "
+        "zeros, optionally followed by `-prerelease` and `+build`."
+    ),
+    why=(
+        "Features and Templates are versioned by semver: publishing tags each release "
+        "as `1`, `1.2` and `1.2.3` so users can pin a major version and get fixes, or pin "
+        "exactly. `1.2`, `v1.2.3` or `latest` cannot be split that way, so publishing "
+        "fails or users cannot pin the release."
+    ),
+    example='{\n  "id": "hello",\n  "version": "v1.2",\n  "name": "Hello"\n}',
+    fix='{\n  "id": "hello",\n  "version": "1.2.0",\n  "name": "Hello"\n}',
+)
+
 RULE = Rule(
-    name="invalid-semver",
-    category=Category.CORRECTNESS,
-    summary="a Feature's or Template's version is not MAJOR.MINOR.PATCH (semver 2.0)",
+    "invalid-semver",
+    Category.CORRECTNESS,
+    "a Feature's or Template's version is not MAJOR.MINOR.PATCH (semver 2.0)",
+    _DOC,
     feature=check,
     template=check,
-    doc=RuleDoc(
-        what=(
-            "Reports a `version` in devcontainer-feature.json or devcontainer-template.json "
-            "that is not a Semantic Versioning 2.0.0 version: three numbers without leading "
-            "zeros, optionally followed by `-prerelease` and `+build`."
-        ),
-        why=(
-            "Features and Templates are versioned by semver: publishing tags each release "
-            "as `1`, `1.2` and `1.2.3` so users can pin a major version and get fixes, or pin "
-            "exactly. `1.2`, `v1.2.3` or `latest` cannot be split that way, so publishing "
-            "fails or users cannot pin the release."
-        ),
-        example='{\n  "id": "hello",\n  "version": "v1.2",\n  "name": "Hello"\n}',
-        fix='{\n  "id": "hello",\n  "version": "1.2.0",\n  "name": "Hello"\n}',
-    ),
 )

@@ -13,26 +13,28 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
         yield Problem.at(err, err.message)
 
 
-RULE = Rule(
-    name="json-syntax",
-    category=Category.CORRECTNESS,
-    summary="devcontainer.json cannot be parsed as JSON with comments",
-    config=check,
-    doc=RuleDoc(
-        what=(
-            "Reports a devcontainer.json that is not valid JSONC (JSON with `//` and `/* */` "
-            "comments and trailing commas), at the exact line and column where reading stopped."
-        ),
-        why=(
-            "VS Code and the dev container CLI refuse to open a container whose configuration "
-            "they cannot parse; nothing else about the file can be checked either."
-        ),
-        example=(
-            '{\n  \'name\': "demo",   // single quotes\n  image: "python:3.12" // unquoted key\n}'
-        ),
-        fix=(
-            'Use double-quoted strings and keys: `{"name": "demo", "image": "python:3.12"}`. '
-            "Comments must be `//` or `/* */`, never `#`."
-        ),
+_DOC = RuleDoc(
+    what=(
+        "Reports a devcontainer.json that is not valid JSONC (JSON with `//` and `/* */` "
+        "comments and trailing commas), at the exact line and column where reading stopped."
     ),
+    why=(
+        "VS Code and the dev container CLI refuse to open a container whose configuration "
+        "they cannot parse; nothing else about the file can be checked either."
+    ),
+    example=(
+        '{\n  \'name\': "demo",   // single quotes\n  image: "python:3.12" // unquoted key\n}'
+    ),
+    fix=(
+        'Use double-quoted strings and keys: `{"name": "demo", "image": "python:3.12"}`. '
+        "Comments must be `//` or `/* */`, never `#`."
+    ),
+)
+
+RULE = Rule(
+    "json-syntax",
+    Category.CORRECTNESS,
+    "devcontainer.json cannot be parsed as JSON with comments",
+    _DOC,
+    config=check,
 )

@@ -26,31 +26,33 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
     yield ctx.report_merged((), message)
 
 
-RULE = Rule(
-    name="missing-container-def",
-    category=Category.CORRECTNESS,
-    summary="none of image, build.dockerfile (or dockerFile), dockerComposeFile is set",
-    config=check,
-    doc=RuleDoc(
-        what=(
-            "Reports a devcontainer.json that has none of `image`, `build.dockerfile` (or the "
-            "legacy `dockerFile`) and `dockerComposeFile`, at the start of the file. A `build` "
-            "without `dockerfile` does not count, as in the dev container CLI."
-        ),
-        why=(
-            "The spec's schema rejects such a file too (devcon reports it with this rule rather "
-            "than `schema`; see docs/spec-deviations.md): the tools need one of the three to "
-            "know what container to create: the dev container "
-            'CLI stops with \'is missing one of "image", "dockerFile" or '
-            '"dockerComposeFile" properties\', and VS Code cannot open the folder in a '
-            "container. (A config meant only for an existing "
-            "container, e.g. `devcontainer set-up`, is the exception: suppress the finding "
-            "there.)"
-        ),
-        example='{\n  "name": "app",\n  "forwardPorts": [3000]\n}',
-        fix=(
-            '{\n  "name": "app",\n  "image": "mcr.microsoft.com/devcontainers/base:bookworm",\n'
-            '  "forwardPorts": [3000]\n}'
-        ),
+_DOC = RuleDoc(
+    what=(
+        "Reports a devcontainer.json that has none of `image`, `build.dockerfile` (or the "
+        "legacy `dockerFile`) and `dockerComposeFile`, at the start of the file. A `build` "
+        "without `dockerfile` does not count, as in the dev container CLI."
     ),
+    why=(
+        "The spec's schema rejects such a file too (devcon reports it with this rule rather "
+        "than `schema`; see docs/spec-deviations.md): the tools need one of the three to "
+        "know what container to create: the dev container "
+        'CLI stops with \'is missing one of "image", "dockerFile" or '
+        '"dockerComposeFile" properties\', and VS Code cannot open the folder in a '
+        "container. (A config meant only for an existing "
+        "container, e.g. `devcontainer set-up`, is the exception: suppress the finding "
+        "there.)"
+    ),
+    example='{\n  "name": "app",\n  "forwardPorts": [3000]\n}',
+    fix=(
+        '{\n  "name": "app",\n  "image": "mcr.microsoft.com/devcontainers/base:bookworm",\n'
+        '  "forwardPorts": [3000]\n}'
+    ),
+)
+
+RULE = Rule(
+    "missing-container-def",
+    Category.CORRECTNESS,
+    "none of image, build.dockerfile (or dockerFile), dockerComposeFile is set",
+    _DOC,
+    config=check,
 )

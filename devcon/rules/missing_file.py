@@ -184,43 +184,43 @@ def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
         yield from _env_file_problems(service, folder)
 
 
-RULE = Rule(
-    name="missing-file",
-    category=Category.CORRECTNESS,
-    summary=(
-        "build.dockerfile, build.context, dockerComposeFile, or a compose build or env_file "
-        "names a missing path"
+_DOC = RuleDoc(
+    what=(
+        "Checks that `build.dockerfile`, `build.context`, the legacy `dockerFile`/`context` "
+        "and every `dockerComposeFile` entry exist, relative to the devcontainer.json as the "
+        "spec defines. `${localWorkspaceFolder}` is resolved; paths built from other "
+        "variables are not checked. In the compose files a config uses (or one named on "
+        "its own) it checks, relative to the compose file's folder: the `build` context "
+        "(`build: ./dir` or `build.context`, a folder) and `build.dockerfile` (relative to "
+        "the context; without one, a `Dockerfile` in the context) of every service compose "
+        "builds when the dev container starts, that is the config's `service`, the "
+        "services in `runServices`, and what they `depends_on`; without `runServices` "
+        "every service is started, so every service counts. It also checks every "
+        "service's `env_file` (a path, a list, or `{path:, required:}` entries; "
+        "`required: false` is skipped), since compose reads them all when it loads the "
+        "project. An env file the repository keeps out of git (ignored by its "
+        "`.gitignore`; without git, one named `.env`, `*.env` or `.env.*`) is reported at "
+        "info: it is absent from every clean checkout by design, so CI must not fail on "
+        "it, but compose will not start until each developer creates it. Git and URL "
+        "contexts, `dockerfile_inline` and paths with `${...}` variables are not checked."
     ),
+    why="The container cannot be built; VS Code reports it only when the user opens it.",
+    example=(
+        '{\n  "build": {"dockerfile": "Dockerfile.dev"}\n}\n'
+        "// but only .devcontainer/Dockerfile exists"
+    ),
+    fix=(
+        "Point at the file as seen from the folder holding devcontainer.json, "
+        'e.g. `"dockerfile": "Dockerfile"` or `"dockerfile": "../docker/Dockerfile"`.'
+    ),
+)
+
+RULE = Rule(
+    "missing-file",
+    Category.CORRECTNESS,
+    "build.dockerfile, build.context, dockerComposeFile, or a compose build or env_file "
+    "names a missing path",
+    _DOC,
     config=check,
     compose=check_compose,
-    doc=RuleDoc(
-        what=(
-            "Checks that `build.dockerfile`, `build.context`, the legacy `dockerFile`/`context` "
-            "and every `dockerComposeFile` entry exist, relative to the devcontainer.json as the "
-            "spec defines. `${localWorkspaceFolder}` is resolved; paths built from other "
-            "variables are not checked. In the compose files a config uses (or one named on "
-            "its own) it checks, relative to the compose file's folder: the `build` context "
-            "(`build: ./dir` or `build.context`, a folder) and `build.dockerfile` (relative to "
-            "the context; without one, a `Dockerfile` in the context) of every service compose "
-            "builds when the dev container starts, that is the config's `service`, the "
-            "services in `runServices`, and what they `depends_on`; without `runServices` "
-            "every service is started, so every service counts. It also checks every "
-            "service's `env_file` (a path, a list, or `{path:, required:}` entries; "
-            "`required: false` is skipped), since compose reads them all when it loads the "
-            "project. An env file the repository keeps out of git (ignored by its "
-            "`.gitignore`; without git, one named `.env`, `*.env` or `.env.*`) is reported at "
-            "info: it is absent from every clean checkout by design, so CI must not fail on "
-            "it, but compose will not start until each developer creates it. Git and URL "
-            "contexts, `dockerfile_inline` and paths with `${...}` variables are not checked."
-        ),
-        why="The container cannot be built; VS Code reports it only when the user opens it.",
-        example=(
-            '{\n  "build": {"dockerfile": "Dockerfile.dev"}\n}\n'
-            "// but only .devcontainer/Dockerfile exists"
-        ),
-        fix=(
-            "Point at the file as seen from the folder holding devcontainer.json, "
-            'e.g. `"dockerfile": "Dockerfile"` or `"dockerfile": "../docker/Dockerfile"`.'
-        ),
-    ),
 )

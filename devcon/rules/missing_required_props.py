@@ -31,28 +31,30 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
             yield ctx.at_value((prop,), f"`{prop}` is empty: the spec requires {_WHAT[prop]}")
 
 
+_DOC = RuleDoc(
+    what=(
+        "Reports a devcontainer-feature.json or devcontainer-template.json that has no "
+        "`id`, `version` or `name` (or an empty one). A wrong type is the schema rule's."
+    ),
+    why=(
+        "The spec makes these three properties required: `id` locates the Feature or "
+        "Template in its collection and its OCI reference, `version` is what publishing "
+        "turns into the `1`, `1.2` and `1.2.3` tags that users pin, and `name` is what "
+        "tools show. The official publishing tool refuses a Feature without them, so the "
+        "mistake surfaces late, in the release job, instead of in the pull request."
+    ),
+    example='{\n  "id": "hello",\n  "description": "Says hello"\n}',
+    fix=(
+        '{\n  "id": "hello",\n  "version": "1.0.0",\n  "name": "Hello",\n'
+        '  "description": "Says hello"\n}'
+    ),
+)
+
 RULE = Rule(
-    name="missing-required-props",
-    category=Category.CORRECTNESS,
-    summary="a Feature or Template lacks id, version or name, which the spec requires",
+    "missing-required-props",
+    Category.CORRECTNESS,
+    "a Feature or Template lacks id, version or name, which the spec requires",
+    _DOC,
     feature=check,
     template=check,
-    doc=RuleDoc(
-        what=(
-            "Reports a devcontainer-feature.json or devcontainer-template.json that has no "
-            "`id`, `version` or `name` (or an empty one). A wrong type is the schema rule's."
-        ),
-        why=(
-            "The spec makes these three properties required: `id` locates the Feature or "
-            "Template in its collection and its OCI reference, `version` is what publishing "
-            "turns into the `1`, `1.2` and `1.2.3` tags that users pin, and `name` is what "
-            "tools show. The official publishing tool refuses a Feature without them, so the "
-            "mistake surfaces late, in the release job, instead of in the pull request."
-        ),
-        example='{\n  "id": "hello",\n  "description": "Says hello"\n}',
-        fix=(
-            '{\n  "id": "hello",\n  "version": "1.0.0",\n  "name": "Hello",\n'
-            '  "description": "Says hello"\n}'
-        ),
-    ),
 )

@@ -46,34 +46,36 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
     )
 
 
-RULE = Rule(
-    name="no-new-privileges-missing",
-    category=Category.SECURITY,
-    summary="securityOpt / runArgs do not set no-new-privileges",
-    config=check,
-    doc=RuleDoc(
-        what=(
-            "Off by default (select it to use it). Reports an image or Dockerfile config whose "
-            "`securityOpt` and `runArgs --security-opt` do not set `no-new-privileges` "
-            "(`no-new-privileges`, `no-new-privileges:true` or `=true`), and "
-            "`no-new-privileges:false` anywhere. With `--merge`, the option set by the base "
-            "image's metadata or a Feature counts. Docker Compose configs are reported only "
-            "for an explicit `false`: the compose file's `security_opt` may set it."
-        ),
-        why=(
-            "`no-new-privileges` stops a process from gaining privileges it did not start "
-            "with, through setuid or setgid programs or file capabilities, which limits what a "
-            "compromised non-root process can do. It is off by default because most dev "
-            "containers rely on `sudo` (a setuid program) for the non-root user, and "
-            "`no-new-privileges` breaks it: turn the rule on for containers that must not "
-            "escalate, such as ones running untrusted code or agents."
-        ),
-        example='{\n  "image": "mcr.microsoft.com/devcontainers/base:bookworm"\n}',
-        fix=(
-            '{\n  "image": "mcr.microsoft.com/devcontainers/base:bookworm",\n'
-            '  "securityOpt": ["no-new-privileges"]\n}\n'
-            "// install what needs root in the Dockerfile or a Feature, not with sudo later"
-        ),
+_DOC = RuleDoc(
+    what=(
+        "Off by default (select it to use it). Reports an image or Dockerfile config whose "
+        "`securityOpt` and `runArgs --security-opt` do not set `no-new-privileges` "
+        "(`no-new-privileges`, `no-new-privileges:true` or `=true`), and "
+        "`no-new-privileges:false` anywhere. With `--merge`, the option set by the base "
+        "image's metadata or a Feature counts. Docker Compose configs are reported only "
+        "for an explicit `false`: the compose file's `security_opt` may set it."
     ),
+    why=(
+        "`no-new-privileges` stops a process from gaining privileges it did not start "
+        "with, through setuid or setgid programs or file capabilities, which limits what a "
+        "compromised non-root process can do. It is off by default because most dev "
+        "containers rely on `sudo` (a setuid program) for the non-root user, and "
+        "`no-new-privileges` breaks it: turn the rule on for containers that must not "
+        "escalate, such as ones running untrusted code or agents."
+    ),
+    example='{\n  "image": "mcr.microsoft.com/devcontainers/base:bookworm"\n}',
+    fix=(
+        '{\n  "image": "mcr.microsoft.com/devcontainers/base:bookworm",\n'
+        '  "securityOpt": ["no-new-privileges"]\n}\n'
+        "// install what needs root in the Dockerfile or a Feature, not with sudo later"
+    ),
+)
+
+RULE = Rule(
+    "no-new-privileges-missing",
+    Category.SECURITY,
+    "securityOpt / runArgs do not set no-new-privileges",
+    _DOC,
+    config=check,
     enabled_by_default=False,
 )

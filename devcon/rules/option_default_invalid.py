@@ -67,36 +67,38 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
             yield ctx.at_value(("options", name, "default"), f"option `{name}`: {message}")
 
 
+_DOC = RuleDoc(
+    what=(
+        "For each option of a devcontainer-feature.json or devcontainer-template.json, "
+        "reports a `default` that does not fit the option: not a boolean for a boolean "
+        'option (a Template may also write "true" / "false", as the spec\'s examples '
+        "do), not a string for a string option, or not one of the option's `enum` values. "
+        "A default outside `proposals` is fine: proposals are suggestions and free-form "
+        "values are allowed."
+    ),
+    why=(
+        "The default is what every user who sets nothing gets. A default outside `enum` "
+        "is a value the Feature itself declares invalid, so tools that check option "
+        "values reject the Feature's own default, and install.sh receives a value it was "
+        "not written for; a default of the wrong type reaches install.sh as an "
+        "environment variable it does not expect (`1` instead of `true`)."
+    ),
+    example=(
+        '{\n  "options": {\n    "flavor": {"type": "string", "enum": ["slim", "full"], '
+        '"default": "standard"},\n'
+        '    "installTools": {"type": "boolean", "default": "yes"}\n  }\n}'
+    ),
+    fix=(
+        '{\n  "options": {\n    "flavor": {"type": "string", "enum": ["slim", "full"], '
+        '"default": "slim"},\n    "installTools": {"type": "boolean", "default": true}\n  }\n}'
+    ),
+)
+
 RULE = Rule(
-    name="option-default-invalid",
-    category=Category.CORRECTNESS,
-    summary="a Feature or Template option's default does not match its type or enum",
+    "option-default-invalid",
+    Category.CORRECTNESS,
+    "a Feature or Template option's default does not match its type or enum",
+    _DOC,
     feature=check,
     template=check,
-    doc=RuleDoc(
-        what=(
-            "For each option of a devcontainer-feature.json or devcontainer-template.json, "
-            "reports a `default` that does not fit the option: not a boolean for a boolean "
-            'option (a Template may also write "true" / "false", as the spec\'s examples '
-            "do), not a string for a string option, or not one of the option's `enum` values. "
-            "A default outside `proposals` is fine: proposals are suggestions and free-form "
-            "values are allowed."
-        ),
-        why=(
-            "The default is what every user who sets nothing gets. A default outside `enum` "
-            "is a value the Feature itself declares invalid, so tools that check option "
-            "values reject the Feature's own default, and install.sh receives a value it was "
-            "not written for; a default of the wrong type reaches install.sh as an "
-            "environment variable it does not expect (`1` instead of `true`)."
-        ),
-        example=(
-            '{\n  "options": {\n    "flavor": {"type": "string", "enum": ["slim", "full"], '
-            '"default": "standard"},\n'
-            '    "installTools": {"type": "boolean", "default": "yes"}\n  }\n}'
-        ),
-        fix=(
-            '{\n  "options": {\n    "flavor": {"type": "string", "enum": ["slim", "full"], '
-            '"default": "slim"},\n    "installTools": {"type": "boolean", "default": true}\n  }\n}'
-        ),
-    ),
 )

@@ -208,48 +208,50 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
         yield from problems_of(script, env)
 
 
-RULE = Rule(
-    name="package-cache-kept",
-    category=Category.STYLE,
-    severity=Severity.WARNING,
-    summary="a package install leaves its cache in the image layer",
-    dockerfile=check,
-    doc=RuleDoc(
-        what=(
-            "Reports, one finding per command, package installs whose cache stays in the "
-            "layer: `apt-get install`/`apt install` in a RUN that does not remove "
-            "/var/lib/apt/lists afterwards (`apt-get clean` alone does not); `pip install` "
-            "without `--no-cache-dir` (unless PIP_NO_CACHE_DIR is set by ENV in the stage or a "
-            "stage it is built FROM, by ARG in the stage, or in the RUN with `export` or a "
-            "`PIP_NO_CACHE_DIR=1 pip ...` prefix; pip disables its cache for ANY valid "
-            "boolean value, `0`/`false`/`off` included) and `uv pip install` without "
-            "`--no-cache`/UV_NO_CACHE; `conda`/`mamba`/`micromamba` `install`, `create`, "
-            "`update`, `env create`, `env update` not followed by `conda clean` (or "
-            "`mamba clean`/`micromamba clean`) in the same RUN; `apk add` without "
-            "`--no-cache` (or `--no-network`) unless /var/cache/apk is removed in the same "
-            "RUN. A "
-            "`RUN --mount=type=cache` (or tmpfs) on the cache folder (/var/lib/apt or "
-            "/var/cache/apt for apt, a target containing `.cache/pip` or `uv` for pip, "
-            "`pkgs`/`conda` for conda, /var/cache/apk for apk) is fine, and so is removing the "
-            "cache later in the same RUN (`rm -rf /root/.cache/pip`, `pip cache purge`, "
-            "`rm -rf /opt/conda/pkgs/*`). Stages used only as `COPY --from` sources are not "
-            "checked: their caches never reach the final image."
-        ),
-        why=(
-            "A file deleted in a later RUN still ships in the earlier layer: apt lists "
-            "(tens of MB), pip's HTTP and wheel cache and conda's pkgs/ folder (often hundreds "
-            "of MB) make every pull and every rebuild slower and add nothing at run time."
-        ),
-        example=(
-            "FROM python:3.12-slim\n"
-            "RUN apt-get update && apt-get install -y --no-install-recommends git\n"
-            "RUN pip install -r requirements.txt"
-        ),
-        fix=(
-            "Clean in the same RUN: `apt-get update && apt-get install -y ... && rm -rf "
-            "/var/lib/apt/lists/*`; `pip install --no-cache-dir ...`; `conda install -y ... "
-            "&& conda clean --all --yes`; `apk add --no-cache ...`. Or use BuildKit cache "
-            "mounts: `RUN --mount=type=cache,target=/root/.cache/pip pip install ...`."
-        ),
+_DOC = RuleDoc(
+    what=(
+        "Reports, one finding per command, package installs whose cache stays in the "
+        "layer: `apt-get install`/`apt install` in a RUN that does not remove "
+        "/var/lib/apt/lists afterwards (`apt-get clean` alone does not); `pip install` "
+        "without `--no-cache-dir` (unless PIP_NO_CACHE_DIR is set by ENV in the stage or a "
+        "stage it is built FROM, by ARG in the stage, or in the RUN with `export` or a "
+        "`PIP_NO_CACHE_DIR=1 pip ...` prefix; pip disables its cache for ANY valid "
+        "boolean value, `0`/`false`/`off` included) and `uv pip install` without "
+        "`--no-cache`/UV_NO_CACHE; `conda`/`mamba`/`micromamba` `install`, `create`, "
+        "`update`, `env create`, `env update` not followed by `conda clean` (or "
+        "`mamba clean`/`micromamba clean`) in the same RUN; `apk add` without "
+        "`--no-cache` (or `--no-network`) unless /var/cache/apk is removed in the same "
+        "RUN. A "
+        "`RUN --mount=type=cache` (or tmpfs) on the cache folder (/var/lib/apt or "
+        "/var/cache/apt for apt, a target containing `.cache/pip` or `uv` for pip, "
+        "`pkgs`/`conda` for conda, /var/cache/apk for apk) is fine, and so is removing the "
+        "cache later in the same RUN (`rm -rf /root/.cache/pip`, `pip cache purge`, "
+        "`rm -rf /opt/conda/pkgs/*`). Stages used only as `COPY --from` sources are not "
+        "checked: their caches never reach the final image."
     ),
+    why=(
+        "A file deleted in a later RUN still ships in the earlier layer: apt lists "
+        "(tens of MB), pip's HTTP and wheel cache and conda's pkgs/ folder (often hundreds "
+        "of MB) make every pull and every rebuild slower and add nothing at run time."
+    ),
+    example=(
+        "FROM python:3.12-slim\n"
+        "RUN apt-get update && apt-get install -y --no-install-recommends git\n"
+        "RUN pip install -r requirements.txt"
+    ),
+    fix=(
+        "Clean in the same RUN: `apt-get update && apt-get install -y ... && rm -rf "
+        "/var/lib/apt/lists/*`; `pip install --no-cache-dir ...`; `conda install -y ... "
+        "&& conda clean --all --yes`; `apk add --no-cache ...`. Or use BuildKit cache "
+        "mounts: `RUN --mount=type=cache,target=/root/.cache/pip pip install ...`."
+    ),
+)
+
+RULE = Rule(
+    "package-cache-kept",
+    Category.STYLE,
+    "a package install leaves its cache in the image layer",
+    _DOC,
+    severity=Severity.WARNING,
+    dockerfile=check,
 )

@@ -18,24 +18,26 @@ def check(ctx: ImageContext) -> Iterator[Problem]:
         )
 
 
-RULE = Rule(
-    name="platform-unavailable",
-    category=Category.CORRECTNESS,
-    summary="the image has no manifest for the requested --platform",
-    image=check,
-    doc=RuleDoc(
-        what=(
-            "Reports an image whose multi-platform index (or single manifest) has nothing for "
-            "the platform asked with `--platform` (attestation entries do not count)."
-        ),
-        why=(
-            "Team members on that architecture (e.g. Apple silicon, linux/arm64) cannot start "
-            "the dev container, or run it under slow emulation."
-        ),
-        example="devcon compat --platform linux/arm64 myorg/amd64-only:1",
-        fix=(
-            "Publish the image for that platform too (docker buildx --platform ...), or pick a "
-            "multi-arch base."
-        ),
+_DOC = RuleDoc(
+    what=(
+        "Reports an image whose multi-platform index (or single manifest) has nothing for "
+        "the platform asked with `--platform` (attestation entries do not count)."
     ),
+    why=(
+        "Team members on that architecture (e.g. Apple silicon, linux/arm64) cannot start "
+        "the dev container, or run it under slow emulation."
+    ),
+    example="devcon compat --platform linux/arm64 myorg/amd64-only:1",
+    fix=(
+        "Publish the image for that platform too (docker buildx --platform ...), or pick a "
+        "multi-arch base."
+    ),
+)
+
+RULE = Rule(
+    "platform-unavailable",
+    Category.CORRECTNESS,
+    "the image has no manifest for the requested --platform",
+    _DOC,
+    image=check,
 )

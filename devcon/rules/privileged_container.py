@@ -45,38 +45,39 @@ def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
             )
 
 
+_DOC = RuleDoc(
+    what=(
+        "Reports `privileged: true` and `--privileged` in `runArgs` in devcontainer.json "
+        "(with `--merge`, also when the base image's metadata or a Feature sets it, reported "
+        "at that image or Feature), `privileged: true` in a Feature's "
+        "devcontainer-feature.json (every container installing the Feature gets it), and "
+        "`privileged: true` on a compose service."
+    ),
+    why=(
+        "A privileged container gets all Linux capabilities and access to every host "
+        "device, and runs without the seccomp and AppArmor profiles: code running in it "
+        "(a dependency's install script, a compromised extension) can mount the host's "
+        "disks or load kernel modules, i.e. take over the host. Docker-in-Docker is the "
+        "usual reason; it is a deliberate trade-off to make knowingly."
+    ),
+    example=(
+        '{\n  "image": "mcr.microsoft.com/devcontainers/base:bookworm",\n  "privileged": true\n}'
+    ),
+    fix=(
+        "Remove it and grant only what the tool needs, e.g. "
+        '`"capAdd": ["SYS_PTRACE"]` for a debugger; for Docker access, weigh the '
+        "docker-outside-of-docker Feature (see docker-socket-mount) or a remote Docker "
+        "host. If privileged mode is really needed (Docker-in-Docker), suppress the "
+        "finding with a comment saying why."
+    ),
+)
+
 RULE = Rule(
-    name="privileged-container",
-    category=Category.SECURITY,
-    summary="the container runs privileged (`privileged: true`, runArgs --privileged)",
+    "privileged-container",
+    Category.SECURITY,
+    "the container runs privileged (`privileged: true`, runArgs --privileged)",
+    _DOC,
     config=check_config,
     feature=check_config,
     compose=check_compose,
-    doc=RuleDoc(
-        what=(
-            "Reports `privileged: true` and `--privileged` in `runArgs` in devcontainer.json "
-            "(with `--merge`, also when the base image's metadata or a Feature sets it, reported "
-            "at that image or Feature), `privileged: true` in a Feature's "
-            "devcontainer-feature.json (every container installing the Feature gets it), and "
-            "`privileged: true` on a compose service."
-        ),
-        why=(
-            "A privileged container gets all Linux capabilities and access to every host "
-            "device, and runs without the seccomp and AppArmor profiles: code running in it "
-            "(a dependency's install script, a compromised extension) can mount the host's "
-            "disks or load kernel modules, i.e. take over the host. Docker-in-Docker is the "
-            "usual reason; it is a deliberate trade-off to make knowingly."
-        ),
-        example=(
-            "{\n"
-            '  "image": "mcr.microsoft.com/devcontainers/base:bookworm",\n  "privileged": true\n}'
-        ),
-        fix=(
-            "Remove it and grant only what the tool needs, e.g. "
-            '`"capAdd": ["SYS_PTRACE"]` for a debugger; for Docker access, weigh the '
-            "docker-outside-of-docker Feature (see docker-socket-mount) or a remote Docker "
-            "host. If privileged mode is really needed (Docker-in-Docker), suppress the "
-            "finding with a comment saying why."
-        ),
-    ),
 )

@@ -36,35 +36,36 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
     )
 
 
-RULE = Rule(
-    name="remote-user-root",
-    category=Category.SECURITY,
-    summary="remoteUser (or containerUser when remoteUser is unset) is root",
-    config=check,
-    doc=RuleDoc(
-        what=(
-            "Reports `remoteUser` set to `root` or `0`, or, when `remoteUser` is not set, "
-            "`containerUser` set to `root` or `0` (with or without a group, `root:root`). "
-            "With `--merge`, a root user set by the base image's metadata is reported at the "
-            "image. A config that sets neither is not reported: the user is then the image's "
-            "(see root-user for Dockerfiles). Values built from `${...}` variables, such as "
-            "template options, are skipped."
-        ),
-        why=(
-            "`remoteUser` is the user VS Code and other tools run as: terminals, tasks, "
-            "debuggers, extensions and lifecycle commands. As root, a mistake or a malicious "
-            "dependency can change anything in the container, and files it writes into the "
-            "bind-mounted workspace are owned by root on the host (on Linux). The container "
-            "isolation still applies, but root in a container is one kernel bug or one "
-            "extra privilege away from root on the host."
-        ),
-        example=(
-            "{\n"
-            '  "image": "mcr.microsoft.com/devcontainers/base:bookworm",\n  "remoteUser": "root"\n}'
-        ),
-        fix=(
-            '`"remoteUser": "vscode"` (the devcontainers images create it, with sudo for the '
-            "occasional root command), or create a user in the Dockerfile and name it."
-        ),
+_DOC = RuleDoc(
+    what=(
+        "Reports `remoteUser` set to `root` or `0`, or, when `remoteUser` is not set, "
+        "`containerUser` set to `root` or `0` (with or without a group, `root:root`). "
+        "With `--merge`, a root user set by the base image's metadata is reported at the "
+        "image. A config that sets neither is not reported: the user is then the image's "
+        "(see root-user for Dockerfiles). Values built from `${...}` variables, such as "
+        "template options, are skipped."
     ),
+    why=(
+        "`remoteUser` is the user VS Code and other tools run as: terminals, tasks, "
+        "debuggers, extensions and lifecycle commands. As root, a mistake or a malicious "
+        "dependency can change anything in the container, and files it writes into the "
+        "bind-mounted workspace are owned by root on the host (on Linux). The container "
+        "isolation still applies, but root in a container is one kernel bug or one "
+        "extra privilege away from root on the host."
+    ),
+    example=(
+        '{\n  "image": "mcr.microsoft.com/devcontainers/base:bookworm",\n  "remoteUser": "root"\n}'
+    ),
+    fix=(
+        '`"remoteUser": "vscode"` (the devcontainers images create it, with sudo for the '
+        "occasional root command), or create a user in the Dockerfile and name it."
+    ),
+)
+
+RULE = Rule(
+    "remote-user-root",
+    Category.SECURITY,
+    "remoteUser (or containerUser when remoteUser is unset) is root",
+    _DOC,
+    config=check,
 )

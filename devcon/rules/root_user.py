@@ -78,31 +78,33 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
         )
 
 
-RULE = Rule(
-    name="root-user",
-    category=Category.SECURITY,
-    summary="the final stage runs as root",
-    dockerfile=check,
-    doc=RuleDoc(
-        what=(
-            "Production profile only. Reports a Dockerfile whose final stage runs as root: "
-            "there is no USER in the final stage nor in the stages it is built FROM (a USER in "
-            "a parent stage carries over), reported at the final FROM; or the last USER is "
-            "`root` or `0` (also `root:root`, `0:0`), reported at that USER. Since devcon cannot "
-            "see which user a base image sets, a final stage without USER is reported even "
-            "when the base image may set a non-root user; USER values built from variables "
-            "that cannot be resolved are not reported."
-        ),
-        why=(
-            "Root in the container is root on the host unless user namespaces remap it: a "
-            "container escape, or a writable host mount, gives full control of the host. Dev "
-            "containers often need root; production images should not."
-        ),
-        example='FROM python:3.12-slim\nRUN pip install --no-cache-dir app\nCMD ["app"]',
-        fix=(
-            "Create an unprivileged user and switch to it after installing: "
-            "`RUN useradd --create-home app` then `USER app`."
-        ),
+_DOC = RuleDoc(
+    what=(
+        "Production profile only. Reports a Dockerfile whose final stage runs as root: "
+        "there is no USER in the final stage nor in the stages it is built FROM (a USER in "
+        "a parent stage carries over), reported at the final FROM; or the last USER is "
+        "`root` or `0` (also `root:root`, `0:0`), reported at that USER. Since devcon cannot "
+        "see which user a base image sets, a final stage without USER is reported even "
+        "when the base image may set a non-root user; USER values built from variables "
+        "that cannot be resolved are not reported."
     ),
+    why=(
+        "Root in the container is root on the host unless user namespaces remap it: a "
+        "container escape, or a writable host mount, gives full control of the host. Dev "
+        "containers often need root; production images should not."
+    ),
+    example='FROM python:3.12-slim\nRUN pip install --no-cache-dir app\nCMD ["app"]',
+    fix=(
+        "Create an unprivileged user and switch to it after installing: "
+        "`RUN useradd --create-home app` then `USER app`."
+    ),
+)
+
+RULE = Rule(
+    "root-user",
+    Category.SECURITY,
+    "the final stage runs as root",
+    _DOC,
+    dockerfile=check,
     profiles=frozenset({Profile.PROD}),
 )

@@ -28,37 +28,39 @@ def _message(written: str, value: str, feature: bool) -> str:
     )
 
 
+_DOC = RuleDoc(
+    what=(
+        "Reports a custom seccomp profile, `seccomp=<profile.json>` (or "
+        "`seccomp:<profile.json>`), in `securityOpt`, in `runArgs` (`--security-opt`), in a "
+        "Feature's devcontainer-feature.json and in a compose service's `security_opt`. "
+        "`seccomp=unconfined` is seccomp-unconfined's finding; `seccomp=builtin` (Docker's "
+        "default profile by name) is not reported."
+    ),
+    why=(
+        "A custom profile replaces Docker's default allow-list as a whole, so it is only as "
+        "safe as its author made it: copies of old or permissive profiles (a default "
+        "action of SCMP_ACT_ALLOW) quietly remove the protection. The profile file is "
+        "also read by the Docker client, so it must exist, at that path, on every machine "
+        "that creates the container."
+    ),
+    example=(
+        '{\n  "image": "mcr.microsoft.com/devcontainers/base:bookworm",\n'
+        '  "runArgs": ["--security-opt", "seccomp=/etc/docker/seccomp-dev.json"]\n}'
+    ),
+    fix=(
+        "Prefer the default profile (remove the option). If a tool needs a system call "
+        "the default blocks, start from Docker's default profile and allow only that call; "
+        "keep the profile in the repository, review changes to it, and suppress the "
+        "finding with a comment pointing at it."
+    ),
+)
+
 RULE = option_rule(
-    name="seccomp-override",
-    category=Category.SECURITY,
-    summary="a custom seccomp profile (seccomp=<file>) replaces Docker's default one",
+    "seccomp-override",
+    Category.SECURITY,
+    "a custom seccomp profile (seccomp=<file>) replaces Docker's default one",
+    _DOC,
     option=SECURITY_OPT,
     reports=lambda value: profile(value) is not None,
     message=_message,
-    doc=RuleDoc(
-        what=(
-            "Reports a custom seccomp profile, `seccomp=<profile.json>` (or "
-            "`seccomp:<profile.json>`), in `securityOpt`, in `runArgs` (`--security-opt`), in a "
-            "Feature's devcontainer-feature.json and in a compose service's `security_opt`. "
-            "`seccomp=unconfined` is seccomp-unconfined's finding; `seccomp=builtin` (Docker's "
-            "default profile by name) is not reported."
-        ),
-        why=(
-            "A custom profile replaces Docker's default allow-list as a whole, so it is only as "
-            "safe as its author made it: copies of old or permissive profiles (a default "
-            "action of SCMP_ACT_ALLOW) quietly remove the protection. The profile file is "
-            "also read by the Docker client, so it must exist, at that path, on every machine "
-            "that creates the container."
-        ),
-        example=(
-            '{\n  "image": "mcr.microsoft.com/devcontainers/base:bookworm",\n'
-            '  "runArgs": ["--security-opt", "seccomp=/etc/docker/seccomp-dev.json"]\n}'
-        ),
-        fix=(
-            "Prefer the default profile (remove the option). If a tool needs a system call "
-            "the default blocks, start from Docker's default profile and allow only that call; "
-            "keep the profile in the repository, review changes to it, and suppress the "
-            "finding with a comment pointing at it."
-        ),
-    ),
 )

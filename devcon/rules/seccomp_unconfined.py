@@ -26,35 +26,37 @@ def _message(written: str, value: str, feature: bool) -> str:
     return f"{written} `{value}`{where} {_WHY}; {_FIX}"
 
 
+_DOC = RuleDoc(
+    what=(
+        "Reports `seccomp=unconfined` (or the older `seccomp:unconfined`) in `securityOpt`, "
+        "in `runArgs` (`--security-opt seccomp=unconfined`, `--security-opt=...`), in a "
+        "Feature's devcontainer-feature.json (the official Go and Rust Features set it for "
+        "debuggers) and in a compose service's `security_opt`."
+    ),
+    why=(
+        "Docker's default seccomp profile blocks some 44 system calls that containers do "
+        "not need and that kernel exploits and container escapes use (keyctl, "
+        "open_by_handle_at, unshare of user namespaces, ...). `unconfined` removes the "
+        "filter altogether. It is often copied from old debugger instructions: since "
+        "Docker 19.03 the default profile allows ptrace on kernels 4.8 and later, so "
+        "`SYS_PTRACE` alone is usually enough."
+    ),
+    example=(
+        '{\n  "image": "mcr.microsoft.com/devcontainers/cpp:1",\n'
+        '  "capAdd": ["SYS_PTRACE"],\n  "securityOpt": ["seccomp=unconfined"]\n}'
+    ),
+    fix=(
+        'Remove it and keep `"capAdd": ["SYS_PTRACE"]`; if a tool really needs a blocked '
+        "system call, use a custom profile that allows just that one (see seccomp-override)."
+    ),
+)
+
 RULE = option_rule(
-    name="seccomp-unconfined",
-    category=Category.SECURITY,
-    summary="seccomp=unconfined in securityOpt / runArgs turns off the syscall filter",
+    "seccomp-unconfined",
+    Category.SECURITY,
+    "seccomp=unconfined in securityOpt / runArgs turns off the syscall filter",
+    _DOC,
     option=SECURITY_OPT,
     reports=unconfined,
     message=_message,
-    doc=RuleDoc(
-        what=(
-            "Reports `seccomp=unconfined` (or the older `seccomp:unconfined`) in `securityOpt`, "
-            "in `runArgs` (`--security-opt seccomp=unconfined`, `--security-opt=...`), in a "
-            "Feature's devcontainer-feature.json (the official Go and Rust Features set it for "
-            "debuggers) and in a compose service's `security_opt`."
-        ),
-        why=(
-            "Docker's default seccomp profile blocks some 44 system calls that containers do "
-            "not need and that kernel exploits and container escapes use (keyctl, "
-            "open_by_handle_at, unshare of user namespaces, ...). `unconfined` removes the "
-            "filter altogether. It is often copied from old debugger instructions: since "
-            "Docker 19.03 the default profile allows ptrace on kernels 4.8 and later, so "
-            "`SYS_PTRACE` alone is usually enough."
-        ),
-        example=(
-            '{\n  "image": "mcr.microsoft.com/devcontainers/cpp:1",\n'
-            '  "capAdd": ["SYS_PTRACE"],\n  "securityOpt": ["seccomp=unconfined"]\n}'
-        ),
-        fix=(
-            'Remove it and keep `"capAdd": ["SYS_PTRACE"]`; if a tool really needs a blocked '
-            "system call, use a custom profile that allows just that one (see seccomp-override)."
-        ),
-    ),
 )

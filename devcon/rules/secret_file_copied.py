@@ -458,39 +458,41 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
             yield from _check_source(instruction, source, destination, context, ignore)
 
 
-RULE = Rule(
-    name="secret-file-copied",
-    category=Category.SECURITY,
-    severity=Severity.ERROR,
-    summary="COPY/ADD of a key, .env or credentials file (also through COPY . .)",
-    dockerfile=check,
-    doc=RuleDoc(
-        what=(
-            "Reports `COPY`/`ADD` of local files that hold secrets: `.env` and `.env.*` (not "
-            "`.env.example`/`.sample`/`.template`/`.dist`), SSH keys (`id_rsa*`, "
-            "`id_ed25519*`, `id_ecdsa*`, `id_dsa*`, but not `*.pub`), `.ssh/`, `.aws/` and "
-            "`.gnupg/` folders, `*.pem`, `*.key`, `*.p12`, `*.pfx`, `*.ppk`, `*.kdbx`, "
-            "`.npmrc`, `.pypirc`, `.netrc`, `.git-credentials`, `.pgpass`, `credentials*`, "
-            "`kubeconfig*`, `.kube/config`, `.docker/config.json` (JSON form and `--chown` "
-            "flags included; `COPY --from` is not local and not checked). With the build "
-            "context known, a directory source (`COPY . .`) is searched for such files that "
-            "`.dockerignore` does not exclude (Docker's matching: `**`, `!` exceptions, "
-            "`<Dockerfile>.dockerignore`; dependency folders such as node_modules and .venv "
-            "are not searched), and content clears a file: a `.pem`/`.key` with no private "
-            "key, an `.npmrc` with no token, a `.pypirc` with no password. Without the file, "
-            "a `.pem` named or copied like a CA certificate is not reported."
-        ),
-        why=(
-            "A file copied into a layer stays in the image even if a later step deletes it; "
-            "anyone who pulls the image can extract it."
-        ),
-        example="COPY .env /app/.env\nCOPY id_rsa /root/.ssh/id_rsa\nCOPY . .  # with a .env",
-        fix=(
-            "Keep secrets out of the build context's copies (`.env`, `*.pem`, `.ssh/` in "
-            ".dockerignore) and give the build step that needs one a mount: "
-            "`RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci`, "
-            "`RUN --mount=type=ssh git clone git@...`. Provide run-time secrets with "
-            "containerEnv `${localEnv:VAR}`, compose `secrets:` or a bind mount."
-        ),
+_DOC = RuleDoc(
+    what=(
+        "Reports `COPY`/`ADD` of local files that hold secrets: `.env` and `.env.*` (not "
+        "`.env.example`/`.sample`/`.template`/`.dist`), SSH keys (`id_rsa*`, "
+        "`id_ed25519*`, `id_ecdsa*`, `id_dsa*`, but not `*.pub`), `.ssh/`, `.aws/` and "
+        "`.gnupg/` folders, `*.pem`, `*.key`, `*.p12`, `*.pfx`, `*.ppk`, `*.kdbx`, "
+        "`.npmrc`, `.pypirc`, `.netrc`, `.git-credentials`, `.pgpass`, `credentials*`, "
+        "`kubeconfig*`, `.kube/config`, `.docker/config.json` (JSON form and `--chown` "
+        "flags included; `COPY --from` is not local and not checked). With the build "
+        "context known, a directory source (`COPY . .`) is searched for such files that "
+        "`.dockerignore` does not exclude (Docker's matching: `**`, `!` exceptions, "
+        "`<Dockerfile>.dockerignore`; dependency folders such as node_modules and .venv "
+        "are not searched), and content clears a file: a `.pem`/`.key` with no private "
+        "key, an `.npmrc` with no token, a `.pypirc` with no password. Without the file, "
+        "a `.pem` named or copied like a CA certificate is not reported."
     ),
+    why=(
+        "A file copied into a layer stays in the image even if a later step deletes it; "
+        "anyone who pulls the image can extract it."
+    ),
+    example="COPY .env /app/.env\nCOPY id_rsa /root/.ssh/id_rsa\nCOPY . .  # with a .env",
+    fix=(
+        "Keep secrets out of the build context's copies (`.env`, `*.pem`, `.ssh/` in "
+        ".dockerignore) and give the build step that needs one a mount: "
+        "`RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci`, "
+        "`RUN --mount=type=ssh git clone git@...`. Provide run-time secrets with "
+        "containerEnv `${localEnv:VAR}`, compose `secrets:` or a bind mount."
+    ),
+)
+
+RULE = Rule(
+    "secret-file-copied",
+    Category.SECURITY,
+    "COPY/ADD of a key, .env or credentials file (also through COPY . .)",
+    _DOC,
+    severity=Severity.ERROR,
+    dockerfile=check,
 )

@@ -498,71 +498,71 @@ def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
         )
 
 
-RULE = Rule(
-    name="secret-in-config",
-    category=Category.SECURITY,
-    severity=Severity.ERROR,
-    summary=(
-        "literal secret in containerEnv, remoteEnv, build args, customizations, runArgs, "
-        "lifecycle commands, mounts or compose environment"
+_DOC = RuleDoc(
+    what=(
+        "Reports credentials written into devcontainer.json `containerEnv`, `remoteEnv`, "
+        "`build.args` and tool settings under `customizations` (a database connection's "
+        "`password`, a token in an extension setting), and into compose `environment` (map "
+        "and list forms) and `build.args`; and in `runArgs` (`--env NAME=VALUE`, `-e`, and "
+        "any argument in a credential format), the lifecycle commands (`initializeCommand` "
+        "... `postAttachCommand`, string, array and object forms: curl's `-u user:password`, "
+        "wget's `--password`/`--http-password`, secret-named `NAME=value` assignments and "
+        "credential formats such as `https://user:token@host`) and `mounts` (a password in "
+        "a source URL, a secret-named `key=value` option). A value is a credential when it "
+        "has a known "
+        "token format whatever its name (AWS access key ids, GitHub, GitLab, Slack, Stripe, "
+        "npm, PyPI, Hugging Face, OpenAI and Docker Hub tokens, Google API keys, JWTs, "
+        "private key blocks, Azure storage keys, `scheme://user:password@host` URLs), or "
+        "when a secret-like name (TOKEN, PASSWORD, SECRET, API_KEY, ...) has a literal "
+        "value. Placeholders (`${localEnv:X}`, `${X}`, `<token>`, `xxx`, `your-token-here`, "
+        "empty) are fine; literal default passwords such as `changeme` are reported. "
+        "A finding is an error, except a database image's documented local default given "
+        "to a dev-only sidecar, which is a warning: a compose service VS Code does not "
+        "attach to, running the official image (not built here), with exactly one of the "
+        "short list of defaults for that image's password variable: `postgres` "
+        "(POSTGRES_PASSWORD `postgres`, `mysecretpassword`), `mysql` (MYSQL_ROOT_PASSWORD, "
+        "MYSQL_PASSWORD `my-secret-pw`), `mariadb` (MARIADB_/MYSQL_ROOT_PASSWORD and "
+        "_PASSWORD `mariadb`, `my-secret-pw`), `mongo` (MONGO_INITDB_ROOT_PASSWORD "
+        "`secret`), `mcr.microsoft.com/mssql/server` (MSSQL_SA_PASSWORD, SA_PASSWORD "
+        "`P@ssw0rd`). Copies of that password in the service VS Code attaches to are "
+        "warnings too: a password-named variable (in its compose environment, containerEnv "
+        "or remoteEnv) with the same value, a connection "
+        "URL whose host is the sidecar (or localhost under `network_mode: service:<it>`) "
+        "with the database's scheme, and a tool's connection setting (`password` beside a "
+        "`server`/`host` naming the sidecar). Any other value, a token format, another "
+        "image (redis has no password variable) or the service VS Code attaches to stays "
+        "an error. The message shows the name and a redacted value, never the value."
     ),
+    why=(
+        "These files are committed and shared: whoever can read the repository (or the "
+        "image metadata and `docker inspect` output) has the credential. A dev sidecar's "
+        "well-known default protects nothing secret, but it still logs in wherever that "
+        "database is reachable, so it is worth moving out of the file, not failing a build."
+    ),
+    example=(
+        '"containerEnv": {\n  "GITHUB_TOKEN": "ghp_<36 letters and digits>"\n}\n'
+        "# compose\nenvironment:\n  POSTGRES_PASSWORD: changeme   # error\n"
+        "# compose sidecar `db` (image: postgres:16), not the service VS Code attaches to\n"
+        "environment:\n  POSTGRES_PASSWORD: postgres   # warning: the local default"
+    ),
+    fix=(
+        'devcontainer.json: `"GITHUB_TOKEN": "${localEnv:GITHUB_TOKEN}"`, or declare it in '
+        "the `secrets` property (Codespaces and the CLI's `--secrets-file` supply it). "
+        "compose: `POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}` with the value in the shell or "
+        "an untracked `.env`, or a compose `secrets:` entry read from a file. Then rotate "
+        "the leaked credential. A sidecar's local default: the same `${NAME}` (compose) or "
+        "`${localEnv:NAME}` (devcontainer.json) with the value in an env file kept out of "
+        "git."
+    ),
+)
+
+RULE = Rule(
+    "secret-in-config",
+    Category.SECURITY,
+    "literal secret in containerEnv, remoteEnv, build args, customizations, runArgs, "
+    "lifecycle commands, mounts or compose environment",
+    _DOC,
+    severity=Severity.ERROR,
     config=check_config,
     compose=check_compose,
-    doc=RuleDoc(
-        what=(
-            "Reports credentials written into devcontainer.json `containerEnv`, `remoteEnv`, "
-            "`build.args` and tool settings under `customizations` (a database connection's "
-            "`password`, a token in an extension setting), and into compose `environment` (map "
-            "and list forms) and `build.args`; and in `runArgs` (`--env NAME=VALUE`, `-e`, and "
-            "any argument in a credential format), the lifecycle commands (`initializeCommand` "
-            "... `postAttachCommand`, string, array and object forms: curl's `-u user:password`, "
-            "wget's `--password`/`--http-password`, secret-named `NAME=value` assignments and "
-            "credential formats such as `https://user:token@host`) and `mounts` (a password in "
-            "a source URL, a secret-named `key=value` option). A value is a credential when it "
-            "has a known "
-            "token format whatever its name (AWS access key ids, GitHub, GitLab, Slack, Stripe, "
-            "npm, PyPI, Hugging Face, OpenAI and Docker Hub tokens, Google API keys, JWTs, "
-            "private key blocks, Azure storage keys, `scheme://user:password@host` URLs), or "
-            "when a secret-like name (TOKEN, PASSWORD, SECRET, API_KEY, ...) has a literal "
-            "value. Placeholders (`${localEnv:X}`, `${X}`, `<token>`, `xxx`, `your-token-here`, "
-            "empty) are fine; literal default passwords such as `changeme` are reported. "
-            "A finding is an error, except a database image's documented local default given "
-            "to a dev-only sidecar, which is a warning: a compose service VS Code does not "
-            "attach to, running the official image (not built here), with exactly one of the "
-            "short list of defaults for that image's password variable: `postgres` "
-            "(POSTGRES_PASSWORD `postgres`, `mysecretpassword`), `mysql` (MYSQL_ROOT_PASSWORD, "
-            "MYSQL_PASSWORD `my-secret-pw`), `mariadb` (MARIADB_/MYSQL_ROOT_PASSWORD and "
-            "_PASSWORD `mariadb`, `my-secret-pw`), `mongo` (MONGO_INITDB_ROOT_PASSWORD "
-            "`secret`), `mcr.microsoft.com/mssql/server` (MSSQL_SA_PASSWORD, SA_PASSWORD "
-            "`P@ssw0rd`). Copies of that password in the service VS Code attaches to are "
-            "warnings too: a password-named variable (in its compose environment, containerEnv "
-            "or remoteEnv) with the same value, a connection "
-            "URL whose host is the sidecar (or localhost under `network_mode: service:<it>`) "
-            "with the database's scheme, and a tool's connection setting (`password` beside a "
-            "`server`/`host` naming the sidecar). Any other value, a token format, another "
-            "image (redis has no password variable) or the service VS Code attaches to stays "
-            "an error. The message shows the name and a redacted value, never the value."
-        ),
-        why=(
-            "These files are committed and shared: whoever can read the repository (or the "
-            "image metadata and `docker inspect` output) has the credential. A dev sidecar's "
-            "well-known default protects nothing secret, but it still logs in wherever that "
-            "database is reachable, so it is worth moving out of the file, not failing a build."
-        ),
-        example=(
-            '"containerEnv": {\n  "GITHUB_TOKEN": "ghp_<36 letters and digits>"\n}\n'
-            "# compose\nenvironment:\n  POSTGRES_PASSWORD: changeme   # error\n"
-            "# compose sidecar `db` (image: postgres:16), not the service VS Code attaches to\n"
-            "environment:\n  POSTGRES_PASSWORD: postgres   # warning: the local default"
-        ),
-        fix=(
-            'devcontainer.json: `"GITHUB_TOKEN": "${localEnv:GITHUB_TOKEN}"`, or declare it in '
-            "the `secrets` property (Codespaces and the CLI's `--secrets-file` supply it). "
-            "compose: `POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}` with the value in the shell or "
-            "an untracked `.env`, or a compose `secrets:` entry read from a file. Then rotate "
-            "the leaked credential. A sidecar's local default: the same `${NAME}` (compose) or "
-            "`${localEnv:NAME}` (devcontainer.json) with the value in an env file kept out of "
-            "git."
-        ),
-    ),
 )

@@ -141,44 +141,46 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
             yield from _script_problems(instruction)
 
 
-RULE = Rule(
-    name="secret-in-dockerfile",
-    category=Category.SECURITY,
-    severity=Severity.ERROR,
-    summary="credential in ENV, an ARG default, a LABEL or a RUN line",
-    dockerfile=check,
-    doc=RuleDoc(
-        what=(
-            "Reports credentials in `ENV`, `ARG` defaults and `LABEL`, decided by name AND "
-            "value: a secret-like name (TOKEN, PASSWORD, SECRET, API_KEY, ...) with a literal "
-            "value that is not a placeholder, or any value in a known credential format "
-            "(AWS access key ids, GitHub/GitLab/Slack/Stripe/npm/PyPI/Hugging Face/OpenAI/"
-            "Docker Hub tokens, Google API keys, JWTs, private key blocks, Azure storage keys, "
-            "`scheme://user:password@host` URLs). Names alone are not enough: `ARG TOKEN` "
-            "without a default, `ARG USERNAME=vscode`, `ENV GPG_KEY=<key id>`, `*_FILE`/"
-            "`*_PATH`/`*_URL`/`*_ID` variables and placeholders (`$VAR`, `<token>`, `xxx`) are "
-            "not reported. RUN, ADD, COPY, CMD, ... lines are searched for credential formats, "
-            "and RUN lines for secret-named literal assignments (`TOKEN=abc cmd`, "
-            "`--password=abc`) and passwords given by option (curl's `-u user:password`, "
-            "`--user`, `--proxy-user`; wget's `--password`, `--http-password`, "
-            "`--ftp-password`, `--proxy-password`). Messages show a redacted value only."
-        ),
-        why=(
-            "ENV values and labels are in the image config, ARG values and RUN lines in its "
-            "history (`docker history`, `docker inspect`): anyone who pulls the image or reads "
-            "the repository has the credential. Even `ARG TOKEN` without a default leaks the "
-            "value passed at build time into the history of the layers that use it."
-        ),
-        example=(
-            "ARG NPM_TOKEN=npm_<36 letters and digits>\nENV DB_PASSWORD=changeme\n"
-            "RUN git clone https://user:hunter2@git.example.com/repo.git"
-        ),
-        fix=(
-            "Use a BuildKit secret for build steps: `RUN --mount=type=secret,id=npm_token "
-            "NPM_TOKEN=$(cat /run/secrets/npm_token) npm ci` (devcontainer.json: "
-            '`"build": {"options": ["--secret", "id=npm_token,env=NPM_TOKEN"]}`); set run-time '
-            "secrets from outside the image (`containerEnv` with `${localEnv:VAR}`, the "
-            "`secrets` property, compose `secrets:`). Then rotate the leaked credential."
-        ),
+_DOC = RuleDoc(
+    what=(
+        "Reports credentials in `ENV`, `ARG` defaults and `LABEL`, decided by name AND "
+        "value: a secret-like name (TOKEN, PASSWORD, SECRET, API_KEY, ...) with a literal "
+        "value that is not a placeholder, or any value in a known credential format "
+        "(AWS access key ids, GitHub/GitLab/Slack/Stripe/npm/PyPI/Hugging Face/OpenAI/"
+        "Docker Hub tokens, Google API keys, JWTs, private key blocks, Azure storage keys, "
+        "`scheme://user:password@host` URLs). Names alone are not enough: `ARG TOKEN` "
+        "without a default, `ARG USERNAME=vscode`, `ENV GPG_KEY=<key id>`, `*_FILE`/"
+        "`*_PATH`/`*_URL`/`*_ID` variables and placeholders (`$VAR`, `<token>`, `xxx`) are "
+        "not reported. RUN, ADD, COPY, CMD, ... lines are searched for credential formats, "
+        "and RUN lines for secret-named literal assignments (`TOKEN=abc cmd`, "
+        "`--password=abc`) and passwords given by option (curl's `-u user:password`, "
+        "`--user`, `--proxy-user`; wget's `--password`, `--http-password`, "
+        "`--ftp-password`, `--proxy-password`). Messages show a redacted value only."
     ),
+    why=(
+        "ENV values and labels are in the image config, ARG values and RUN lines in its "
+        "history (`docker history`, `docker inspect`): anyone who pulls the image or reads "
+        "the repository has the credential. Even `ARG TOKEN` without a default leaks the "
+        "value passed at build time into the history of the layers that use it."
+    ),
+    example=(
+        "ARG NPM_TOKEN=npm_<36 letters and digits>\nENV DB_PASSWORD=changeme\n"
+        "RUN git clone https://user:hunter2@git.example.com/repo.git"
+    ),
+    fix=(
+        "Use a BuildKit secret for build steps: `RUN --mount=type=secret,id=npm_token "
+        "NPM_TOKEN=$(cat /run/secrets/npm_token) npm ci` (devcontainer.json: "
+        '`"build": {"options": ["--secret", "id=npm_token,env=NPM_TOKEN"]}`); set run-time '
+        "secrets from outside the image (`containerEnv` with `${localEnv:VAR}`, the "
+        "`secrets` property, compose `secrets:`). Then rotate the leaked credential."
+    ),
+)
+
+RULE = Rule(
+    "secret-in-dockerfile",
+    Category.SECURITY,
+    "credential in ENV, an ARG default, a LABEL or a RUN line",
+    _DOC,
+    severity=Severity.ERROR,
+    dockerfile=check,
 )

@@ -122,39 +122,41 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
                 yield problem
 
 
-RULE = Rule(
-    name="single-stage-toolchain",
-    category=Category.SECURITY,
-    summary="a single-stage production image keeps a build toolchain",
-    dockerfile=check,
-    doc=RuleDoc(
-        what=(
-            "Production profile only. In a Dockerfile with a single stage, reports `apt-get "
-            "install` / `apk add` of build toolchains (`build-essential`, `build-base`, `gcc`, "
-            "`g++`, `clang`, `make`, `cmake`, `gfortran`, `rustc`/`cargo`, `musl-dev`, "
-            "`*-dev`/`*-devel` headers such as `python3-dev`) that the same RUN does not "
-            "remove again (`apt-get purge|remove` of them, `apt-mark auto` followed by "
-            "`apt-get purge --auto-remove` or `autoremove`, `apk del` of them or of their "
-            "`--virtual` group). Multi-stage Dockerfiles are not checked: there the toolchain "
-            "is expected in a builder stage, and copying its results is the fix. Dev "
-            "containers (dev profile) need their compilers and are not checked."
-        ),
-        why=(
-            "A compiler and headers add hundreds of MB to the image that runs in production, "
-            "slow every pull, and give an attacker who gets in a ready toolchain. Removing "
-            "them in a later RUN does not help: they stay in the earlier layer."
-        ),
-        example=(
-            "FROM python:3.12-slim\n"
-            "RUN apt-get update && apt-get install -y build-essential libpq-dev \\\n"
-            "    && rm -rf /var/lib/apt/lists/*\n"
-            "RUN pip install --no-cache-dir psycopg2==2.9.10"
-        ),
-        fix=(
-            "Use a multi-stage build: install the toolchain and build wheels in a `builder` "
-            "stage (`pip wheel -w /wheels ...`), then `COPY --from=builder /wheels /wheels` "
-            "and install them in a slim final stage."
-        ),
+_DOC = RuleDoc(
+    what=(
+        "Production profile only. In a Dockerfile with a single stage, reports `apt-get "
+        "install` / `apk add` of build toolchains (`build-essential`, `build-base`, `gcc`, "
+        "`g++`, `clang`, `make`, `cmake`, `gfortran`, `rustc`/`cargo`, `musl-dev`, "
+        "`*-dev`/`*-devel` headers such as `python3-dev`) that the same RUN does not "
+        "remove again (`apt-get purge|remove` of them, `apt-mark auto` followed by "
+        "`apt-get purge --auto-remove` or `autoremove`, `apk del` of them or of their "
+        "`--virtual` group). Multi-stage Dockerfiles are not checked: there the toolchain "
+        "is expected in a builder stage, and copying its results is the fix. Dev "
+        "containers (dev profile) need their compilers and are not checked."
     ),
+    why=(
+        "A compiler and headers add hundreds of MB to the image that runs in production, "
+        "slow every pull, and give an attacker who gets in a ready toolchain. Removing "
+        "them in a later RUN does not help: they stay in the earlier layer."
+    ),
+    example=(
+        "FROM python:3.12-slim\n"
+        "RUN apt-get update && apt-get install -y build-essential libpq-dev \\\n"
+        "    && rm -rf /var/lib/apt/lists/*\n"
+        "RUN pip install --no-cache-dir psycopg2==2.9.10"
+    ),
+    fix=(
+        "Use a multi-stage build: install the toolchain and build wheels in a `builder` "
+        "stage (`pip wheel -w /wheels ...`), then `COPY --from=builder /wheels /wheels` "
+        "and install them in a slim final stage."
+    ),
+)
+
+RULE = Rule(
+    "single-stage-toolchain",
+    Category.SECURITY,
+    "a single-stage production image keeps a build toolchain",
+    _DOC,
+    dockerfile=check,
     profiles=frozenset({Profile.PROD}),
 )

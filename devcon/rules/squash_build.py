@@ -41,26 +41,28 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
                 )
 
 
-RULE = Rule(
-    name="squash-build",
-    category=Category.REPRODUCIBILITY,
-    summary="--squash in build.options or runArgs",
-    config=check,
-    doc=RuleDoc(
-        what=(
-            "Reports `--squash` (or `--squash=true`) as an item of devcontainer.json "
-            "`build.options` or `runArgs`."
-        ),
-        why=(
-            "Squashing merges all layers into one: the image no longer shares its base layers "
-            "with other images (every rebuild is a full download and a full copy on disk), and "
-            "`devcon parity` cannot verify that the image is built on the base layers it "
-            "claims, since those layers no longer exist in it."
-        ),
-        example='{\n  "build": {"dockerfile": "Dockerfile", "options": ["--squash"]}\n}',
-        fix=(
-            "Remove `--squash`. To make the image smaller, combine RUN steps and clean caches "
-            "in the same step, or use a multi-stage build."
-        ),
+_DOC = RuleDoc(
+    what=(
+        "Reports `--squash` (or `--squash=true`) as an item of devcontainer.json "
+        "`build.options` or `runArgs`."
     ),
+    why=(
+        "Squashing merges all layers into one: the image no longer shares its base layers "
+        "with other images (every rebuild is a full download and a full copy on disk), and "
+        "`devcon parity` cannot verify that the image is built on the base layers it "
+        "claims, since those layers no longer exist in it."
+    ),
+    example='{\n  "build": {"dockerfile": "Dockerfile", "options": ["--squash"]}\n}',
+    fix=(
+        "Remove `--squash`. To make the image smaller, combine RUN steps and clean caches "
+        "in the same step, or use a multi-stage build."
+    ),
+)
+
+RULE = Rule(
+    "squash-build",
+    Category.REPRODUCIBILITY,
+    "--squash in build.options or runArgs",
+    _DOC,
+    config=check,
 )

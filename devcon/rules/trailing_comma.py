@@ -15,21 +15,23 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
         yield Problem(line, column, "trailing comma (accepted by VS Code, forbidden by the spec)")
 
 
-RULE = Rule(
-    name="trailing-comma",
-    category=Category.STYLE,
-    severity=Severity.WARNING,
-    summary="trailing comma before } or ], which the spec forbids",
-    config=check,
-    doc=RuleDoc(
-        what="Reports a comma directly before a closing `}` or `]`.",
-        why=(
-            "VS Code and the official dev container CLI accept trailing commas, but the dev "
-            "container specification defines devcontainer.json as JSON with comments only; "
-            "other supporting tools and JSON tooling (jq, schema validators, editors in JSON "
-            "mode) reject the file."
-        ),
-        example='{\n  "image": "python:3.12",\n  "forwardPorts": [8888,],\n}',
-        fix='Remove the comma after the last element: `"forwardPorts": [8888]`.',
+_DOC = RuleDoc(
+    what="Reports a comma directly before a closing `}` or `]`.",
+    why=(
+        "VS Code and the official dev container CLI accept trailing commas, but the dev "
+        "container specification defines devcontainer.json as JSON with comments only; "
+        "other supporting tools and JSON tooling (jq, schema validators, editors in JSON "
+        "mode) reject the file."
     ),
+    example='{\n  "image": "python:3.12",\n  "forwardPorts": [8888,],\n}',
+    fix='Remove the comma after the last element: `"forwardPorts": [8888]`.',
+)
+
+RULE = Rule(
+    "trailing-comma",
+    Category.STYLE,
+    "trailing comma before } or ], which the spec forbids",
+    _DOC,
+    severity=Severity.WARNING,
+    config=check,
 )

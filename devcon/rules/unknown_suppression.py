@@ -76,30 +76,32 @@ def check_compose(ctx: ComposeContext) -> Iterator[Problem]:
         yield from _problems((line, column, body) for line, column, _, body in comments)
 
 
+_DOC = RuleDoc(
+    what=(
+        "Reports each name in a `devcon-ignore:` or `devcon-ignore-file:` comment (in "
+        "devcontainer.json, Feature and Template files, Dockerfiles and compose files) "
+        "that is neither a rule, a category nor `all`, with a 'did you mean' when a rule "
+        "name is close. Text after the names is a reason and is not checked: "
+        "`// devcon-ignore: root-user -- the CI image`. The old name of a renamed rule "
+        "still silences that rule; it is reported as info, naming the new name."
+    ),
+    why=(
+        "A misspelt name silences nothing, so the finding it was meant to hide stays, or "
+        "worse, a later rename leaves a comment that looks like a decision but is not one. "
+        "devcon refuses unknown names in its configuration for the same reason."
+    ),
+    example='{\n  "image": "python:latest" // devcon-ignore: imag-latest\n}',
+    fix='{\n  "image": "python:latest" // devcon-ignore: image-latest -- pinned by CI\n}',
+)
+
 RULE = Rule(
-    name="unknown-suppression",
-    category=Category.CORRECTNESS,
-    summary="a devcon-ignore comment names a rule that does not exist",
+    "unknown-suppression",
+    Category.CORRECTNESS,
+    "a devcon-ignore comment names a rule that does not exist",
+    _DOC,
     config=check_config,
     feature=check_config,
     template=check_config,
     dockerfile=check_dockerfile,
     compose=check_compose,
-    doc=RuleDoc(
-        what=(
-            "Reports each name in a `devcon-ignore:` or `devcon-ignore-file:` comment (in "
-            "devcontainer.json, Feature and Template files, Dockerfiles and compose files) "
-            "that is neither a rule, a category nor `all`, with a 'did you mean' when a rule "
-            "name is close. Text after the names is a reason and is not checked: "
-            "`// devcon-ignore: root-user -- the CI image`. The old name of a renamed rule "
-            "still silences that rule; it is reported as info, naming the new name."
-        ),
-        why=(
-            "A misspelt name silences nothing, so the finding it was meant to hide stays, or "
-            "worse, a later rename leaves a comment that looks like a decision but is not one. "
-            "devcon refuses unknown names in its configuration for the same reason."
-        ),
-        example='{\n  "image": "python:latest" // devcon-ignore: imag-latest\n}',
-        fix='{\n  "image": "python:latest" // devcon-ignore: image-latest -- pinned by CI\n}',
-    ),
 )

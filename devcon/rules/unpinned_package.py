@@ -234,43 +234,45 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
             yield from _file_problems(ctx, stages, script, located)
 
 
-RULE = Rule(
-    name="unpinned-package",
-    category=Category.REPRODUCIBILITY,
-    summary="a package is installed without a version",
-    dockerfile=check,
-    doc=RuleDoc(
-        what=(
-            "Reports package installs without an exact version, one finding per command at "
-            "the first unpinned package: `pip install NAME` without `==` (ranges such as "
-            "`>=2` are not pins; a name pinned by a `-c` constraints file is), `apt-get "
-            "install NAME` without `=VERSION`, `apk add NAME` without `=VERSION` (or the "
-            "fuzzy `~VERSION`), `conda`/`mamba`/`micromamba install|create NAME` without "
-            "`=VERSION`/`==VERSION`, `npm install`/`yarn add`/`pnpm add NAME` without an "
-            "exact `@x.y.z`. `pip install --upgrade pip` is reported too (pin `pip==X.Y`). "
-            "Packages given by variables (`$PKGS`), local files and paths are skipped. When a "
-            "RUN installs from a file of the build context (`pip install -r`, `conda env "
-            "create|update -f`, `conda install --file`), found through the COPY/ADD or bind "
-            "mount that put it in the image, the file's unpinned entries are reported at their "
-            "own lines: requirements files (following nested `-r` files and honouring `-c` "
-            "constraints) and environment.yml `dependencies`, including its `- pip:` list."
-        ),
-        why=(
-            "An unpinned package installs whatever is newest when the image is built: two "
-            "builds of the same Dockerfile differ, a rebuild can break without any change to "
-            "the repository, and a dev container stops matching the production image."
-        ),
-        example=(
-            "FROM python:3.12-slim\n"
-            "RUN pip install --no-cache-dir numpy 'pandas>=2'\n"
-            "COPY requirements.txt /tmp/\n"
-            "RUN pip install --no-cache-dir -r /tmp/requirements.txt   # numpy (no ==)"
-        ),
-        fix=(
-            "Pin exact versions: `numpy==2.1.3`, `curl=8.5.0-2ubuntu10.6`, `python=3.12`, "
-            "`eslint@9.14.0`; or install from a lock file (`pip-compile`/`uv pip compile` "
-            "output, `conda-lock`). Distribution archives drop old versions, so pinned apt/apk "
-            "packages must be bumped when the archive moves on."
-        ),
+_DOC = RuleDoc(
+    what=(
+        "Reports package installs without an exact version, one finding per command at "
+        "the first unpinned package: `pip install NAME` without `==` (ranges such as "
+        "`>=2` are not pins; a name pinned by a `-c` constraints file is), `apt-get "
+        "install NAME` without `=VERSION`, `apk add NAME` without `=VERSION` (or the "
+        "fuzzy `~VERSION`), `conda`/`mamba`/`micromamba install|create NAME` without "
+        "`=VERSION`/`==VERSION`, `npm install`/`yarn add`/`pnpm add NAME` without an "
+        "exact `@x.y.z`. `pip install --upgrade pip` is reported too (pin `pip==X.Y`). "
+        "Packages given by variables (`$PKGS`), local files and paths are skipped. When a "
+        "RUN installs from a file of the build context (`pip install -r`, `conda env "
+        "create|update -f`, `conda install --file`), found through the COPY/ADD or bind "
+        "mount that put it in the image, the file's unpinned entries are reported at their "
+        "own lines: requirements files (following nested `-r` files and honouring `-c` "
+        "constraints) and environment.yml `dependencies`, including its `- pip:` list."
     ),
+    why=(
+        "An unpinned package installs whatever is newest when the image is built: two "
+        "builds of the same Dockerfile differ, a rebuild can break without any change to "
+        "the repository, and a dev container stops matching the production image."
+    ),
+    example=(
+        "FROM python:3.12-slim\n"
+        "RUN pip install --no-cache-dir numpy 'pandas>=2'\n"
+        "COPY requirements.txt /tmp/\n"
+        "RUN pip install --no-cache-dir -r /tmp/requirements.txt   # numpy (no ==)"
+    ),
+    fix=(
+        "Pin exact versions: `numpy==2.1.3`, `curl=8.5.0-2ubuntu10.6`, `python=3.12`, "
+        "`eslint@9.14.0`; or install from a lock file (`pip-compile`/`uv pip compile` "
+        "output, `conda-lock`). Distribution archives drop old versions, so pinned apt/apk "
+        "packages must be bumped when the archive moves on."
+    ),
+)
+
+RULE = Rule(
+    "unpinned-package",
+    Category.REPRODUCIBILITY,
+    "a package is installed without a version",
+    _DOC,
+    dockerfile=check,
 )

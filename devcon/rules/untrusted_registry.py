@@ -52,33 +52,35 @@ def _verdict(use: ImageUse, options: RuleOptions) -> str | None:
     )
 
 
-RULE = image_rule(
-    name="untrusted-registry",
-    category=Category.SECURITY,
-    summary="image from a registry not listed in trusted-registries",
-    verdict=_verdict,
-    doc=RuleDoc(
-        what=(
-            "Only when `trusted-registries` is set in devcon's configuration: reports images "
-            "(devcontainer.json `image`, Dockerfile `FROM`, `COPY --from=<image>`, "
-            "`RUN --mount=from=<image>`, compose `image:`) whose registry is not listed. "
-            "Images without a registry host come from Docker Hub, listed as `docker.io`. An "
-            "entry may add a repository prefix: `ghcr.io/myorg` trusts `ghcr.io/myorg/...` "
-            "only; `docker.io/library` trusts Docker Hub's official images only. Stage aliases, "
-            "`scratch` and references built from unresolved variables are not reported."
-        ),
-        why=(
-            "Organisations often allow only registries they control or vet (a mirror, a vendor "
-            "registry). An image from elsewhere bypasses that review and may vanish or change."
-        ),
-        example=(
-            '# .devcon.toml: trusted-registries = ["mcr.microsoft.com", "ghcr.io/myorg"]\n'
-            "FROM python:3.12\nFROM ghcr.io/someone-else/tool:1"
-        ),
-        fix=(
-            "Pull the image through a trusted registry (e.g. "
-            "`mcr.microsoft.com/devcontainers/python:3.12`, or your mirror), or add its "
-            "registry to `trusted-registries` if it is acceptable."
-        ),
+_DOC = RuleDoc(
+    what=(
+        "Only when `trusted-registries` is set in devcon's configuration: reports images "
+        "(devcontainer.json `image`, Dockerfile `FROM`, `COPY --from=<image>`, "
+        "`RUN --mount=from=<image>`, compose `image:`) whose registry is not listed. "
+        "Images without a registry host come from Docker Hub, listed as `docker.io`. An "
+        "entry may add a repository prefix: `ghcr.io/myorg` trusts `ghcr.io/myorg/...` "
+        "only; `docker.io/library` trusts Docker Hub's official images only. Stage aliases, "
+        "`scratch` and references built from unresolved variables are not reported."
     ),
+    why=(
+        "Organisations often allow only registries they control or vet (a mirror, a vendor "
+        "registry). An image from elsewhere bypasses that review and may vanish or change."
+    ),
+    example=(
+        '# .devcon.toml: trusted-registries = ["mcr.microsoft.com", "ghcr.io/myorg"]\n'
+        "FROM python:3.12\nFROM ghcr.io/someone-else/tool:1"
+    ),
+    fix=(
+        "Pull the image through a trusted registry (e.g. "
+        "`mcr.microsoft.com/devcontainers/python:3.12`, or your mirror), or add its "
+        "registry to `trusted-registries` if it is acceptable."
+    ),
+)
+
+RULE = image_rule(
+    "untrusted-registry",
+    Category.SECURITY,
+    "image from a registry not listed in trusted-registries",
+    _DOC,
+    verdict=_verdict,
 )

@@ -111,39 +111,41 @@ def check(ctx: DockerfileContext) -> Iterator[Problem]:
                 yield Problem(line, column, message)
 
 
-RULE = Rule(
-    name="upgrade-in-build",
-    category=Category.REPRODUCIBILITY,
-    summary="a RUN upgrades packages to whatever is newest at build time",
-    dockerfile=check,
-    doc=RuleDoc(
-        what=(
-            "Reports RUN commands that upgrade packages: `apt-get upgrade`, `dist-upgrade`, "
-            "`full-upgrade` (also `apt`); `apk upgrade` and `apk add --upgrade`; "
-            "`pip install --upgrade`/`-U` of packages that are not pinned with `==` (and of "
-            "requirements files that have unpinned entries or are not in the build context); "
-            "`conda`/`mamba`/`micromamba update|upgrade --all` and `update <packages>`. Not "
-            "reported: upgrading the installer itself (`pip install -U pip setuptools wheel`, "
-            "`conda update conda`), which does not change the application's packages "
-            "(unpinned-package still asks for a version), and `--upgrade` of packages pinned "
-            "with `==`, which installs that exact version."
-        ),
-        why=(
-            "An upgrade installs whatever the archive or index has on the day of the build: "
-            "the same Dockerfile gives different images from one day to the next, and a "
-            "rebuild can break (or silently change behaviour) with no change in the "
-            "repository. Security updates belong in the base image, picked by its tag or "
-            "digest."
-        ),
-        example=(
-            "FROM debian:bookworm\n"
-            "RUN apt-get update && apt-get upgrade -y\n"
-            "RUN pip install --upgrade requests"
-        ),
-        fix=(
-            "Drop the upgrade and pin instead: move to a newer base image tag (or digest) to "
-            "get security fixes; install exact versions (`requests==2.32.3`, "
-            "`conda install numpy=2.1`)."
-        ),
+_DOC = RuleDoc(
+    what=(
+        "Reports RUN commands that upgrade packages: `apt-get upgrade`, `dist-upgrade`, "
+        "`full-upgrade` (also `apt`); `apk upgrade` and `apk add --upgrade`; "
+        "`pip install --upgrade`/`-U` of packages that are not pinned with `==` (and of "
+        "requirements files that have unpinned entries or are not in the build context); "
+        "`conda`/`mamba`/`micromamba update|upgrade --all` and `update <packages>`. Not "
+        "reported: upgrading the installer itself (`pip install -U pip setuptools wheel`, "
+        "`conda update conda`), which does not change the application's packages "
+        "(unpinned-package still asks for a version), and `--upgrade` of packages pinned "
+        "with `==`, which installs that exact version."
     ),
+    why=(
+        "An upgrade installs whatever the archive or index has on the day of the build: "
+        "the same Dockerfile gives different images from one day to the next, and a "
+        "rebuild can break (or silently change behaviour) with no change in the "
+        "repository. Security updates belong in the base image, picked by its tag or "
+        "digest."
+    ),
+    example=(
+        "FROM debian:bookworm\n"
+        "RUN apt-get update && apt-get upgrade -y\n"
+        "RUN pip install --upgrade requests"
+    ),
+    fix=(
+        "Drop the upgrade and pin instead: move to a newer base image tag (or digest) to "
+        "get security fixes; install exact versions (`requests==2.32.3`, "
+        "`conda install numpy=2.1`)."
+    ),
+)
+
+RULE = Rule(
+    "upgrade-in-build",
+    Category.REPRODUCIBILITY,
+    "a RUN upgrades packages to whatever is newest at build time",
+    _DOC,
+    dockerfile=check,
 )

@@ -47,34 +47,36 @@ def check(ctx: ConfigContext) -> Iterator[Problem]:
         )
 
 
-RULE = Rule(
-    name="workspace-mount-folder-pair",
-    category=Category.CORRECTNESS,
-    summary="an image or Dockerfile config sets only one of workspaceMount and workspaceFolder",
-    config=check,
-    doc=RuleDoc(
-        what=(
-            "For image and Dockerfile configs (not Docker Compose, where `workspaceFolder` is "
-            "set alone), reports `workspaceMount` without `workspaceFolder` and "
-            "`workspaceFolder` without `workspaceMount`; the spec says each requires the "
-            "other. Not reported: a value inside the default mount, i.e. a path under "
-            "`/workspaces/` (such as `/workspaces/${localWorkspaceFolderBasename}/src`) or "
-            "built on `${containerWorkspaceFolder}`, since the default mount provides it."
-        ),
-        why=(
-            "Without `workspaceMount` the tools mount the workspace at "
-            "`/workspaces/<folder name>`; without `workspaceFolder` they open that same "
-            "default path. Setting only one of them moves the mount or the opened folder but "
-            "not the other, so the editor opens a folder that does not hold the source."
-        ),
-        example=(
-            '{\n  "image": "mcr.microsoft.com/devcontainers/base:bookworm",\n'
-            '  "workspaceFolder": "/src"\n}'
-        ),
-        fix=(
-            '{\n  "image": "mcr.microsoft.com/devcontainers/base:bookworm",\n'
-            '  "workspaceMount": "source=${localWorkspaceFolder},target=/src,type=bind",\n'
-            '  "workspaceFolder": "/src"\n}'
-        ),
+_DOC = RuleDoc(
+    what=(
+        "For image and Dockerfile configs (not Docker Compose, where `workspaceFolder` is "
+        "set alone), reports `workspaceMount` without `workspaceFolder` and "
+        "`workspaceFolder` without `workspaceMount`; the spec says each requires the "
+        "other. Not reported: a value inside the default mount, i.e. a path under "
+        "`/workspaces/` (such as `/workspaces/${localWorkspaceFolderBasename}/src`) or "
+        "built on `${containerWorkspaceFolder}`, since the default mount provides it."
     ),
+    why=(
+        "Without `workspaceMount` the tools mount the workspace at "
+        "`/workspaces/<folder name>`; without `workspaceFolder` they open that same "
+        "default path. Setting only one of them moves the mount or the opened folder but "
+        "not the other, so the editor opens a folder that does not hold the source."
+    ),
+    example=(
+        '{\n  "image": "mcr.microsoft.com/devcontainers/base:bookworm",\n'
+        '  "workspaceFolder": "/src"\n}'
+    ),
+    fix=(
+        '{\n  "image": "mcr.microsoft.com/devcontainers/base:bookworm",\n'
+        '  "workspaceMount": "source=${localWorkspaceFolder},target=/src,type=bind",\n'
+        '  "workspaceFolder": "/src"\n}'
+    ),
+)
+
+RULE = Rule(
+    "workspace-mount-folder-pair",
+    Category.CORRECTNESS,
+    "an image or Dockerfile config sets only one of workspaceMount and workspaceFolder",
+    _DOC,
+    config=check,
 )
