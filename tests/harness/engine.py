@@ -1,9 +1,12 @@
 """A private Docker Engine (dockerd) for the test session.
 
 The daemon gets its own data root, exec root, socket, pidfile and config file under a
-short temporary directory, uses the ``vfs`` storage driver and no bridge/iptables, so
-it neither needs nor touches the host's Docker set-up. Clients reach it through
-``DockerEngine.host`` / ``DockerEngine.env``.
+short temporary directory, uses the ``overlay2`` storage driver (``vfs`` where the
+temporary directory's filesystem cannot hold overlay mounts, or as
+``DEVCON_TEST_STORAGE_DRIVER`` says) and no bridge/iptables, so it neither needs nor
+touches the host's Docker set-up. overlay2 builds about four times faster than vfs, which
+copies every layer whole (tests/integration/test_init.py: 124 s on vfs, 33 s on
+overlay2). Clients reach it through ``DockerEngine.host`` / ``DockerEngine.env``.
 """
 
 from __future__ import annotations
@@ -394,10 +397,23 @@ class DockerEngine:
 
 
 def start_engine(timeout: float = 60, extra_args: Iterable[str] = ()) -> DockerEngine:
-    """Start a private dockerd and wait until ``/_ping`` answers.
+    """Start a private dockerd and wait until ``/_ping`` answers: on overlay2, or on vfs if
+    dockerd cannot use overlay2 here (or on ``DEVCON_TEST_STORAGE_DRIVER`` alone if set).
 
     Raises :class:`HarnessError` (with the daemon log tail) if it does not come up.
     """
+    chosen = os.environ.get("DEVCON_TEST_STORAGE_DRIVER")
+    if chosen:
+        return _start_engine(chosen, timeout, extra_args)
+    try:
+        return _start_engine("overlay2", timeout, extra_args)
+    except HarnessError as overlay_failed:
+        if "during start-up" not in str(overlay_failed):
+            raise
+        return _start_engine("vfs", timeout, extra_args)
+
+
+def _start_engine(storage_driver: str, timeout: float, extra_args: Iterable[str]) -> DockerEngine:
     dockerd = os.environ.get("DEVCON_TEST_DOCKERD") or shutil.which("dockerd")
     if not dockerd:
         raise HarnessError("dockerd not found (install the Debian package docker.io)")
@@ -426,7 +442,7 @@ def start_engine(timeout: float = 60, extra_args: Iterable[str] = ()) -> DockerE
         f"unix://{sock}",
         "--pidfile",
         str(root / "dockerd.pid"),
-        "--storage-driver=vfs",
+        f"--storage-driver={storage_driver}",
         "--iptables=false",
         "--ip6tables=false",
         "--ip-masq=false",
