@@ -49,7 +49,7 @@ from devcon.named_files import NamedFile, plan_named
 from devcon.progress import Progress, Tally, no_progress
 from devcon.reference import Reference
 from devcon.registry.client import RegistryClient, Resolution
-from devcon.registry.errors import PlatformMissing, RegistryError
+from devcon.registry.errors import NotFound, PlatformMissing, RegistryError
 from devcon.rewrite import Edit, apply_edits, text_at, unified_diff, write_all
 
 _T = TypeVar("_T")
@@ -86,9 +86,10 @@ class PinResult:
     dry_run: bool = False  # nothing was written: `diffs` is what would change
     # files named that devcon does not read on its own: checked through others, or skipped
     named: tuple[NamedFile, ...] = ()
-    # references skipped because the registry has no manifest for the platform asked (the
-    # request cannot be met, though nothing is wrong with the network: the command fails)
-    platform_missing: tuple[str, ...] = ()
+    # references skipped because the registry answered that it has no such tag, or no
+    # manifest for the platform asked: the request cannot be met, though nothing is wrong
+    # with the network (a retry gives the same answer): the command fails, exit 1 not 3
+    unresolved: tuple[str, ...] = ()
     files: tuple[Path, ...] = ()  # the definition files read
 
 
@@ -210,7 +211,8 @@ def resolve_all(
 ) -> tuple[dict[str, Resolution], dict[str, str]]:
     """Resolve distinct references concurrently (a bounded pool); the first error is raised
     after all have finished, so no half-done state is left behind. Returns the resolutions
-    and, for references without a manifest for `platform`, why (an answer, not an error)."""
+    and, for references the registry does not have (no such tag, or no manifest for
+    `platform`), why: an answer, not an error."""
     unique = list(dict.fromkeys(r.original for r in refs))
     by_text = {r.original: r for r in refs}
     results: dict[str, Resolution] = {}
@@ -219,7 +221,7 @@ def resolve_all(
     def one(text: str) -> None:
         try:
             resolution = client.resolve(by_text[text], platform)
-        except PlatformMissing as exc:
+        except (NotFound, PlatformMissing) as exc:
             missing[text] = exc.message
             return
         client.confirm(by_text[text], resolution.digest)  # never pin what a HEAD only claims
@@ -539,11 +541,16 @@ def outdated(
         return OutdatedResult(tuple(results), (), (), request.dry_run, files=files)
     client = client_factory()
     answers: dict[int, tuple[str, bool]] = {}
+    gone: dict[int, str] = {}  # the registry has the tag no more: an answer, not an error
     tags: dict[int, str] = {}
 
     def one_image(index: int) -> None:
         use = pinned[index][1]
-        answers[index] = _current(client, use)
+        try:
+            answers[index] = _current(client, use)
+        except (NotFound, PlatformMissing) as exc:
+            gone[index] = exc.message
+            return
         if request.update and not answers[index][1] and use.reference is not None:
             client.confirm(use.reference, answers[index][0])  # as pin does before writing
 
@@ -562,8 +569,12 @@ def outdated(
     edits: dict[Path, list[Edit]] = defaultdict(list)
     for index, (item, use) in enumerate(pinned):
         assert use.reference is not None
-        digest, current = answers[index]
         where = (str(item.path), use.line, use.column, use.written)
+        if index in gone:
+            old = use.reference.digest
+            results.append(PinItem(*where, PinStatus.SKIPPED, old_digest=old, reason=gone[index]))
+            continue
+        digest, current = answers[index]
         if current:
             results.append(
                 PinItem(
@@ -619,4 +630,7 @@ def outdated(
     diffs, changed = (
         _rewrite(items, edits, request.dry_run, lock_changes) if edits or lock_changes else ((), ())
     )
-    return OutdatedResult(tuple(_sorted(results)), diffs, changed, request.dry_run, files=files)
+    unresolved = tuple(sorted({pinned[i][1].written for i in gone}))
+    return OutdatedResult(
+        tuple(_sorted(results)), diffs, changed, request.dry_run, unresolved=unresolved, files=files
+    )

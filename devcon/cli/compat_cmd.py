@@ -53,7 +53,7 @@ def compat_command(
     from devcon.cli.verbose import compat_lines, config_lines, tell
     from devcon.compat.check import CompatRequest, unreadable_message
     from devcon.compat_check import compat_check, image_rules
-    from devcon.errors import EnvironmentProblem
+    from devcon.errors import DevconError, EnvironmentProblem
     from devcon.registry.factory import make_client
     from devcon.report import render
     from devcon.services import Services
@@ -78,7 +78,10 @@ def compat_command(
     text = render(worded_result(result), report.format, image_rules(settings), quiet=report.quiet)
     write_output(text, report.output)
     if result.unreadable:
-        # no verdict for an image is not a pass: the report above says what was read
+        # no verdict for an image is not a pass: the report above says what was read; exit 2
+        # when the registry says it has no such image (a wrong name), else 3 (a retry may help)
+        if result.names_missing_images:
+            raise DevconError(unreadable_message(result))
         raise EnvironmentProblem(unreadable_message(result))
     failed = any(f.severity >= settings.fail_on for f in result.findings)
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)

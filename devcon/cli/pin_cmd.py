@@ -64,8 +64,9 @@ def pin_command(
     tell(report, config_lines(report, settings) + pin_lines(result))
     write_output(render(result, report.format, quiet=report.quiet), report.output)
     failing = [i for i in result.items if i.status in (PinStatus.UNPINNED, PinStatus.SKIPPED)]
-    # a reference without the asked platform's manifest is skipped, and the run fails
-    raise typer.Exit(EXIT_FINDINGS if (check and failing) or result.platform_missing else EXIT_OK)
+    # a reference the registry does not have (no such tag, or not for the platform asked) is
+    # skipped, and the run fails (exit 1: a retry gives the same answer)
+    raise typer.Exit(EXIT_FINDINGS if (check and failing) or result.unresolved else EXIT_OK)
 
 
 @reporting_command("OutdatedResult")
@@ -84,6 +85,7 @@ def outdated_command(
     now points to another digest (text: a table).
 
     --check exits 1 when a pinned reference has moved (not with --update, which re-pins it);
+    a pinned reference whose tag the registry no longer has is skipped, and exits 1;
     --dry-run, with --update, prints the diff and writes nothing; --offline resolves tags
     from devcon's cache only.
     """
@@ -105,7 +107,9 @@ def outdated_command(
     tell(report, config_lines(report, settings) + pin_lines(result))
     write_output(render(result, report.format, quiet=report.quiet), report.output)
     moved = [i for i in result.items if i.status in (PinStatus.OUTDATED, PinStatus.UPDATED)]
-    raise typer.Exit(EXIT_FINDINGS if check and moved and not update else EXIT_OK)
+    # a pinned tag the registry no longer has is skipped, and the run fails
+    failed = (check and moved and not update) or result.unresolved
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
 def register(app: typer.Typer) -> None:

@@ -31,7 +31,7 @@ from devcon.imagespec import EngineSpec, ReferenceSpec, StageSpec, named_stage, 
 from devcon.progress import Progress, no_progress
 from devcon.reference import Reference
 from devcon.registry.client import platform_matches
-from devcon.registry.errors import RegistryError
+from devcon.registry.errors import NotFound, RegistryError
 from devcon.services import Services
 
 
@@ -61,6 +61,8 @@ class ImageReport:
     available_platforms: tuple[str, ...] = ()
     # why the image could not be read, when its name allowed no guess either: no verdict
     unreadable: Text | None = None
+    # the registry answered that it has no such image (a wrong name, not the environment)
+    not_found: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,12 @@ class CompatResult:
     def unreadable(self) -> tuple[ImageReport, ...]:
         """Images neither read nor judged from their names (not even offline)."""
         return tuple(r for r in self.reports if r.unreadable is not None)
+
+    @property
+    def names_missing_images(self) -> bool:
+        """Every image without a verdict is one the registry says it does not have: the
+        names are wrong (a retry gives the same answer), not the environment."""
+        return bool(self.unreadable) and all(r.not_found for r in self.unreadable)
 
 
 def unreadable_message(result: CompatResult) -> Text:
@@ -92,6 +100,8 @@ def unreadable_message(result: CompatResult) -> Text:
                 ") and its name says nothing about the system",
             )
         )
+    if result.names_missing_images:
+        return hinted(*parts, ". Check the image names")
     advice = Hint.RUN_ONLINE if result.offline else Hint.GIVE_OFFLINE
     return hinted(*parts, ". ", advice)
 
@@ -198,6 +208,7 @@ def _inspect(wanted: _Wanted, request: CompatRequest, services: Services) -> Ima
         instead = Hint.NOT_USED_OFFLINE if request.offline else "read from the registry instead"
         notes.append(hinted(f"the local engine's copy is {have}, not {asked}: ", instead))
     reason: Text | None = None
+    not_found = False
     if request.offline:
         notes.append(hinted(Hint.OFFLINE_NOT_READ, "; judged from the image name alone"))
         if not engine_is_local():
@@ -221,11 +232,12 @@ def _inspect(wanted: _Wanted, request: CompatRequest, services: Services) -> Ima
             )
         except RegistryError as exc:
             reason = exc.text
+            not_found = isinstance(exc, NotFound)
             notes.append(hinted("the image could not be read (", exc.text, ")"))
     guessed = guess(ref, wanted.image)
     if guessed is None:
         notes.append("the name says nothing about the system: no verdict")
-        return ImageReport(*where, None, notes=tuple(notes), unreadable=reason)
+        return ImageReport(*where, None, notes=tuple(notes), unreadable=reason, not_found=not_found)
     if reason is not None and not request.offline:
         notes.append("judged from the image name instead: a guess, not read from the image")
     return ImageReport(*where, guessed, notes=tuple(notes))

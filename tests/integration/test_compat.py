@@ -395,6 +395,22 @@ def test_download_cap(
     assert code == 0
 
 
+def test_an_image_the_registry_does_not_have_is_exit_2_not_3(
+    zoo: Zoo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The registry answers that the tag does not exist: no verdict, but an answer a retry
+    gives again (the name is wrong), so exit 2 (unreadable input), not 3 (environment)."""
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    missing = zoo.reg.ref("myorg/tools:no-such-tag")
+    code, payload, err = _run_err([missing], capsys)
+    image = payload["images"][0]  # type: ignore[index]
+    assert image["facts"] is None and "not found" in image["unreadable"]
+    assert code == 2, err
+    assert f"no verdict for {missing}" in err and "not found" in err
+    assert "Traceback" not in err
+
+
 def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -978,3 +978,46 @@ def test_docker_hub_credentials_never_go_to_a_mirror(
         assert dockerfile.read_text() == f"FROM busybox:1.36@{digest}\n"
     finally:
         mirror.stop()
+
+
+def test_a_tag_the_registry_does_not_have_is_a_skipped_item_not_exit_3(
+    world: World, tmp_path: Path, cache_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A tag that does not exist (the registry answers 404: manifest unknown) is an answer a
+    retry gives again, not an environment error: that reference is skipped with the reason
+    (exit 1), the others are still pinned."""
+    missing = world.registry.ref("devcon-test/pin-a:no-such-tag")
+    compose = tmp_path / "compose.yml"
+    compose.write_text(f"services:\n  app:\n    image: {missing}\n  web:\n    image: {world.b}\n")
+    capsys.readouterr()
+    assert main(["pin", str(compose)]) == 1
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert f"skipped {missing}" in captured.out
+    assert "not found" in captured.out
+    assert compose.read_text() == (
+        f"services:\n  app:\n    image: {missing}\n"
+        f"  web:\n    image: {world.b}@{world.digests[world.b]}\n"
+    )
+
+
+def test_outdated_on_a_tag_the_registry_no_longer_has_is_a_skipped_item(
+    world: World, tmp_path: Path, cache_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`outdated` on a reference pinned to a tag the registry no longer has: skipped with
+    the reason, exit 1 (not 3); the other references are still judged."""
+    gone = world.registry.ref("devcon-test/pin-a:deleted-tag")
+    digest = world.digests[world.a]
+    compose = tmp_path / "compose.yml"
+    compose.write_text(
+        f"services:\n  app:\n    image: {gone}@{digest}\n"
+        f"  web:\n    image: {world.b}@{world.digests[world.b]}\n"
+    )
+    capsys.readouterr()
+    assert main(["outdated", "--format", "json", str(compose)]) == 1
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    items = {i["reference"]: i for i in json.loads(captured.out)["references"]}
+    assert items[f"{gone}@{digest}"]["status"] == "skipped"
+    assert "not found" in items[f"{gone}@{digest}"]["reason"]
+    assert items[f"{world.b}@{world.digests[world.b]}"]["status"] == "up-to-date"

@@ -190,7 +190,6 @@ CASES = [
         "denied (403)",
         outdated=True,
     ),
-    Case("404", {"fault": "status", "status": 404}, "not found", outdated=True),
     Case(
         "429 with Retry-After",
         {"fault": "status", "status": 429, "fault_headers": {"Retry-After": "120"}},
@@ -372,6 +371,30 @@ def test_fault_ends_in_one_line_exit_3_and_no_change(
         _assert_clean_failure(f"outdated: {case.name}", outcome, case.message, case.seconds)
 
 
+def test_404_is_an_answer_each_reference_skipped_exit_1_and_no_change(
+    image: Image, front_for: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A registry answering 404 (manifest unknown) says the tag is not there: a retry gives
+    the same answer, so it is not exit 3 (environment). pin and outdated skip each such
+    reference with the reason, change nothing and exit 1."""
+    front = front_for(fault="status", status=404)
+    ref = f"{front.addr}/{REPO}:1"
+    files = {
+        tmp_path / "p" / "Dockerfile": f"FROM {ref}\nRUN true\n".encode(),
+        tmp_path / "p" / "compose.yml": f"services:\n  app:\n    image: {ref}\n".encode(),
+    }
+    pinned = {tmp_path / "q" / "Dockerfile": f"FROM {ref}@{image.digest}\n".encode()}
+    for argv, given in ((["pin"], files), (["outdated", "--update"], pinned)):
+        outcome = _run(argv, given, capsys)
+        _record(f"{argv[0]}: 404", outcome)
+        assert outcome.code == 1, (outcome.out, outcome.err)
+        assert "Traceback" not in outcome.err and outcome.err == ""
+        said = [line for line in outcome.out.splitlines() if "not found on" in line]
+        assert len(said) == len(given) and all("skipped" in line for line in said), outcome.out
+        assert outcome.unchanged, "a file was changed"
+        assert outcome.seconds < 1.5
+
+
 def test_huge_bodies_are_not_read_past_the_cap(
     image: Image, front_for: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -401,7 +424,10 @@ def test_credentials_never_follow_a_redirect_to_another_host(
     _plant_for(tmp_path, front.addr)
     files = {tmp_path / "Dockerfile": f"FROM {front.addr}/{REPO}:1\n".encode()}
     outcome = _run(["pin"], files, capsys)
-    _assert_clean_failure("redirect to another host", outcome, other_host, 2.0)
+    # the other host answers 404: the reference is skipped (exit 1), naming that host
+    assert outcome.code == 1 and outcome.unchanged, (outcome.out, outcome.err)
+    assert f"not found on {other_host} (redirected from {front.addr})" in outcome.out
+    assert SECRET not in outcome.out + outcome.err and _AUTH not in outcome.out + outcome.err
     assert front.config.authorizations, "the front was asked with its token"
     assert other.request_count > 0 and other.config.authorizations == []
 
