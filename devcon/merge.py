@@ -28,7 +28,7 @@ from devcon.jsonc import Pointer
 from devcon.progress import Progress, Tally, no_progress
 from devcon.reference import Reference
 from devcon.registry.client import RegistryClient
-from devcon.registry.errors import RegistryError
+from devcon.registry.errors import NotFound, RegistryError
 from devcon.rules.base import MergedConfig, Origin
 
 METADATA_LABEL = "devcontainer.metadata"
@@ -334,14 +334,19 @@ class Merger:
             except (InputError, jsonc.JsoncSyntaxError) as exc:
                 raise InputError(f"Feature {feature_id}: {exc}", str(item.path)) from None
             return data if isinstance(data, dict) else {}
+        assert item.doc is not None
+        line, column = item.doc.key_position(("features", feature_id))
+        where = f"{item.path}:{line}:{column}"
         ref = feature_reference(feature_id)
-        if ref is None:
-            raise EnvironmentProblem(
-                f"Feature {feature_id}: only OCI and local Features can be merged yet"
+        if ref is None:  # a limit of devcon's, not the environment's: a retry gives the same
+            raise InputError(
+                f"Feature {feature_id}: only OCI and local Features can be merged yet", where
             )
         try:
             digest, _ = self.client.resolve_tag(ref)
             return feature_metadata(self.client, ref, digest)
+        except NotFound as exc:  # the config names a Feature the registry does not have
+            raise InputError(f"Feature {feature_id}: " + exc.text, where) from None
         except RegistryError as exc:
             raise EnvironmentProblem(f"Feature {feature_id}: cannot fetch: " + exc.text) from None
 

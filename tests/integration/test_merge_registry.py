@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -90,16 +91,36 @@ def test_merge_reports_feature_and_image_origins(
     assert socket["line"] == 2  # the image reference
 
 
-def test_merge_fetch_failure_is_exit_3(
+def test_merge_of_a_feature_the_registry_does_not_have_is_exit_2(
     merge_world: dict[str, str],
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     registry: Registry,
 ) -> None:
+    """The registry answers that the Feature does not exist: the config names a wrong
+    Feature (a retry gives the same answer), so exit 2, not 3."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     world = dict(merge_world, feature=registry.ref("devcon-test/features/missing:1"))
     config = _config(tmp_path, world)
-    assert main(["validate", str(config), "--merge"]) == 3
+    assert main(["validate", str(config), "--merge"]) == 2
     err = capsys.readouterr().err
-    assert "devcon-test/features/missing:1" in err and "cannot fetch" in err
+    assert "devcon-test/features/missing:1" in err and "not found" in err
+
+
+def test_merge_fetch_failure_is_exit_3(
+    merge_world: dict[str, str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A registry that does not answer: a retry may help, exit 3."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    world = dict(merge_world, feature=f"127.0.0.1:{port}/devcon-test/features/gone:1")
+    config = _config(tmp_path, world)
+    assert main(["validate", str(config), "--merge", "--timeout", "2"]) == 3
+    err = capsys.readouterr().err
+    assert f"127.0.0.1:{port}/devcon-test/features/gone:1" in err and "cannot fetch" in err

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from devcon.cli.app import main
 from devcon.merge import (
     Layer,
     MergeOptions,
@@ -95,3 +98,25 @@ def test_install_order_follows_installs_after() -> None:
         ("ghcr.io/x/common:2", {}),
     ]
     assert [fid for fid, _ in _install_order(loaded)] == ["ghcr.io/x/common:2", "ghcr.io/x/node:1"]
+
+
+def test_a_feature_kind_merge_cannot_read_is_exit_2_at_its_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tarball-URL Feature cannot be merged yet: a limit of devcon's that a retry does not
+    change, so exit 2 (not 3), at the Feature's key; no registry is asked."""
+
+    def no_registry(settings: object) -> object:
+        raise AssertionError("no registry is asked")
+
+    monkeypatch.setattr("devcon.registry.factory.make_client", no_registry)
+    (tmp_path / "Dockerfile").write_text("FROM scratch\nCOPY x /x\n")
+    config = tmp_path / ".devcontainer.json"
+    config.write_text(
+        '{\n  "build": {"dockerfile": "Dockerfile"},\n  "features": {\n'
+        '    "https://example.invalid/f.tgz": {}\n  }\n}\n'
+    )
+    capsys.readouterr()
+    assert main(["validate", "--merge", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert f"{config}:4:5: Feature https://example.invalid/f.tgz: only OCI" in err, err
