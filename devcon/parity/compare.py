@@ -147,6 +147,9 @@ def _compare(
         and p.image.facts is not None
         and p.image.facts.looks_flattened
         and not (base is not None and p.image.facts.diff_ids == base.diff_ids)
+        # the other side starts with that one layer: it is a base (its config-only steps
+        # made no layer), not a squash of the base's layers
+        and shared == 0
     ]
     if flattened:
         return replace(

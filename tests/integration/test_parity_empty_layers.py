@@ -14,6 +14,12 @@ Images, built FROM the harness base (1 layer) with the classic builder and pushe
   RUN echo prod: 4 layers, the first 3 shared with app;
 - pulled: app's steps with another last RUN, pushed, removed from the engine and pulled back,
   so the engine knows no intermediate image of it (history ids `<missing>`).
+
+On podman (its builder, buildah) a WORKDIR makes no layer and every RUN makes one, even a RUN
+that changes nothing: base2 has 1 layer and app's are base, RUN true, COPY, RUN echo app (4,
+the first 3 shared with app2 as on dockerd); an imported layer's history reads `ADD file:...`,
+and podman's history names, for each entry, an image with the layers up to it even for a
+pulled image, so every empty-layer flag of `pulled` is proven there.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from devcon.engine import Engine
 from devcon.imagefacts import ImageFacts, Source, facts_from_config
 from tests.harness import BaseImage, DockerEngine, Registry
 from tests.harness.oci import get_manifest
+from tests.harness.podman import is_podman
 
 pytestmark = [pytest.mark.engine, pytest.mark.registry]
 
@@ -40,6 +47,7 @@ STEPS = (
 APP_RUN = "|1 VERSION=1 /bin/sh -c echo app > /srv/app"
 PROD_RUN = "|1 VERSION=1 /bin/sh -c echo prod > /srv/prod"
 WORKDIR = "/bin/sh -c #(nop) WORKDIR /srv"
+RUN_TRUE = "|1 VERSION=1 /bin/sh -c true"
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,11 @@ class Built:
     local_base2: str  # engine names
     local_app: str
     local_app2: str
+    podman: bool  # built by podman's builder (see the module doc)
+
+    @property
+    def base2_phrase(self) -> str:
+        return "the 1 layer" if self.podman else "the 2 layers"
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +97,7 @@ def built(
         local_base2=f"docker:{names['base2']}",
         local_app=f"docker:{names['app']}",
         local_app2=f"docker:{names['app2']}",
+        podman=is_podman(docker_engine),
     )
 
 
@@ -162,7 +176,7 @@ def test_shared_layers_the_divergence_and_the_verdict_agree(
             assert "share their first 3 layers" in text
         else:
             assert "same-base (verified)" in text
-            assert f"both start with the 2 layers of {base} and its history" in text
+            assert f"both start with {built.base2_phrase} of {base} and its history" in text
         code, platform = _platform(capsys, dev, prod, *extra)
         assert code == 0 and platform["verdict"] == "same-base"
         assert platform["shared_layers"] == 3
@@ -198,21 +212,27 @@ def test_an_image_that_is_not_built_on_the_base_still_agrees(
     engine_host: str,
     base_image: BaseImage,
 ) -> None:
-    # base2's WORKDIR layer is layer #2 of app: against the harness base alone (1 layer) both
-    # are verified, and the explanation still names layer #4
+    # base2's WORKDIR layer (dockerd) or RUN true's (podman) is layer #2 of app: against the
+    # harness base alone (1 layer) both are verified, and the explanation still names layer #4
     code, text = _text(capsys, built.local_app, built.app2, "--base", base_image.ref)
     assert code == 0, text
     assert "  shared layers: 3\n" in text and "  first diverging layer: #4\n" in text
     assert f"both start with the 1 layer of {base_image.ref} and its history" in text
-    # app against base2 as dev: base2 is a prefix of app; app's layer #3 (COPY) is where
-    # they part, and the registry and engine copies of base2 say the same
+    # app against base2 as dev: base2 is a prefix of app; app's next layer (#3: COPY; on
+    # podman #2: RUN true) is where they part, and the registry and engine copies of base2 say
+    # the same (on podman base2 is its base's one layer: a base, not a flattened image)
+    shared = 1 if built.podman else 2
     for base2 in (built.base2, built.local_base2):
         code, platform = _platform(capsys, base2, built.local_app)
-        assert platform["shared_layers"] == 2, platform
+        assert code == 0 and platform["verdict"] == "same-base", platform
+        assert platform["shared_layers"] == shared, platform
         divergence = platform["divergence"]
-        assert divergence["layer"] == 3
+        assert divergence["layer"] == shared + 1
         assert divergence["dev_created_by"] is None
-        assert divergence["prod_created_by"].startswith("/bin/sh -c #(nop) COPY file:")
+        if built.podman:
+            assert divergence["prod_created_by"] == RUN_TRUE
+        else:
+            assert divergence["prod_created_by"].startswith("/bin/sh -c #(nop) COPY file:")
 
 
 def _config_facts(registry: Registry, reference: str) -> ImageFacts:
@@ -244,12 +264,28 @@ def test_engine_facts_pair_layers_as_the_image_config_does(
             ]
         config = _config_facts(registry, built.app)
         assert [h and h.created_by for h in config.layer_history()][1:] == [
-            WORKDIR,
+            RUN_TRUE if built.podman else WORKDIR,
             config.history[5].created_by,  # the COPY
             APP_RUN,
         ]
-        # pulled: no intermediate images; what the sizes and commands leave open stays open
         pulled = engine.facts(built.pulled)
+        paired = pulled.layer_history()
+        if built.podman:
+            # podman's history names app's intermediate images (the same layers): all proven
+            assert [h.empty_layer for h in pulled.history] == [
+                *(False, True, True, True),  # the imported root, WORKDIR, ENV, ARG
+                *(False, False, True, True, True),  # RUN true, COPY, LABEL, WORKDIR, ENV
+                False,  # RUN echo pulled
+            ]
+            assert [h and h.created_by for h in paired][1:3] == [
+                RUN_TRUE,
+                config.history[5].created_by,
+            ]
+            assert paired[0] is not None and paired[0].comment == "imported from tarball"
+            assert paired[0].created_by.startswith("/bin/sh -c #(nop) ADD file:")
+            assert paired[3] is not None and paired[3].created_by.endswith("> /srv/pulled")
+            return
+        # pulled: no intermediate images; what the sizes and commands leave open stays open
         assert [h.empty_layer for h in pulled.history] == [
             False,  # the imported root
             None,  # WORKDIR /srv: size 0 (a new folder)
@@ -262,7 +298,6 @@ def test_engine_facts_pair_layers_as_the_image_config_does(
             True,  # ENV MODE
             False,  # RUN echo pulled
         ]
-        paired = pulled.layer_history()
         assert paired[0] is not None and paired[0].comment == "Imported from -"
         assert paired[1] is None and paired[2] is None
         assert paired[3] is not None and paired[3].created_by.endswith("echo pulled > /srv/pulled")

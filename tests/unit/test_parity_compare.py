@@ -253,6 +253,24 @@ def test_flattened_images_are_unknown_unless_they_are_the_base() -> None:
     assert itself.verdict is Verdict.SAME
 
 
+def test_a_single_layer_the_other_side_starts_with_is_not_flattened() -> None:
+    # a dev stage of config-only steps (USER, ENV) on a one-layer imported base has that one
+    # layer (podman's builder makes no layer for a WORKDIR either): the base is not gone, the
+    # other side starts with it
+    for created_by, comment in (
+        ("", "Imported from -"),
+        ("ADD file:x in /", "imported from tarball"),
+    ):
+        root = HistoryEntry(created_by, False, None, comment)
+        dev = replace(
+            B1, label="reg.example/dev-only-config:1", history=(root, entry("USER vscode", True))
+        )
+        prod = replace(PROD, history=(root, *PROD.history[1:]))
+        result = compare(AMD64, party(dev), party(prod), None, strict=False)
+        assert result.verdict is Verdict.SAME and result.basis is Basis.INFERRED, result.reasons
+        assert result.shared_layers == 1
+
+
 # -- empty-layer history entries: engine and registry pair layers alike (issue 11) -----
 
 NOP = "/bin/sh -c #(nop) "
