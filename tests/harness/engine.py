@@ -23,7 +23,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from . import HarnessError
 
@@ -171,6 +171,25 @@ def _pids_referencing(text: str) -> list[int]:
         if needle in cmdline and argv0.startswith(_DAEMON_NAMES):
             found.append(int(entry))
     return found
+
+
+def end_process(process: subprocess.Popen[bytes], timeout: float, group: bool = False) -> None:
+    """Stop a daemon the harness started: SIGTERM (to its process group with `group`), wait
+    up to `timeout`, then SIGKILL its group; reaped either way."""
+    if process.poll() is not None:
+        process.wait()
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        if group:
+            os.killpg(process.pid, signal.SIGTERM)
+        else:
+            process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
 
 
 def _kill(pids: Iterable[int]) -> None:
@@ -362,32 +381,27 @@ class DockerEngine:
                 ids = self.docker("ps", "-aq", timeout=15).split()
                 if ids:
                     self.docker("rm", "-f", "-v", *ids, timeout=60)
-        if self.alive():
-            with contextlib.suppress(ProcessLookupError):
-                self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        else:
-            self.process.wait()
-        # containerd and shims run in their own sessions; find them by our temp dir.
+        end_process(self.process, timeout)
+        self._after_daemon()
+        remaining = unmount_all_under(self.root)
+        if remaining:
+            raise HarnessError(
+                f"{self.daemon_name} stopped but these are still mounted "
+                f"(left {self.root} in place): " + ", ".join(remaining)
+            )
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    daemon_name = "dockerd"
+
+    def _after_daemon(self) -> None:
+        """What the daemon leaves behind once stopped: containerd and shims run in their own
+        sessions; find them by our temp dir."""
         for _ in range(3):
             leftovers = _pids_referencing(str(self.root))
             if not leftovers:
                 break
             _kill(leftovers)
             time.sleep(0.2)
-
-        remaining = unmount_all_under(self.root)
-        if remaining:
-            raise HarnessError(
-                f"dockerd stopped but these are still mounted (left {self.root} in place): "
-                + ", ".join(remaining)
-            )
-        shutil.rmtree(self.root, ignore_errors=True)
 
     def __enter__(self) -> DockerEngine:
         return self
@@ -469,22 +483,31 @@ def _start_engine(storage_driver: str, timeout: float, extra_args: Iterable[str]
         config_dir=config_dir,
         process=process,
     )
+    return answering(engine, started, timeout, cmd)
+
+
+EngineT = TypeVar("EngineT", bound=DockerEngine)
+
+
+def answering(engine: EngineT, started: float, timeout: float, cmd: list[str]) -> EngineT:
+    """The engine once its socket answers `/_ping`; if its daemon exits or does not answer
+    within `timeout`, it is stopped and a HarnessError says why, with the log's tail."""
+    name, process, sock = engine.daemon_name, engine.process, engine.socket_path
     deadline = started + timeout
     while True:
         if process.poll() is not None:
-            reason = f"dockerd exited with status {process.returncode} during start-up"
+            reason = f"{name} exited with status {process.returncode} during start-up"
             break
         if sock.exists() and _ping_unix(str(sock)):
             engine.startup_seconds = time.monotonic() - started
             return engine
         if time.monotonic() > deadline:
-            reason = f"dockerd did not answer /_ping within {timeout:.0f}s"
+            reason = f"{name} did not answer /_ping within {timeout:.0f}s"
             break
         time.sleep(0.1)
-
     tail = engine.log_tail() or "(empty)"
     try:
         engine.stop(timeout=10)
     except HarnessError as exc:
         reason += f"\n(cleanup also failed: {exc})"
-    raise HarnessError(f"{reason}\ncommand: {' '.join(cmd)}\n--- dockerd log (tail) ---\n{tail}")
+    raise HarnessError(f"{reason}\ncommand: {' '.join(cmd)}\n--- {name} log (tail) ---\n{tail}")

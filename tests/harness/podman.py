@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -27,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from . import HarnessError
-from .engine import DockerCLIError, DockerEngine, _ping_unix, unmount_all_under
+from .engine import DockerCLIError, DockerEngine, answering
 
 
 def _toml(value: str) -> str:
@@ -115,41 +114,13 @@ class PodmanEngine(DockerEngine):
             raise DockerCLIError(cmd, proc.returncode, stdout, stderr)
         return stdout
 
-    def stop(self, timeout: float = 20) -> None:
-        """Stop the service and its containers; unmount and delete the temp dir."""
-        if self._stopped:
-            return
-        self._stopped = True
-        for client in self._clients:
-            with contextlib.suppress(Exception):
-                client.close()
-        self._clients.clear()
-        if self.alive() and _ping_unix(str(self.socket_path)):
-            with contextlib.suppress(HarnessError):
-                ids = self.docker("ps", "-aq", timeout=15).split()
-                if ids:
-                    self.docker("rm", "-f", "-v", *ids, timeout=60)
-        if self.alive():
-            with contextlib.suppress(ProcessLookupError):
-                self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        else:
-            self.process.wait()
-        # conmon runs in its own session; it dies with its container (removed above)
+    daemon_name = "podman"
+
+    def _after_daemon(self) -> None:
+        """conmon runs in its own session; it dies with its container (removed before the
+        service stops). What podman's default network left, if it was not there before."""
         if not self.cni_before and _cni_present():
             remove_cni_state()
-        remaining = unmount_all_under(self.root)
-        if remaining:
-            raise HarnessError(
-                f"podman stopped but these are still mounted (left {self.root} in place): "
-                + ", ".join(remaining)
-            )
-        shutil.rmtree(self.root, ignore_errors=True)
 
 
 def _cni_present() -> bool:
@@ -204,24 +175,7 @@ def start_podman(insecure_registries: Iterable[str] = (), timeout: float = 60) -
         process=process,
         cni_before=_cni_present(),
     )
-    deadline = started + timeout
-    while True:
-        if process.poll() is not None:
-            reason = f"podman exited with status {process.returncode} during start-up"
-            break
-        if sock.exists() and _ping_unix(str(sock)):
-            engine.startup_seconds = time.monotonic() - started
-            return engine
-        if time.monotonic() > deadline:
-            reason = f"podman did not answer /_ping within {timeout:.0f}s"
-            break
-        time.sleep(0.1)
-    tail = engine.log_tail() or "(empty)"
-    try:
-        engine.stop(timeout=10)
-    except HarnessError as exc:
-        reason += f"\n(cleanup also failed: {exc})"
-    raise HarnessError(f"{reason}\ncommand: {' '.join(cmd)}\n--- podman log (tail) ---\n{tail}")
+    return answering(engine, started, timeout, cmd)
 
 
 def is_podman(engine: DockerEngine) -> bool:

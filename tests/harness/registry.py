@@ -19,7 +19,6 @@ import http.client
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -33,7 +32,7 @@ from typing import Any
 import requests
 
 from . import HarnessError
-from .engine import log_tail
+from .engine import end_process, log_tail
 
 #: Accept header covering single-platform manifests and indexes (Docker and OCI).
 MANIFEST_ACCEPT = ", ".join(
@@ -252,17 +251,7 @@ class Registry:
         if self._stopped:
             return
         self._stopped = True
-        if self.alive():
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        else:
-            self.process.wait()
+        end_process(self.process, timeout, group=True)
         shutil.rmtree(self.root, ignore_errors=True)
 
     def __enter__(self) -> Registry:
