@@ -678,14 +678,10 @@ def worker(limit_mb: int, exact: bool = False) -> int:
     os.dup2(devnull, 1)  # fd 2 stays: the driver keeps it in worker.log
     os.environ["DEVCON_DEBUG"] = "1"
     _no_network()
-    import typer.main
-
     from devcon.cli import app as cli_app
 
-    # typer rebuilds the click command on every call (35 ms, most of a run): build it once;
-    # main(argv) is otherwise what the console script runs
-    command = typer.main.get_command(cli_app.app)
-    cli_app.app = lambda *a, **kw: command(*a, **kw)  # type: ignore[assignment]
+    # main(argv) is what the console script runs; it builds the click command once
+    # (cli_app.cli_command), so a long-lived worker pays for it once
     main = cli_app.main
     if not exact:
         _memoize_redaction()
