@@ -10,7 +10,6 @@ from __future__ import annotations
 # the component started automatically; tests using the fixtures get the marker
 # automatically (so `-m "not engine"` deselects them).
 # =====================================================================================
-import fnmatch
 import itertools
 import os
 import shutil
@@ -82,11 +81,7 @@ def _keep_marked_engines(config: pytest.Config, items: list[pytest.Item]) -> Non
         marker = item.get_closest_marker("engines")
         callspec = getattr(item, "callspec", None)
         engine = callspec.params.get("docker_engine") if callspec is not None else None
-        patterns = getattr(getattr(item, "module", None), "PODMAN_TESTS", None)
-        on_podman = patterns is None or any(
-            fnmatch.fnmatchcase(item.name, p.replace("[", "[[]")) for p in patterns
-        )
-        allowed = marker.args if marker is not None else (ENGINES if on_podman else ("dockerd",))
+        allowed = marker.args if marker is not None else ENGINES
         if engine is not None and engine not in allowed:
             dropped.append(item)
         else:
@@ -135,13 +130,12 @@ def _start_or_fail(what: str, start: Callable[[], _T]) -> _T:
 # The engines a test of the engine (`docker_engine`) runs on: the private dockerd, and
 # podman's Docker API service (tests/harness/podman.py); a test that needs podman itself
 # takes `podman_engine`. DEVCON_TEST_ENGINES=dockerd (or podman) runs them on one.
-# What runs on podman: every module of tests/integration; a module's PODMAN_TESTS (fnmatch
-# patterns of test names, parameters included) limits it there to the tests that exercise what
-# differs on podman (the engine's reading, builds, history), since all of them would add about
-# 5 minutes (devcon reads an image's files through podman's API 2-5 times slower than
-# through dockerd's; registry-only tests cost the same twice). Of the init matrix only the cells
-# marked `engines("dockerd", "podman")` (test_init_matrix.ON_PODMAN); test_podman.py runs on
-# podman only; a test marked `engines(...)` runs on the engines it names.
+# What runs on podman: every test of tests/integration, except that of the init matrix only
+# the cells marked `engines("dockerd", "podman")` (test_init_matrix.ON_PODMAN) run there: all
+# of it twice would add about two minutes more. All the rest on podman adds about 2 minutes to
+# the suite (devcon reads an image's files through podman's API 2-5 times slower than through
+# dockerd's; builds and registry-only tests cost about the same). test_podman.py runs on podman
+# only; a test marked `engines(...)` runs on the engines it names.
 ENGINES = tuple(os.environ.get("DEVCON_TEST_ENGINES", "dockerd,podman").split(","))
 
 

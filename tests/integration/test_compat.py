@@ -35,13 +35,6 @@ from tests.harness.rootfs import (
 
 pytestmark = [pytest.mark.engine, pytest.mark.registry]
 
-# on podman (tests/conftest.py): compat through the engine (what podman's archive API broke)
-PODMAN_TESTS = (
-    "test_from_the_engine[*]",
-    "test_offline_reads_the_local_engine_never_the_registry[*]",
-    "test_vscode_version_changes_the_alpine_verdict[*-engine]",
-)
-
 
 def _host_libc() -> Path:
     for candidate in (

@@ -33,12 +33,6 @@ from tests.harness.rootfs import (
 
 pytestmark = [pytest.mark.engine, pytest.mark.registry]
 
-# on podman (tests/conftest.py): the architecture and libstdc++ read through the engine
-PODMAN_TESTS = (
-    "test_architecture_is_read_and_judged[*-engine-i386]",
-    "test_architecture_is_read_and_judged[*-engine-alpine-armv7]",
-    "test_libstdcxx_is_read_from_the_image[*-engine]",
-)
 
 HOST_LIBDIR = "usr/lib/x86_64-linux-gnu"
 

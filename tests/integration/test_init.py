@@ -22,13 +22,6 @@ from tests.harness.rootfs import DEFAULT_GROUP, DEFAULT_PASSWD, Dir, File, make_
 
 pytestmark = [pytest.mark.engine, pytest.mark.registry]
 
-# on podman (tests/conftest.py): two templates built and compared there (the init matrix
-# builds four more cells on podman)
-PODMAN_TESTS = (
-    "test_template_output_passes_devcon_and_builds[*-minimal]",
-    "test_template_output_passes_devcon_and_builds[*-python]",
-    "test_dev_user_reuses_an_existing_uid_1000_user[*-python]",
-)
 
 TEMPLATES = sorted(load_templates())
 

@@ -15,12 +15,6 @@ from tests.integration.test_init import _build, init_base  # noqa: F401 (a fixtu
 
 pytestmark = [pytest.mark.engine, pytest.mark.registry]
 
-# on podman (tests/conftest.py): the prod image's CMD run there
-PODMAN_TESTS = (
-    "test_prod_cmd_names_a_module_the_image_has[*]",
-    "test_prod_cmd_without_an_entry_point_fails_saying_what_to_set[*]",
-)
-
 
 def _write(root: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():

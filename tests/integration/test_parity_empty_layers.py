@@ -41,15 +41,6 @@ from tests.harness.podman import is_podman
 
 pytestmark = [pytest.mark.engine, pytest.mark.registry]
 
-# on podman (tests/conftest.py): all but two of the four engine/registry pairings
-PODMAN_TESTS = (
-    "test_the_same_image_from_engine_and_registry_is_identical[*]",
-    "test_shared_layers_the_divergence_and_the_verdict_agree[*-engine-engine]",
-    "test_shared_layers_the_divergence_and_the_verdict_agree[*-registry-registry]",
-    "test_a_pulled_engine_image_pairs_what_its_history_proves[*]",
-    "test_an_image_that_is_not_built_on_the_base_still_agrees[*]",
-    "test_engine_facts_pair_layers_as_the_image_config_does[*]",
-)
 
 STEPS = (
     "FROM {base2}\nARG VERSION=1\nRUN true\nCOPY a.txt /srv/a.txt\nLABEL stage=app\nWORKDIR /srv\n"

@@ -28,12 +28,6 @@ from tests.harness.registry import Registry, start_registry
 
 pytestmark = [pytest.mark.engine, pytest.mark.registry]
 
-# on podman (tests/conftest.py): pinning images podman pushed, and running what it built
-PODMAN_TESTS = (
-    "test_pin_writes_the_registry_digests_and_nothing_else[*]",
-    "test_an_arg_default_is_pinned_and_build_args_still_choose_the_image[*]",
-)
-
 
 @dataclass(frozen=True)
 class World:

@@ -16,8 +16,6 @@ from tests.pty_support import on_tty, piped
 
 pytestmark = [pytest.mark.registry]
 
-# on podman (tests/conftest.py): pin's progress on images podman pushed
-PODMAN_TESTS = ("test_pin_shows_n_of_m_references_on_a_terminal_only[*]",)
 
 _BYTES = re.compile(rb"\r[^\r\n]*: \d+\.\d MiB of 1024 MiB cap read")
 _ERASED = re.compile(rb"\r +\r")

@@ -35,9 +35,6 @@ from tests.harness.registry import Registry
 
 pytestmark = pytest.mark.registry
 
-# on podman (tests/conftest.py): one test on images podman pushed; the faults are the
-# registry's, whatever engine built the images
-PODMAN_TESTS = ("test_404_is_an_answer_each_reference_skipped_exit_1_and_no_change[*]",)
 
 SECRET = "fault-S3cret-9d1c-Passw0rd"
 USER = "mallory"
