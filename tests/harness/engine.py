@@ -296,6 +296,15 @@ class DockerEngine:
             args += ["--change", change]
         return self.docker(*args, str(tarball), tag).strip()
 
+    def build_target(self, repo: Path, target: str, tag: str) -> None:
+        """Build stage ``target`` of the repository's ``.devcontainer/Dockerfile`` with the
+        repository as context, as a user of `devcon init`'s output does; tag it."""
+        dockerfile = repo / ".devcontainer" / "Dockerfile"
+        self.docker(
+            "build", "--network", "host", "-f", str(dockerfile), "--target", target, "-t", tag,
+            str(repo), env={"DOCKER_BUILDKIT": "0"},
+        )  # fmt: skip
+
     def build(
         self,
         dockerfile: str,

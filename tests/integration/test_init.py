@@ -125,7 +125,7 @@ def test_template_output_passes_devcon_and_builds(
 
     dev_tag, prod_tag = f"devcon-test/init-{template}:dev", f"devcon-test/init-{template}:prod"
     for target, tag in (("dev", dev_tag), ("prod", prod_tag)):
-        _build(docker_engine, dockerfile, repo, target, tag)
+        docker_engine.build_target(repo, target, tag)
     monkeypatch.setenv("DOCKER_HOST", docker_engine.host)
     assert main(["parity", f"docker:{dev_tag}", f"docker:{prod_tag}"]) == 0
     assert "same-base" in capsys.readouterr().out
@@ -149,24 +149,6 @@ def _assert_runs_as_remote_user(docker_engine: DockerEngine, tag: str, config: P
         "run", "--rm", tag, "sh", "-c", 'id -un; id -u; stat -c %u "$HOME"; echo "$HOME"'
     ).split()
     assert out == [user, "1000", "1000", f"/home/{user}"]
-
-
-def _build(
-    docker_engine: DockerEngine, dockerfile: Path, repo: Path, target: str, tag: str
-) -> None:
-    docker_engine.docker(
-        "build",
-        "--network",
-        "host",
-        "-f",
-        str(dockerfile),
-        "--target",
-        target,
-        "-t",
-        tag,
-        str(repo),
-        env={"DOCKER_BUILDKIT": "0"},
-    )
 
 
 @pytest.fixture(scope="module")
@@ -208,11 +190,10 @@ def test_dev_user_reuses_an_existing_uid_1000_user(
     repo = _repo(tmp_path / "repo", template)
     assert main(["init", str(repo), "--template", template, "--image", ubuntu_like_base]) == 0
     capsys.readouterr()
-    dockerfile = repo / ".devcontainer" / "Dockerfile"
     tag = f"devcon-test/init-ubuntu-{template}:dev"
-    _build(docker_engine, dockerfile, repo, "dev", tag)
+    docker_engine.build_target(repo, "dev", tag)
     _assert_runs_as_remote_user(docker_engine, tag, repo / ".devcontainer" / "devcontainer.json")
-    _build(docker_engine, dockerfile, repo, "prod", f"devcon-test/init-ubuntu-{template}:prod")
+    docker_engine.build_target(repo, "prod", f"devcon-test/init-ubuntu-{template}:prod")
 
 
 PYPROJECT = """[build-system]
@@ -277,8 +258,8 @@ def test_pyproject_repository_installs_dependencies_before_the_code(
     assert "same-base" in capsys.readouterr().out
 
     name = f"devcon-test/init-{template}-{'uv' if lock else 'pyproject'}"
-    _build(docker_engine, dockerfile, repo, "dev", f"{name}:dev")
-    _build(docker_engine, dockerfile, repo, "prod", f"{name}:prod")
+    docker_engine.build_target(repo, "dev", f"{name}:dev")
+    docker_engine.build_target(repo, "prod", f"{name}:prod")
     # what ran, in order, in the prod image: the dependencies first, then the project itself
     log = docker_engine.docker(
         "run", "--rm", "--user", "0", f"{name}:prod", "cat", "/tmp/tools.log"

@@ -299,22 +299,6 @@ def _jsonc(path: Path) -> dict[str, object]:
     return data
 
 
-def _build(engine: DockerEngine, repo: Path, target: str, tag: str) -> None:
-    engine.docker(
-        "build",
-        "--network",
-        "host",
-        "-f",
-        str(repo / ".devcontainer" / "Dockerfile"),
-        "--target",
-        target,
-        "-t",
-        tag,
-        str(repo),
-        env={"DOCKER_BUILDKIT": "0"},
-    )
-
-
 def _cmd_problem(engine: DockerEngine, tag: str) -> str | None:
     """Why the prod image's CMD does not name something in the image (None: it does)."""
     config = json.loads(engine.docker("image", "inspect", tag, "--format", "{{json .Config}}"))
@@ -429,8 +413,8 @@ def test_init_matrix(
             )
             continue
         name = f"devcon-test/matrix-{template}-{variant}-{base}{extra.replace('+', '-')}"
-        _build(docker_engine, repo, "dev", f"{name}:dev")
-        _build(docker_engine, repo, "prod", f"{name}:prod")
+        docker_engine.build_target(repo, "dev", f"{name}:dev")
+        docker_engine.build_target(repo, "prod", f"{name}:prod")
         _run_as_remote_user(docker_engine, f"{name}:dev", user)
         problem = _cmd_problem(docker_engine, f"{name}:prod")
         _record(

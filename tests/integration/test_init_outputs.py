@@ -11,7 +11,7 @@ import pytest
 
 from devcon.cli.app import main
 from tests.harness.engine import DockerCLIError, DockerEngine
-from tests.integration.test_init import _build, init_base  # noqa: F401 (a fixture)
+from tests.integration.test_init import init_base  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.engine, pytest.mark.registry]
 
@@ -42,8 +42,7 @@ def test_prod_cmd_names_a_module_the_image_has(
     )
     assert main(["init", str(repo), "--template", "python", "--image", init_base]) == 0
     capsys.readouterr()
-    dockerfile = repo / ".devcontainer" / "Dockerfile"
-    _build(docker_engine, dockerfile, repo, "prod", "devcon-test/init-cmd:prod")
+    docker_engine.build_target(repo, "prod", "devcon-test/init-cmd:prod")
     cmd, env = _cmd_and_env(docker_engine, "devcon-test/init-cmd:prod")
     assert cmd == ["python", "-m", "churn"]
     [pythonpath] = [e.split("=", 1)[1] for e in env if e.startswith("PYTHONPATH=")]
@@ -65,7 +64,7 @@ def test_prod_cmd_without_an_entry_point_fails_saying_what_to_set(
     repo = _write(tmp_path / "ds_repo", {"requirements.txt": "", "src/churn/model.py": ""})
     assert main(["init", str(repo), "--template", "python", "--image", init_base]) == 0
     assert "note: no entry point found" in capsys.readouterr().out
-    _build(docker_engine, repo / ".devcontainer" / "Dockerfile", repo, "prod", "dc-t/nocmd:prod")
+    docker_engine.build_target(repo, "prod", "dc-t/nocmd:prod")
     cmd, _ = _cmd_and_env(docker_engine, "dc-t/nocmd:prod")
     assert "ds_repo" not in " ".join(cmd)
     with pytest.raises(DockerCLIError) as failed:
@@ -98,7 +97,7 @@ def test_build_context_keeps_backups_and_the_dev_container_out(
     assert main(["init", str(repo), "--template", "python", "--image", init_base, "--force"]) == 0
     capsys.readouterr()
     assert (repo / ".devcontainer" / "Dockerfile").is_file()
-    _build(docker_engine, repo / ".devcontainer" / "Dockerfile", repo, "prod", "dc-t/ctx:prod")
+    docker_engine.build_target(repo, "prod", "dc-t/ctx:prod")
     listing = docker_engine.docker(
         "run", "--rm", "--entrypoint", "sh", "dc-t/ctx:prod", "-c", "cd /workspace && find ."
     ).split()
