@@ -86,6 +86,7 @@ def plan_named(paths: Sequence[Path]) -> NamedPlan:
     checked) is skipped."""
     keep: list[Path] = []
     named: list[NamedFile] = []
+    seen: dict[str, _Reads | None] = {}  # each candidate user is collected once for all paths
     for path in paths:
         if is_existing_dir(path) or _read_alone(path):
             keep.append(path)
@@ -101,7 +102,7 @@ def plan_named(paths: Sequence[Path]) -> NamedPlan:
                 continue
             named.append(NamedFile(path, Handling.SKIPPED, reason="does not exist"))
             continue
-        users = tuple(_users(path))
+        users = tuple(_users(path, seen))
         if users:
             named.append(NamedFile(path, Handling.THROUGH, through=users))
             keep.extend(users)
@@ -194,30 +195,49 @@ def installed_files(document: DockerfileDocument) -> set[Path]:
     return found
 
 
-def _uses(document: Document, wanted: str) -> bool:
+@dataclass(frozen=True)
+class _Reads:
+    """What a candidate user reads: the files its documents are, and the files they use (a
+    config's Dockerfile and compose files, the requirement files a Dockerfile installs)."""
+
+    documents: frozenset[str]
+    uses: frozenset[str]
+
+
+def _used_by(document: Document) -> Iterable[Path]:
     if isinstance(document, ConfigDocument):
         refs = document.references
-        used = [refs.dockerfile, *refs.compose_files]
-        return any(p is not None and _key(p) == wanted for p in used)
-    if isinstance(document, DockerfileDocument):
-        return any(_key(p) == wanted for p in installed_files(document))
-    return False
+        yield from (p for p in (refs.dockerfile, *refs.compose_files) if p is not None)
+    elif isinstance(document, DockerfileDocument):
+        yield from installed_files(document)
 
 
-def _users(path: Path) -> Iterable[Path]:
+def _reads(candidate: Path) -> _Reads | None:
+    try:
+        documents = collect([candidate])
+    except InputError:
+        return None  # unreadable: not a named file's user, and not named
+    return _Reads(
+        frozenset(_key(document.path) for document in documents),
+        frozenset(_key(p) for document in documents for p in _used_by(document)),
+    )
+
+
+def _users(path: Path, seen: dict[str, _Reads | None]) -> Iterable[Path]:
     """The configs, Dockerfiles and compose files in the file's folder and above that use it:
     a config whose Dockerfile or compose file it is, or that builds a Dockerfile installing
-    it; a Dockerfile or compose file on its own only when no config found reads it."""
+    it; a Dockerfile or compose file on its own only when no config found reads it. `seen`
+    keeps what each candidate reads, so that several files named share one reading."""
     wanted = _key(path)
     covered: set[str] = set()  # files the configs found read
     for folder in _folders(path):
         for candidate in _candidates(folder):
-            if _key(candidate) in covered:
+            key = _key(candidate)
+            if key in covered:
                 continue
-            try:
-                documents = collect([candidate])
-            except InputError:
-                continue  # unreadable: not this file's user, and not named
-            if any(_uses(document, wanted) for document in documents):
-                covered.update(_key(document.path) for document in documents)
+            if key not in seen:
+                seen[key] = _reads(candidate)
+            reads = seen[key]
+            if reads is not None and wanted in reads.uses:
+                covered.update(reads.documents)
                 yield candidate
