@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from devcon import images
-from devcon.definition import ComposeDocument, ConfigDocument, DockerfileDocument, Document, collect
+from devcon.definition import ConfigDocument, Document, collect
 from devcon.discovery import workspace_folder
 from devcon.engine import Engine, EngineError
 from devcon.errors import InputError
@@ -303,27 +303,9 @@ def belonging_images(
 def _reference_uses(items: Sequence[Document]) -> list[tuple[Reference, ConfigUse]]:
     """Every image reference of the files with a value (a Dockerfile's `FROM ${BASE}` as its
     build args and ARG defaults resolve it), where it is written."""
-    found: list[tuple[Reference, ConfigUse]] = []
-    read_whole: dict[Path, set[str]] = {}
-    for item in items:
-        match item:
-            case DockerfileDocument():
-                uses = images.in_dockerfile(item.model)
-                read_whole[item.path.resolve()] = images.variables_read_whole(uses)
-            case ComposeDocument():
-                uses = images.in_compose(item.model)
-            case _:
-                continue
-        found.extend(_located(item.path, uses))
-    for item in items:
-        if isinstance(item, ConfigDocument) and item.doc is not None:
-            uses = images.in_config(item.doc)
-            dockerfile = item.references.dockerfile
-            if dockerfile is not None:
-                names = read_whole.get(dockerfile.resolve(), set())
-                uses += images.build_arg_uses(item.doc, names)
-            found.extend(_located(item.path, uses))
-    return found
+    from devcon.pin import image_uses
+
+    return [found for item, uses in image_uses(items) for found in _located(item.path, uses)]
 
 
 def _located(path: Path, uses: Iterable[images.ImageUse]) -> list[tuple[Reference, ConfigUse]]:

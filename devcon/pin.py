@@ -109,35 +109,44 @@ class PinRequest:
     progress: Progress = no_progress  # told each reference (and Feature) resolved
 
 
+def image_uses(items: Sequence[Document]) -> list[tuple[Document, list[ImageUse]]]:
+    """Each definition file with the image references it makes: a Dockerfile's, a compose
+    file's, then each config's (its `image`, and the `build.args` that give a value to a
+    variable its Dockerfile reads as a whole reference, `FROM ${BASE}`). Feature and Template
+    metadata name no image."""
+    read_whole: dict[Path, set[str]] = {}
+    found: list[tuple[Document, list[ImageUse]]] = []
+    for item in items:
+        match item:
+            case DockerfileDocument():
+                uses = images.in_dockerfile(item.model)
+                read_whole[item.path.resolve()] = images.variables_read_whole(uses)
+            case ComposeDocument():
+                uses = images.in_compose(item.model)
+            case _:
+                continue
+        found.append((item, uses))
+    for item in items:
+        if isinstance(item, ConfigDocument) and item.doc is not None:
+            uses = images.in_config(item.doc)
+            dockerfile = item.references.dockerfile
+            if dockerfile is not None:
+                uses += images.build_arg_uses(item.doc, read_whole.get(dockerfile.resolve(), set()))
+            found.append((item, uses))
+    return found
+
+
 def uses_in(items: Sequence[Document]) -> list[tuple[Document, ImageUse]]:
     """The image references of the definition files, where each is written as a whole: a
     Dockerfile `${NAME}` is its ARG default, or the `build.args` value of the config that
     builds it; a reference with a variable inside is skipped (images.written_references)."""
-    dockerfiles = {
-        item.path.resolve(): item for item in items if isinstance(item, DockerfileDocument)
-    }
-    read_whole: dict[Path, set[str]] = {}
-    found: list[tuple[Document, ImageUse]] = []
-    for key, dockerfile_doc in dockerfiles.items():
-        uses = images.in_dockerfile(dockerfile_doc.model)
-        read_whole[key] = images.variables_read_whole(uses)
-        found.extend(
-            (dockerfile_doc, use)
-            for use in images.written_references(uses, dockerfile_doc.build_args)
+    return [
+        (item, use)
+        for item, uses in image_uses(items)
+        for use in images.written_references(
+            uses, item.build_args if isinstance(item, DockerfileDocument) else None
         )
-    for item in items:
-        match item:
-            case ConfigDocument(doc=doc) if doc is not None:
-                uses = images.in_config(doc)
-                dockerfile = item.references.dockerfile
-                names = read_whole.get(dockerfile.resolve(), set()) if dockerfile else set()
-                uses += images.build_arg_uses(doc, names)
-            case ComposeDocument():
-                uses = images.in_compose(item.model)
-            case _:
-                continue  # Dockerfiles above; Feature and Template metadata name no image
-        found.extend((item, use) for use in images.written_references(uses))
-    return found
+    ]
 
 
 def refuse_unreadable(items: Sequence[Document]) -> None:
